@@ -1,0 +1,235 @@
+"""cop: international study visits, translated correspondence, learning, communities of practice."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from cop import config as cop_config
+from cop.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides every other source of settings."""
+    overrides = dict(config or {})
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get(
+        "COP_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure(app, overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_request_hooks(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict[str, Any]) -> None:
+    app.config.from_object(cop_config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(cop_config.settings_from_environment())
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get(
+            "DATABASE_URL"
+        ) or cop_config.sqlite_url(app.instance_path)
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith(("postgres://", "postgresql://")):
+        # psycopg 3 is the driver we install; plain URLs would ask SQLAlchemy for psycopg2.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options = cop_config.engine_options(url)
+    options.update(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = cop_config.load_or_create_secret_key(app.instance_path)
+    # Cookies travel only over HTTPS outside development; tests and the demo run on plain HTTP.
+    production = app.config["ENV"] == "production"
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if key not in overrides:
+            app.config[key] = production
+
+
+def _init_extensions(app: Flask) -> None:
+    # Models must be imported before Flask-Migrate compares them with the database.
+    from cop import models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Any:
+        from cop.accounts.models import User
+
+        identifier, _, version = user_id.partition(":")
+        if not identifier.isdigit():
+            return None
+        user = db.session.get(User, int(identifier))
+        if user is None or str(user.session_version) != version:
+            return None
+        return user
+
+
+def select_locale() -> str:
+    """The user's profile language, else the one chosen with the switcher, else the browser's."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from cop.accounts.views import blueprint as accounts
+    from cop.cli import register_commands
+    from cop.directory.views import blueprint as directory
+    from cop.visits.views import blueprint as visits
+
+    app.register_blueprint(accounts)
+    app.register_blueprint(directory)
+    app.register_blueprint(visits)
+    register_commands(app)
+
+
+ERROR_TITLES = {
+    400: lambda: _("The request could not be understood"),
+    403: lambda: _("You do not have access to this page"),
+    404: lambda: _("Page not found"),
+    405: lambda: _("This action is not allowed here"),
+    413: lambda: _("The file is too large"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Sorry, there is a problem with the service"),
+}
+
+
+def error_explanation(code: int) -> str:
+    explanations = {
+        400: _("Check what you entered and try again."),
+        403: _(
+            "You are signed in, but your role does not allow this. "
+            "Ask the lead of the visit if you think you should have access."
+        ),
+        404: _("If you typed the web address, check it is correct."),
+        405: _("Go back and use the buttons on the page."),
+        413: _("Upload a smaller file."),
+        429: _("Wait a minute before you try again."),
+        500: _("Try again later. Nothing you had already saved has been lost."),
+    }
+    return explanations.get(code, explanations[400])
+
+
+def _register_error_pages(app: Flask) -> None:
+    def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+        title_factory = ERROR_TITLES.get(code, ERROR_TITLES[400])
+        return (
+            render_template(
+                "errors/error.html",
+                code=code,
+                title=title_factory(),
+                explanation=message or error_explanation(code),
+            ),
+            code,
+        )
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            _("The form had expired or was sent from elsewhere. Go back, reload and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code is None or error.code < 400 or error.code not in ERROR_TITLES:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(500)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if app.config["ENV"] == "production":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user and getattr(current_user, "is_authenticated", False):
+            # Pages with personal data must not be kept by shared browsers or proxies.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from cop import formatting
+
+    app.add_template_filter(formatting.language_name, "language_name")
+
+    @app.context_processor
+    def helpers() -> dict[str, Any]:
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "language_name": formatting.language_name,
+            "country_name": formatting.country_name,
+            "format_day": formatting.format_day,
+            "format_day_range": formatting.format_day_range,
+            "format_moment": formatting.format_moment,
+            "format_count": formatting.format_count,
+            "nav_section": g.get("nav_section"),
+        }

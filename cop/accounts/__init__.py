@@ -1,0 +1,1 @@
+"""Accounts: sign-in, passwords, roles held across the whole installation."""

@@ -1,0 +1,94 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from cop.accounts.passwords import MINIMUM_PASSWORD_LENGTH
+from cop.forms import language_codes_are_known, options
+
+LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address")), Length(max=254)],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    new = PasswordField(
+        _l("New password"),
+        description=_l("At least %(count)d characters.", count=MINIMUM_PASSWORD_LENGTH),
+        validators=[
+            DataRequired(_l("Enter a new password")),
+            Length(
+                min=MINIMUM_PASSWORD_LENGTH,
+                max=200,
+                message=_l(
+                    "The new password must be at least %(count)d characters long",
+                    count=MINIMUM_PASSWORD_LENGTH,
+                ),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Confirm the new password"),
+        validators=[
+            DataRequired(_l("Enter the new password again")),
+            EqualTo("new_password", _l("The two passwords do not match")),
+        ],
+    )
+    return new, confirm
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password"))]
+    )
+    new_password, confirm_password = _new_password_fields()
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        description=_l("We will send a link to reset your password to this address."),
+        validators=[
+            DataRequired(_l("Enter your email address")),
+            Email(_l("Enter an email address in the correct format, like name@example.org")),
+            Length(max=254),
+        ],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password, confirm_password = _new_password_fields()
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter your name")), Length(max=200)]
+    )
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
+    languages = StringField(
+        _l("Languages you work in"),
+        description=_l("Language codes separated by commas, for example en,fr."),
+        validators=[Optional(), Length(max=100), language_codes_are_known],
+    )
+    locale = SelectField(
+        _l("Language of the interface and of your emails"), choices=options(LANGUAGE_CHOICES)
+    )
+    access_needs = TextAreaField(
+        _l("Access needs"),
+        description=_l(
+            "Optional. Only you and the leads of your visits can see this. "
+            "It helps hosts plan venues and travel."
+        ),
+        validators=[Optional(), Length(max=2000)],
+    )
+    dietary_needs = TextAreaField(
+        _l("Dietary needs"),
+        description=_l("Optional. Only you and the leads of your visits can see this."),
+        validators=[Optional(), Length(max=2000)],
+    )

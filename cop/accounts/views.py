@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from cop.accounts.forms import (
+    ChangePasswordForm,
+    ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+)
+from cop.accounts.logic import is_safe_redirect, parse_language_codes
+from cop.accounts.models import User
+from cop.accounts.passwords import normalise_email
+from cop.database import utcnow
+from cop.directory.models import Person
+from cop.extensions import db, limiter
+from cop.links import LinkError, issue_link, resolve_link, revoke_links
+from cop.mail import queue_mail
+
+blueprint = Blueprint("accounts", __name__)
+
+RESET_PURPOSE = "password-reset"
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def sign_in() -> str | Response:
+    target = request.args.get("next")
+    if current_user.is_authenticated:
+        return redirect(target if is_safe_redirect(target) else url_for("visits.home"))
+    form = SignInForm()
+    failed = False
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).filter_by(email=normalise_email(form.email.data)))
+        if user is not None and user.active and user.check_password(form.password.data):
+            session.clear()
+            login_user(user)
+            user.last_sign_in_at = utcnow()
+            db.session.commit()
+            return redirect(target if is_safe_redirect(target) else url_for("visits.home"))
+        failed = True
+        form.email.errors = [*form.email.errors, _("Enter a correct email address and password")]
+    return render_template("accounts/sign_in.html", form=form, failed=failed), (
+        401 if failed else 200
+    )
+
+
+@blueprint.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors = [_("Your current password is not correct")]
+        else:
+            current_user.set_password(form.new_password.data)
+            revoke_links(RESET_PURPOSE, current_user.id)
+            db.session.commit()
+            # The session version changed, so sign in again under the new one.
+            login_user(current_user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@blueprint.route("/account/reset", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def request_reset() -> str | Response:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).filter_by(email=normalise_email(form.email.data)))
+        if user is not None and user.active:
+            revoke_links(RESET_PURPOSE, user.id)
+            issued = issue_link(
+                current_app.config["SECRET_KEY"],
+                RESET_PURPOSE,
+                user.id,
+                valid_for=timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE"]),
+            )
+            queue_mail(
+                user.email,
+                "password_reset",
+                user.locale or "en",
+                user=user,
+                link=current_app.config["BASE_URL"].rstrip("/")
+                + url_for("accounts.reset_password", token=issued.token),
+                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+            )
+            db.session.commit()
+        # The same answer whether or not the address has an account, so it reveals nothing.
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    status = 400 if form.errors else 200
+    return render_template("accounts/request_reset.html", form=form), status
+
+
+LINK_PROBLEMS = {
+    "invalid": (400, lambda: _("This link is not valid. Check you copied the whole link.")),
+    "expired": (410, lambda: _("This link has expired. Ask for a new one.")),
+    "revoked": (410, lambda: _("This link has already been used or was replaced by a newer one.")),
+}
+
+
+@blueprint.route("/account/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    try:
+        link = resolve_link(current_app.config["SECRET_KEY"], RESET_PURPOSE, token)
+        user = db.session.get(User, link.subject_id)
+        if user is None or not user.active:
+            raise LinkError("invalid")
+    except LinkError as error:
+        db.session.rollback()
+        status, message = LINK_PROBLEMS[error.reason]
+        return render_template("accounts/link_problem.html", message=message()), status
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.new_password.data)
+        revoke_links(RESET_PURPOSE, user.id)
+        db.session.commit()
+        flash(_("Your password has been reset. You can now sign in."), "success")
+        return redirect(url_for("accounts.sign_in"))
+    db.session.commit()
+    status = 400 if form.errors else 200
+    return render_template("accounts/reset_password.html", form=form, token=token), status
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def profile() -> str | Response | tuple[str, int]:
+    person = current_user.person
+    form = ProfileForm(obj=person)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or str(session.get("locale") or "en")
+    if form.validate_on_submit():
+        if person is None:
+            person = Person(email=current_user.email)
+            db.session.add(person)
+            current_user.person = person
+        person.name = form.name.data.strip()
+        person.job_title = (form.job_title.data or "").strip()
+        person.languages = parse_language_codes(form.languages.data or "")
+        person.access_needs = form.access_needs.data or ""
+        person.dietary_needs = form.dietary_needs.data or ""
+        person.preferred_language = form.locale.data
+        current_user.locale = form.locale.data
+        db.session.commit()
+        flash(_("Your details have been saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/profile.html", form=form), status
+
+
+@blueprint.route("/language", methods=["POST"])
+def switch_language() -> Response:
+    """The language switcher: a plain form, so it works without JavaScript."""
+    chosen = request.form.get("language", "")
+    target = request.form.get("next")
+    if chosen in current_app.config["LANGUAGES"]:
+        session["locale"] = chosen
+        if current_user.is_authenticated:
+            current_user.locale = chosen
+            if current_user.person is not None:
+                current_user.person.preferred_language = chosen
+            db.session.commit()
+    return redirect(target if is_safe_redirect(target) else url_for("visits.home"))

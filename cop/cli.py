@@ -1,0 +1,154 @@
+"""The ``cop`` command: Flask's own commands plus the ones that run and fill cop."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import inspect, select
+from werkzeug.serving import run_simple
+
+from cop.extensions import db
+
+
+def _create_app() -> Flask:
+    from cop import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """cop: plan international study visits and show whether a community of practice forms."""
+
+
+def database_is_new() -> bool:
+    return "alembic_version" not in inspect(db.engine).get_table_names()
+
+
+def upgrade_database() -> bool:
+    """Bring the schema up to date; returns whether the database was new."""
+    new = database_is_new()
+    upgrade(directory=str(Path(current_app.root_path).parent / "migrations"))
+    return new
+
+
+def print_demo_sign_ins() -> None:
+    from cop.demo import DEMO_PASSWORD, DEMO_SIGN_INS
+
+    click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for sign_in in DEMO_SIGN_INS:
+        click.echo(f"  {sign_in.email:<28} {sign_in.role}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Add the Paris study visit as demo data (does nothing if it is already there)."""
+    from cop.demo import load_demo
+
+    if load_demo(db.session):
+        db.session.commit()
+        click.echo("Demo data of the Paris study visit added.")
+    else:
+        click.echo("The demo data is already there.")
+    print_demo_sign_ins()
+
+
+@click.command("start")
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def start_command(port: int) -> None:
+    """Upgrade the database, add the demo to a new one, and serve on http://127.0.0.1."""
+    from cop.demo import load_demo
+
+    if upgrade_database() and load_demo(db.session):
+        db.session.commit()
+        click.echo("New database: demo data of the Paris study visit added.")
+    click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
+    print_demo_sign_ins()
+    click.echo(f"cop is running on http://127.0.0.1:{port}/ (press Ctrl+C to stop)")
+    # Flask refuses app.run() inside its own CLI, so serve through Werkzeug directly.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--admin/--no-admin", default=False, help="Administrator of the installation.")
+@click.option("--researcher/--no-researcher", default=False, help="Researcher across visits.")
+@click.option("--language", type=click.Choice(["en", "fr"]), default="en")
+@click.option("--password", envvar="COP_NEW_USER_PASSWORD", help="Asked for when not given.")
+@with_appcontext
+def create_user_command(
+    email: str, name: str, admin: bool, researcher: bool, language: str, password: str | None
+) -> None:
+    """Create an account (and its person in the directory)."""
+    from cop.accounts.models import User
+    from cop.accounts.passwords import MINIMUM_PASSWORD_LENGTH, normalise_email
+    from cop.directory.models import Person
+
+    email = normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise click.UsageError(f"An account for {email} already exists.")
+    if password is None:
+        password = getpass.getpass("Password: ")
+    if len(password) < MINIMUM_PASSWORD_LENGTH:
+        raise click.UsageError(
+            f"The password must be at least {MINIMUM_PASSWORD_LENGTH} characters."
+        )
+    person = db.session.scalar(select(Person).where(Person.email == email))
+    if person is None:
+        person = Person(name=name, email=email, preferred_language=language)
+        db.session.add(person)
+    user = User(
+        email=email, is_admin=admin, is_researcher=researcher, locale=language, person=person
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    roles = [role for role, held in (("admin", admin), ("researcher", researcher)) if held]
+    click.echo(f"Created {email}" + (f" ({', '.join(roles)})" if roles else "") + ".")
+
+
+@click.command("generate")
+@click.option(
+    "--scale", type=click.Choice(["small", "national"]), default="small", show_default=True
+)
+@click.option("--seed", default=2016, show_default=True, help="The same seed gives the same data.")
+@with_appcontext
+def generate_command(scale: str, seed: int) -> None:
+    """Add synthetic data (small, or national: about 5,000 people in 300 organisations)."""
+    from cop.generate import SCALES, generate
+
+    counts = generate(db.session, SCALES[scale], seed=seed)
+    db.session.commit()
+    click.echo(", ".join(f"{count} {name}" for name, count in counts.items()) + " added.")
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send every queued mail and retry the ones that failed."""
+    from cop.mail import deliver
+
+    outcome = deliver()
+    click.echo(
+        f"{outcome['sent']} sent, {outcome['failed']} failed, {outcome['queued']} still queued."
+    )
+
+
+def register_commands(app: Flask) -> None:
+    for command in (
+        demo_command,
+        start_command,
+        create_user_command,
+        generate_command,
+        send_mail_command,
+    ):
+        app.cli.add_command(command)

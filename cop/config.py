@@ -1,0 +1,104 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``COP_*`` environment variables,
+then the overrides passed to :func:`cop.create_app`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+# Every setting that may come from the environment, with the type it is read as.
+ENVIRONMENT_SETTINGS: dict[str, type] = {
+    "ENV": str,
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_SENDER": str,
+    "MAIL_WRITE_TO_FOLDER": bool,
+    "RATELIMIT_STORAGE_URI": str,
+    "LOGIN_RATE_LIMIT": str,
+    "BASE_URL": str,
+}
+
+
+class Defaults:
+    ENV = "development"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "fr")
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "cop <no-reply@cop.example>"
+    MAIL_WRITE_TO_FOLDER: bool | None = None  # None: yes in development, no elsewhere
+    MAIL_TIMEOUT = 10
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    PASSWORD_RESET_MAX_AGE = 60 * 60  # one hour
+    BASE_URL = "http://127.0.0.1:5000"
+    PAGE_SIZE = 25
+
+
+def parse_environment_value(raw: str, kind: type) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        return int(raw)
+    return raw
+
+
+def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    environ = dict(os.environ if environ is None else environ)
+    found: dict[str, Any] = {}
+    for name, kind in ENVIRONMENT_SETTINGS.items():
+        raw = environ.get(f"COP_{name}")
+        if raw is not None and raw != "":
+            found[name] = parse_environment_value(raw, kind)
+    return found
+
+
+def sqlite_url(instance_path: str | Path) -> str:
+    return f"sqlite:///{Path(instance_path) / 'cop.sqlite'}"
+
+
+def load_or_create_secret_key(instance_path: str | Path) -> str:
+    """Read the secret key kept in the instance folder, creating it on first run.
+
+    There is deliberately no fixed default: a key in the source would sign every installation's
+    sessions and links alike."""
+    key_file = Path(instance_path) / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    if database_url.startswith("sqlite"):
+        # The busy timeout lets concurrent writers wait instead of failing at once.
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,313 @@
+"""The Paris case as demo data: Glasgow and Fife visit Paris to learn how it runs Participatory
+Budgeting. People are fictional; organisations and facts follow the public case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cop.accounts.models import User
+from cop.directory.models import Organisation, OrganisationKind, Person
+from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+
+DEMO_PASSWORD = "cop-demo"  # noqa: S105 - the published password of the demo sign-ins
+PROGRAMME_NAME = "Scotland–Paris Participatory Budgeting exchange"
+VISIT_TITLE = "Participatory Budgeting study visit to Paris"
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    email: str
+    role: str
+    language: str
+
+
+DEMO_SIGN_INS = [
+    DemoSignIn("lead@glasgow.example", "lead of the Paris visit", "en"),
+    DemoSignIn("participant@fife.example", "participant", "en"),
+    DemoSignIn("hote@paris.example", "host (French interface)", "fr"),
+    DemoSignIn("researcher@wws.example", "researcher", "en"),
+    DemoSignIn("admin@cop.example", "administrator", "en"),
+]
+
+ORGANISATIONS = [
+    # name, kind, city, country, subdivision, language, time zone
+    (
+        "Glasgow City Council",
+        OrganisationKind.COUNCIL,
+        "Glasgow",
+        "GB",
+        "SCT",
+        "en",
+        "Europe/London",
+    ),
+    ("Fife Council", OrganisationKind.COUNCIL, "Glenrothes", "GB", "SCT", "en", "Europe/London"),
+    (
+        "What Works Scotland",
+        OrganisationKind.RESEARCH,
+        "Glasgow",
+        "GB",
+        "SCT",
+        "en",
+        "Europe/London",
+    ),
+    ("Ville de Paris", OrganisationKind.COUNCIL, "Paris", "FR", None, "fr", "Europe/Paris"),
+    (
+        "Mairie du 14e arrondissement",
+        OrganisationKind.DISTRICT,
+        "Paris",
+        "FR",
+        None,
+        "fr",
+        "Europe/Paris",
+    ),
+    (
+        "Service Civique – Paris volunteers",
+        OrganisationKind.VOLUNTEER_SERVICE,
+        "Paris",
+        "FR",
+        None,
+        "fr",
+        "Europe/Paris",
+    ),
+    (
+        "Interprètes associés",
+        OrganisationKind.INTERPRETING,
+        "Paris",
+        "FR",
+        None,
+        "fr",
+        "Europe/Paris",
+    ),
+]
+
+# name, email, organisation, job title, languages, preferred language, role, why chosen
+PEOPLE = [
+    (
+        "Morag Campbell",
+        "lead@glasgow.example",
+        "Glasgow City Council",
+        "PB lead officer",
+        "en",
+        "en",
+        MembershipRole.LEAD,
+        "Leads Glasgow's PB collaborative action research group and the move to mainstream PB.",
+    ),
+    (
+        "Iain MacLeod",
+        "iain.macleod@glasgow.example",
+        "Glasgow City Council",
+        "Community planning officer",
+        "en",
+        "en",
+        MembershipRole.PARTICIPANT,
+        "Runs the technical side of Glasgow's PB ballots.",
+    ),
+    (
+        "Priya Sharma",
+        "priya.sharma@glasgow.example",
+        "Glasgow City Council",
+        "Equalities officer",
+        "en,pa",
+        "en",
+        MembershipRole.PARTICIPANT,
+        "Brings the equality and diversity questions of Glasgow's PB.",
+    ),
+    (
+        "Cllr Alasdair Reid",
+        "alasdair.reid@glasgow.example",
+        "Glasgow City Council",
+        "Elected member",
+        "en",
+        "en",
+        MembershipRole.PARTICIPANT,
+        "The elected member who will argue for PB at scale in the council.",
+    ),
+    (
+        "Eilidh Robertson",
+        "participant@fife.example",
+        "Fife Council",
+        "Community development officer",
+        "en,fr",
+        "en",
+        MembershipRole.PARTICIPANT,
+        "Runs PB in Fife's local areas and speaks some French.",
+    ),
+    (
+        "Callum Stewart",
+        "callum.stewart@fife.example",
+        "Fife Council",
+        "Policy officer",
+        "en",
+        "en",
+        MembershipRole.PARTICIPANT,
+        "Writes Fife's PB policy.",
+    ),
+    (
+        "Fiona Duncan",
+        "fiona.duncan@fife.example",
+        "Fife Council",
+        "Area manager",
+        "en",
+        "en",
+        MembershipRole.PARTICIPANT,
+        "Manages the area teams that would deliver PB in Fife.",
+    ),
+    (
+        "Dr Ruth Henderson",
+        "researcher@wws.example",
+        "What Works Scotland",
+        "Research fellow",
+        "en,fr",
+        "en",
+        MembershipRole.RESEARCHER,
+        "Organised the visit and studies international learning.",
+    ),
+    (
+        "Dr Tom Baxter",
+        "tom.baxter@wws.example",
+        "What Works Scotland",
+        "Research associate",
+        "en",
+        "en",
+        MembershipRole.RESEARCHER,
+        "Records the visit on video and runs the interviews.",
+    ),
+    (
+        "Claire Dubois",
+        "hote@paris.example",
+        "Ville de Paris",
+        "Responsable du budget participatif",
+        "fr,en",
+        "fr",
+        MembershipRole.HOST,
+        "Leads the Paris PB team and hosts the visit.",
+    ),
+    (
+        "Julien Martin",
+        "julien.martin@paris.example",
+        "Ville de Paris",
+        "Chargé de mission technique",
+        "fr",
+        "fr",
+        MembershipRole.HOST,
+        "Explains the technical and costing checks of proposals.",
+    ),
+    (
+        "Sophie Lefèvre",
+        "sophie.lefevre@paris.example",
+        "Mairie du 14e arrondissement",
+        "Coordinatrice de la démocratie locale",
+        "fr",
+        "fr",
+        MembershipRole.HOST,
+        "Shows how a district town hall works with neighbourhood councils.",
+    ),
+    (
+        "Karim Benali",
+        "karim.benali@paris.example",
+        "Service Civique – Paris volunteers",
+        "Coordinateur des volontaires",
+        "fr,ar",
+        "fr",
+        MembershipRole.HOST,
+        "Coordinates the young civic-service volunteers who support PB.",
+    ),
+    (
+        "Anne Moreau",
+        "anne.moreau@interpretes.example",
+        "Interprètes associés",
+        "Conference interpreter",
+        "fr,en",
+        "fr",
+        MembershipRole.INTERPRETER,
+        "Interprets French–English with knowledge of local government in both countries.",
+    ),
+]
+
+ADMIN_EMAIL = "admin@cop.example"
+
+
+def load_demo(session: Session) -> bool:
+    """Add the Paris case; returns False (and changes nothing) when it is already there."""
+    if session.scalar(select(Visit.id).where(Visit.title == VISIT_TITLE)) is not None:
+        return False
+    organisations = {}
+    for name, kind, city, country, subdivision, language, zone in ORGANISATIONS:
+        organisation = session.scalar(select(Organisation).where(Organisation.name == name))
+        if organisation is None:
+            organisation = Organisation(
+                name=name,
+                kind=kind,
+                city=city,
+                country=country,
+                subdivision=subdivision,
+                language=language,
+                time_zone=zone,
+            )
+            session.add(organisation)
+        organisations[name] = organisation
+    programme = session.scalar(select(Programme).where(Programme.name == PROGRAMME_NAME))
+    if programme is None:
+        programme = Programme(
+            name=PROGRAMME_NAME,
+            description=(
+                "What Works Scotland's collaborative action research with Glasgow Community "
+                "Planning Partnership: learning from Paris, which puts EUR 100m a year through "
+                "Participatory Budgeting, how Scottish councils can mainstream PB (1% of budgets; "
+                "about GBP 24m a year for Glasgow)."
+            ),
+            reporting_currency="GBP",
+        )
+        session.add(programme)
+    visit = Visit(
+        title=VISIT_TITLE,
+        objective=(
+            "See 'backstage' how Paris mainstreams PB (technically, structurally, politically and "
+            "practically): four meetings with the lead, technical and operational officers of the "
+            "Paris PB team, and observation of the Paris PB steering group. Serves Glasgow's and "
+            "Fife's move from small grants to PB at scale."
+        ),
+        programme=programme,
+        host_organisation=organisations["Ville de Paris"],
+        host_city="Paris",
+        host_country="FR",
+        start_date=date(2016, 12, 8),
+        end_date=date(2016, 12, 9),
+        time_zone="Europe/Paris",
+        languages="en,fr",
+        status=VisitStatus.DONE,
+    )
+    session.add(visit)
+    for name, email, organisation, title, languages, preferred, role, reason in PEOPLE:
+        person = session.scalar(select(Person).where(Person.email == email))
+        if person is None:
+            person = Person(
+                name=name,
+                email=email,
+                organisation=organisations[organisation],
+                job_title=title,
+                languages=languages,
+                preferred_language=preferred,
+            )
+            session.add(person)
+        session.add(Membership(visit=visit, person=person, role=role, selection_reason=reason))
+    session.flush()
+    people_by_email = {person.email: person for person in session.scalars(select(Person))}
+    people_by_email["participant@fife.example"].dietary_needs = "Vegetarian"
+    people_by_email[
+        "alasdair.reid@glasgow.example"
+    ].access_needs = "Step-free access; cannot climb long flights of stairs."
+    for sign_in in DEMO_SIGN_INS:
+        user = session.scalar(select(User).where(User.email == sign_in.email))
+        if user is None:
+            user = User(email=sign_in.email, locale=sign_in.language)
+            user.set_password(DEMO_PASSWORD)
+            session.add(user)
+        user.person = people_by_email.get(sign_in.email)
+        user.is_admin = sign_in.email == ADMIN_EMAIL
+        user.is_researcher = sign_in.email == "researcher@wws.example"
+    return True

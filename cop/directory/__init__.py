@@ -1,0 +1,1 @@
+"""The directory: organisations and the people who work in them."""

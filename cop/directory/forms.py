@@ -1,0 +1,69 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from cop.accounts.forms import LANGUAGE_CHOICES
+from cop.directory.models import OrganisationKind
+from cop.forms import (
+    country_code_is_known,
+    language_codes_are_known,
+    options,
+    time_zone_is_known,
+)
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the organisation’s name")), Length(max=200)]
+    )
+    kind = SelectField(_l("Kind of organisation"), choices=[])
+    city = StringField(_l("City or town"), validators=[Optional(), Length(max=120)])
+    country = StringField(
+        _l("Country"),
+        description=_l("Two-letter code, for example GB or FR."),
+        validators=[DataRequired(_l("Enter the country code")), country_code_is_known],
+    )
+    subdivision = StringField(
+        _l("Nation or region (optional)"),
+        description=_l(
+            "Where public holidays differ within a country, for example SCT for Scotland."
+        ),
+        validators=[Optional(), Length(max=10)],
+    )
+    language = StringField(
+        _l("Working language"),
+        description=_l("Language code, for example en or fr."),
+        validators=[DataRequired(_l("Enter the working language")), language_codes_are_known],
+    )
+    time_zone = StringField(
+        _l("Time zone"),
+        description=_l("For example Europe/London or Europe/Paris."),
+        validators=[DataRequired(_l("Enter the time zone")), time_zone_is_known],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = options(OrganisationKind.choices())
+
+
+class PersonForm(FlaskForm):
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter the person’s name")), Length(max=200)]
+    )
+    email = EmailField(
+        _l("Email address (optional)"),
+        validators=[
+            Optional(),
+            Email(_l("Enter an email address in the correct format, like name@example.org")),
+            Length(max=254),
+        ],
+    )
+    organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
+    languages = StringField(
+        _l("Languages they work in"),
+        description=_l("Language codes separated by commas, for example en,fr."),
+        validators=[Optional(), Length(max=100), language_codes_are_known],
+    )
+    preferred_language = SelectField(_l("Language for emails"), choices=options(LANGUAGE_CHOICES))

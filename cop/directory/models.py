@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cop.database import UTCDateTime, utcnow
+from cop.enums import LabelledEnum
+from cop.extensions import db
+
+if TYPE_CHECKING:
+    from cop.accounts.models import User
+    from cop.visits.models import Membership
+
+
+class OrganisationKind(LabelledEnum):
+    COUNCIL = "council"
+    DISTRICT = "district"
+    RESEARCH = "research"
+    NETWORK = "network"
+    GOVERNMENT = "government"
+    VOLUNTEER_SERVICE = "volunteer_service"
+    INTERPRETING = "interpreting"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {
+            "council": _l("Local council"),
+            "district": _l("District town hall"),
+            "research": _l("Research organisation"),
+            "network": _l("Network"),
+            "government": _l("Government"),
+            "volunteer_service": _l("Volunteer service"),
+            "interpreting": _l("Interpreting service"),
+            "other": _l("Other"),
+        }
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(
+        Enum(
+            OrganisationKind,
+            native_enum=False,
+            length=30,
+            values_callable=lambda kinds: [kind.value for kind in kinds],
+            validate_strings=True,
+            create_constraint=True,
+        ),
+        default=OrganisationKind.OTHER,
+    )
+    city: Mapped[str] = mapped_column(String(120), default="")
+    # ISO 3166-1 alpha-2, and the ISO 3166-2 subdivision where public holidays differ (GB: SCT).
+    country: Mapped[str] = mapped_column(String(2))
+    subdivision: Mapped[str | None] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    people: Mapped[list[Person]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+class Person(db.Model):
+    """A practitioner, host, interpreter or researcher; may have a login (``user``)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    # Language codes the person works in, comma separated, e.g. "en,fr".
+    languages: Mapped[str] = mapped_column(String(100), default="")
+    preferred_language: Mapped[str] = mapped_column(String(8), default="en")
+    # Special-category data (UK GDPR art. 9): seen only by the person and their visits' leads.
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="people")
+    user: Mapped[User | None] = relationship(back_populates="person")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="person")
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in (self.languages or "").split(",") if code]
+
+    def __repr__(self) -> str:
+        return f"<Person {self.name}>"

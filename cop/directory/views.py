@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from cop import access
+from cop.accounts.logic import parse_language_codes
+from cop.directory.forms import OrganisationForm, PersonForm
+from cop.directory.models import Organisation, OrganisationKind, Person
+from cop.directory.queries import organisation_choices, search_organisations, search_people
+from cop.extensions import db
+from cop.forms import options
+from cop.visits.models import Membership
+
+blueprint = Blueprint("directory", __name__)
+
+NO_ORGANISATION = 0
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "directory"
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+@blueprint.route("/organisations")
+@login_required
+def organisations() -> str:
+    text = request.args.get("q", "")
+    page = db.paginate(
+        search_organisations(text),
+        page=_page(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "directory/organisations.html",
+        page=page,
+        q=text,
+        can_organise=access.can_organise(current_user),
+    )
+
+
+@blueprint.route("/organisations/<int:organisation_id>")
+@login_required
+def organisation(organisation_id: int) -> str:
+    found = db.get_or_404(Organisation, organisation_id)
+    people = db.paginate(
+        search_people(organisation_id=found.id),
+        page=_page(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "directory/organisation.html",
+        organisation=found,
+        people=people,
+        can_organise=access.can_organise(current_user),
+    )
+
+
+def _save_organisation(form: OrganisationForm, organisation: Organisation) -> bool:
+    duplicate = db.session.scalar(
+        select(Organisation.id).where(
+            Organisation.name == form.name.data.strip(), Organisation.id != organisation.id
+        )
+    )
+    if duplicate is not None:
+        form.name.errors = [*form.name.errors, _("An organisation with this name already exists")]
+        return False
+    organisation.name = form.name.data.strip()
+    organisation.kind = OrganisationKind(form.kind.data)
+    organisation.city = (form.city.data or "").strip()
+    organisation.country = form.country.data
+    organisation.subdivision = (form.subdivision.data or "").strip().upper() or None
+    organisation.language = parse_language_codes(form.language.data).split(",")[0]
+    organisation.time_zone = form.time_zone.data
+    return True
+
+
+@blueprint.route("/organisations/new", methods=["GET", "POST"])
+@access.organiser_required
+def new_organisation() -> str | Response | tuple[str, int]:
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        organisation = Organisation()
+        if _save_organisation(form, organisation):
+            db.session.add(organisation)
+            db.session.commit()
+            flash(_("The organisation has been added."), "success")
+            return redirect(url_for("directory.organisation", organisation_id=organisation.id))
+    status = 400 if form.errors else 200
+    return render_template("directory/organisation_form.html", form=form, organisation=None), status
+
+
+@blueprint.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@access.organiser_required
+def edit_organisation(organisation_id: int) -> str | Response | tuple[str, int]:
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = OrganisationForm(obj=organisation)
+    if request.method == "GET":
+        form.kind.data = organisation.kind.value
+    if form.validate_on_submit() and _save_organisation(form, organisation):
+        db.session.commit()
+        flash(_("The organisation has been saved."), "success")
+        return redirect(url_for("directory.organisation", organisation_id=organisation.id))
+    if request.method == "POST":
+        db.session.rollback()
+    status = 400 if form.errors else 200
+    return render_template(
+        "directory/organisation_form.html", form=form, organisation=organisation
+    ), status
+
+
+@blueprint.route("/people")
+@login_required
+def people() -> str:
+    text = request.args.get("q", "")
+    page = db.paginate(
+        search_people(text),
+        page=_page(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "directory/people.html",
+        page=page,
+        q=text,
+        can_organise=access.can_organise(current_user),
+    )
+
+
+@blueprint.route("/people/<int:person_id>")
+@login_required
+def person(person_id: int) -> str:
+    found = db.session.scalar(
+        select(Person)
+        .where(Person.id == person_id)
+        .options(selectinload(Person.memberships).joinedload(Membership.visit))
+    )
+    if found is None:
+        abort(404)
+    visible = access.visible_visit_ids(current_user)
+    memberships = [
+        membership
+        for membership in found.memberships
+        if visible is None or membership.visit_id in visible
+    ]
+    return render_template(
+        "directory/person.html",
+        person=found,
+        memberships=memberships,
+        show_special_category=access.can_see_special_category(current_user, found),
+        can_edit=access.can_edit_person(current_user, found),
+    )
+
+
+def _person_form(person: Person | None) -> PersonForm:
+    form = PersonForm(obj=person)
+    form.organisation_id.choices = options(
+        [(NO_ORGANISATION, _("No organisation")), *organisation_choices(db.session)]
+    )
+    if request.method == "GET" and person is not None:
+        form.organisation_id.data = person.organisation_id or NO_ORGANISATION
+    return form
+
+
+def _save_person(form: PersonForm, person: Person) -> bool:
+    email = (form.email.data or "").strip().lower() or None
+    if email is not None:
+        duplicate = db.session.scalar(
+            select(Person.id).where(Person.email == email, Person.id != person.id)
+        )
+        if duplicate is not None:
+            form.email.errors = [
+                *form.email.errors,
+                _("Someone with this email address is already in the directory"),
+            ]
+            return False
+    person.name = form.name.data.strip()
+    person.email = email
+    person.organisation_id = form.organisation_id.data or None
+    person.job_title = (form.job_title.data or "").strip()
+    person.languages = parse_language_codes(form.languages.data or "")
+    person.preferred_language = form.preferred_language.data
+    return True
+
+
+@blueprint.route("/people/new", methods=["GET", "POST"])
+@access.organiser_required
+def new_person() -> str | Response | tuple[str, int]:
+    form = _person_form(None)
+    if form.validate_on_submit():
+        person = Person()
+        if _save_person(form, person):
+            db.session.add(person)
+            db.session.commit()
+            flash(_("The person has been added."), "success")
+            return redirect(url_for("directory.person", person_id=person.id))
+    status = 400 if form.errors else 200
+    return render_template("directory/person_form.html", form=form, person=None), status
+
+
+@blueprint.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_person(person_id: int) -> str | Response | tuple[str, int]:
+    person = db.get_or_404(Person, person_id)
+    if not access.can_edit_person(current_user, person):
+        abort(403)
+    form = _person_form(person)
+    if form.validate_on_submit() and _save_person(form, person):
+        db.session.commit()
+        flash(_("The person has been saved."), "success")
+        return redirect(url_for("directory.person", person_id=person.id))
+    if request.method == "POST":
+        db.session.rollback()
+    status = 400 if form.errors else 200
+    return render_template("directory/person_form.html", form=form, person=person), status

@@ -1,0 +1,23 @@
+"""Enumerations stored as their value and shown with a translatable label."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import LazyString
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a human label in the reader's language."""
+
+    @property
+    def label(self) -> str:
+        return str(self._labels()[self.value])
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        raise NotImplementedError
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]

@@ -1,0 +1,46 @@
+"""Dates, times, numbers, languages and countries shown in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel import Locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
+
+
+def _locale() -> Locale:
+    return get_locale() or Locale("en")
+
+
+def language_name(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(_locale()) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return _locale().territories.get(code.upper(), code)
+
+
+def format_day(value: date | None) -> str:
+    return format_date(value, "long") if value else ""
+
+
+def format_day_range(start: date | None, end: date | None) -> str:
+    if start is None or end is None:
+        return _("To be agreed")
+    if start == end:
+        return format_day(start)
+    return _("%(start)s to %(end)s", start=format_day(start), end=format_day(end))
+
+
+def format_moment(value: datetime | None) -> str:
+    return format_datetime(value, "medium") if value else ""
+
+
+def format_count(value: int | float) -> str:
+    return format_decimal(value)

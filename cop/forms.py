@@ -1,0 +1,46 @@
+"""Validators and choices shared by the forms of several domains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import available_timezones
+
+from babel import Locale, UnknownLocaleError
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, Form
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from cop.accounts.logic import parse_language_codes
+
+
+def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """Choices for a select field from (value, label) pairs."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+def language_codes_are_known(form: Form, field: Field) -> None:
+    for code in parse_language_codes(field.data or "").split(","):
+        if not code:
+            continue
+        try:
+            Locale.parse(code)
+        except (UnknownLocaleError, ValueError) as error:
+            raise ValidationError(
+                _l("“%(code)s” is not a language code; use codes like en or fr", code=code)
+            ) from error
+
+
+def time_zone_is_known(form: Form, field: Field) -> None:
+    if field.data not in available_timezones():
+        raise ValidationError(
+            _l("Enter a time zone from the list, for example Europe/Paris or Europe/London")
+        )
+
+
+def country_code_is_known(form: Form, field: Field) -> None:
+    code = (field.data or "").strip().upper()
+    if len(code) != 2 or code not in Locale("en").territories:
+        raise ValidationError(_l("Enter a two-letter country code, for example GB or FR"))
+    field.data = code

@@ -1,0 +1,225 @@
+"""Synthetic data at chosen scales, seeded so that the same scale always gives the same data.
+
+Used by benchmarks and query-count tests: it writes with bulk inserts, not one object at a time."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from cop.directory.models import Organisation, OrganisationKind, Person
+from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+
+
+@dataclass(frozen=True)
+class Scale:
+    organisations: int
+    people: int
+    programmes: int
+    visits: int
+    members_per_visit: int
+
+
+SCALES = {
+    "small": Scale(organisations=20, people=200, programmes=4, visits=20, members_per_visit=8),
+    "national": Scale(
+        organisations=300, people=5000, programmes=40, visits=400, members_per_visit=12
+    ),
+}
+
+PLACES = [
+    (
+        "GB",
+        "SCT",
+        "Europe/London",
+        "en",
+        [
+            "Glasgow",
+            "Edinburgh",
+            "Dundee",
+            "Aberdeen",
+            "Inverness",
+            "Perth",
+            "Stirling",
+            "Kirkcaldy",
+        ],
+    ),
+    ("GB", "ENG", "Europe/London", "en", ["Manchester", "Leeds", "Bristol", "Newcastle"]),
+    (
+        "FR",
+        None,
+        "Europe/Paris",
+        "fr",
+        ["Paris", "Lyon", "Grenoble", "Montreuil", "Rennes", "Lille"],
+    ),
+    ("PT", None, "Europe/Lisbon", "pt", ["Lisboa", "Porto", "Cascais"]),
+    ("ES", None, "Europe/Madrid", "es", ["Madrid", "Barcelona", "Valencia"]),
+    ("DE", None, "Europe/Berlin", "de", ["Berlin", "Hamburg", "Köln"]),
+]
+FIRST_NAMES = [
+    "Morag",
+    "Iain",
+    "Eilidh",
+    "Callum",
+    "Fiona",
+    "Ruth",
+    "Claire",
+    "Julien",
+    "Sophie",
+    "Karim",
+    "Ana",
+    "João",
+    "Lucía",
+    "Jonas",
+    "Aisha",
+    "Tom",
+]
+LAST_NAMES = [
+    "Campbell",
+    "MacLeod",
+    "Robertson",
+    "Stewart",
+    "Duncan",
+    "Dubois",
+    "Martin",
+    "Lefèvre",
+    "Benali",
+    "Silva",
+    "García",
+    "Schmidt",
+    "Khan",
+    "Baxter",
+]
+KINDS = [
+    OrganisationKind.COUNCIL,
+    OrganisationKind.DISTRICT,
+    OrganisationKind.RESEARCH,
+    OrganisationKind.NETWORK,
+    OrganisationKind.GOVERNMENT,
+]
+ROLES = (
+    [MembershipRole.PARTICIPANT] * 6
+    + [MembershipRole.HOST] * 2
+    + [MembershipRole.RESEARCHER, MembershipRole.OBSERVER, MembershipRole.INTERPRETER]
+)
+
+
+def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]:
+    """Add generated organisations, people, programmes, visits and memberships; returns counts."""
+    rng = random.Random(seed)
+    prefix = f"g{seed}-"
+    start_organisation = session.scalar(select(func.coalesce(func.max(Organisation.id), 0))) or 0
+
+    organisation_rows = []
+    for number in range(scale.organisations):
+        country, subdivision, zone, language, cities = rng.choice(PLACES)
+        city = rng.choice(cities)
+        kind_word = rng.choice(["Council", "Partnership", "Network", "Institute"])
+        organisation_rows.append(
+            {
+                "name": f"{city} {kind_word} {prefix}{number:04d}",
+                "kind": rng.choice(KINDS),
+                "city": city,
+                "country": country,
+                "subdivision": subdivision,
+                "language": language,
+                "time_zone": zone,
+            }
+        )
+    session.execute(insert(Organisation), organisation_rows)
+    organisations = session.execute(
+        select(Organisation.id, Organisation.country, Organisation.city, Organisation.time_zone)
+        .where(Organisation.id > start_organisation)
+        .order_by(Organisation.id)
+    ).all()
+
+    start_person = session.scalar(select(func.coalesce(func.max(Person.id), 0))) or 0
+    people_rows = []
+    for number in range(scale.people):
+        organisation = organisations[number % len(organisations)]
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        people_rows.append(
+            {
+                "name": f"{first} {last}",
+                "email": f"{first}.{last}.{prefix}{number:05d}@example.org".lower(),
+                "organisation_id": organisation.id,
+                "job_title": rng.choice(
+                    ["Officer", "Manager", "Councillor", "Researcher", "Coordinator"]
+                ),
+                "languages": "en,fr" if rng.random() < 0.3 else "en",
+                "preferred_language": "fr" if organisation.country == "FR" else "en",
+            }
+        )
+    session.execute(insert(Person), people_rows)
+    people = list(
+        session.scalars(select(Person.id).where(Person.id > start_person).order_by(Person.id))
+    )
+
+    start_programme = session.scalar(select(func.coalesce(func.max(Programme.id), 0))) or 0
+    session.execute(
+        insert(Programme),
+        [
+            {
+                "name": f"Programme {prefix}{number:03d}",
+                "reporting_currency": rng.choice(["GBP", "EUR"]),
+            }
+            for number in range(scale.programmes)
+        ],
+    )
+    programmes = list(
+        session.scalars(
+            select(Programme.id).where(Programme.id > start_programme).order_by(Programme.id)
+        )
+    )
+
+    start_visit = session.scalar(select(func.coalesce(func.max(Visit.id), 0))) or 0
+    visit_rows = []
+    statuses = list(VisitStatus)
+    for number in range(scale.visits):
+        host = rng.choice(organisations)
+        start = date(2015, 1, 1) + timedelta(days=rng.randrange(0, 365 * 11))
+        agreed = rng.random() < 0.85
+        visit_rows.append(
+            {
+                "title": f"Study visit {prefix}{number:04d} to {host.city}",
+                "objective": "Learn how the host runs participatory budgeting at scale.",
+                "programme_id": rng.choice(programmes),
+                "host_organisation_id": host.id,
+                "host_city": host.city,
+                "host_country": host.country,
+                "start_date": start if agreed else None,
+                "end_date": start + timedelta(days=rng.randrange(1, 4)) if agreed else None,
+                "time_zone": host.time_zone,
+                "languages": "en,fr",
+                "status": rng.choice(statuses),
+            }
+        )
+    session.execute(insert(Visit), visit_rows)
+    visits = list(
+        session.scalars(select(Visit.id).where(Visit.id > start_visit).order_by(Visit.id))
+    )
+
+    membership_rows = []
+    for visit_id in visits:
+        chosen = rng.sample(people, min(scale.members_per_visit, len(people)))
+        for position, person_id in enumerate(chosen):
+            membership_rows.append(
+                {
+                    "visit_id": visit_id,
+                    "person_id": person_id,
+                    "role": MembershipRole.LEAD if position == 0 else rng.choice(ROLES),
+                    "selection_reason": "Generated",
+                }
+            )
+    session.execute(insert(Membership), membership_rows)
+    return {
+        "organisations": len(organisations),
+        "people": len(people),
+        "programmes": len(programmes),
+        "visits": len(visits),
+        "memberships": len(membership_rows),
+    }

@@ -1,0 +1,147 @@
+"""The outbox: every mail is stored in the database and sent only after the change that caused it
+has been committed, so a rolled-back request sends nothing and a failed send is kept for retry."""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from cop.database import UTCDateTime, utcnow
+from cop.extensions import db
+
+PENDING_KEY = "cop_outbox_pending"
+READY_KEY = "cop_outbox_ready"
+
+
+class OutboxMail(db.Model):
+    __tablename__ = "outbox_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    # queued -> sent, or failed (kept with its error, retried by ``cop send-mail``).
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    transport: Mapped[str | None] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def as_email(self, sender: str) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = self.recipient
+        message["Subject"] = self.subject
+        message["Date"] = format_datetime(self.created_at)
+        message["Message-ID"] = self.message_id
+        message["Content-Language"] = self.language
+        message.set_content(self.body_text)
+        return message
+
+
+def queue_mail(recipient: str, template: str, language: str, **context: Any) -> OutboxMail:
+    """Render ``templates/mail/<template>.txt`` in the recipient's language and queue it.
+
+    The first line of the rendered template is the subject, the rest the body."""
+    with force_locale(language):
+        rendered = render_template(f"mail/{template}.txt", **context).strip("\n")
+    subject, _, body = rendered.partition("\n")
+    mail = OutboxMail(
+        recipient=recipient,
+        subject=subject.strip(),
+        body_text=body.strip() + "\n",
+        language=language,
+        message_id=make_msgid(domain="cop.example"),
+    )
+    db.session.add(mail)
+    db.session.info.setdefault(PENDING_KEY, []).append(mail)
+    return mail
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flushed_mail(session: Session, flush_context: Any) -> None:
+    pending = session.info.get(PENDING_KEY)
+    if pending:
+        session.info.setdefault(READY_KEY, []).extend(m.id for m in pending if m.id is not None)
+        session.info[PENDING_KEY] = [m for m in pending if m.id is None]
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    ready = session.info.pop(READY_KEY, None)
+    if ready:
+        deliver(ready)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back_mail(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(READY_KEY, None)
+    session.info.pop(PENDING_KEY, None)
+
+
+def deliver(mail_ids: list[int] | None = None) -> dict[str, int]:
+    """Send queued (or, with no ids, every queued and failed) mail; returns counts by outcome.
+
+    Runs in a session of its own: it is called right after another session's commit."""
+    config = current_app.config
+    outcome = {"sent": 0, "failed": 0, "queued": 0}
+    with Session(db.engine) as session:
+        query = db.select(OutboxMail).where(OutboxMail.status.in_(("queued", "failed")))
+        if mail_ids is not None:
+            query = query.where(OutboxMail.id.in_(mail_ids))
+        mails = session.scalars(query.order_by(OutboxMail.id)).all()
+        for mail in mails:
+            outcome[_deliver_one(mail, config)] += 1
+        session.commit()
+    return outcome
+
+
+def _write_to_folder(message: EmailMessage, mail: OutboxMail) -> None:
+    folder = Path(current_app.instance_path) / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = mail.created_at.strftime("%Y%m%dT%H%M%S")
+    (folder / f"{stamp}-{mail.id}.eml").write_bytes(bytes(message))
+
+
+def _deliver_one(mail: OutboxMail, config: Any) -> str:
+    message = mail.as_email(config["MAIL_SENDER"])
+    write_to_folder = config.get("MAIL_WRITE_TO_FOLDER")
+    if write_to_folder is None:
+        write_to_folder = config["ENV"] == "development" and not config.get("TESTING")
+    if write_to_folder:
+        _write_to_folder(message, mail)
+    mail.attempts += 1
+    if not config["MAIL_SERVER"]:
+        if write_to_folder:
+            mail.status, mail.transport, mail.sent_at = "sent", "folder", utcnow()
+            return "sent"
+        mail.last_error = "No mail server is configured (COP_MAIL_SERVER)."
+        return "queued"
+    try:
+        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        with smtp_class(
+            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+        ) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        mail.status, mail.last_error = "failed", f"{type(error).__name__}: {error}"
+        current_app.logger.warning("mail %s to %s failed: %s", mail.id, mail.recipient, error)
+        return "failed"
+    mail.status, mail.transport, mail.sent_at, mail.last_error = "sent", "smtp", utcnow(), ""
+    return "sent"

@@ -1,0 +1,18 @@
+"""Imports every domain's models so that metadata (and so migrations) sees all tables."""
+
+from cop.accounts.models import User
+from cop.directory.models import Organisation, Person
+from cop.links import SignedLink
+from cop.mail import OutboxMail
+from cop.visits.models import Membership, Programme, Visit
+
+__all__ = [
+    "Membership",
+    "Organisation",
+    "OutboxMail",
+    "Person",
+    "Programme",
+    "SignedLink",
+    "User",
+    "Visit",
+]

@@ -1,0 +1,1 @@
+"""Programmes, visits and who takes part in them."""

@@ -1,0 +1,105 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from cop.forms import country_code_is_known, language_codes_are_known, time_zone_is_known
+
+
+class VisitForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title for the visit")), Length(max=200)]
+    )
+    objective = TextAreaField(
+        _l("Objective"),
+        description=_l("What the visit is for, and the problem at home it serves."),
+        validators=[Optional(), Length(max=5000)],
+    )
+    programme_id = SelectField(_l("Programme"), coerce=int, choices=[])
+    host_organisation_id = SelectField(_l("Host organisation"), coerce=int, choices=[])
+    host_city = StringField(_l("Host city"), validators=[Optional(), Length(max=120)])
+    host_country = StringField(
+        _l("Host country"),
+        description=_l("Two-letter code, for example FR."),
+        validators=[DataRequired(_l("Enter the host country code")), country_code_is_known],
+    )
+    start_date = DateField(
+        _l("First day (optional)"),
+        description=_l("Leave both days empty while the dates are still to be agreed."),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+    )
+    end_date = DateField(_l("Last day (optional)"), validators=[Optional()], format="%Y-%m-%d")
+    time_zone = StringField(
+        _l("Time zone of the visit"),
+        description=_l("The host’s time zone, for example Europe/Paris."),
+        validators=[DataRequired(_l("Enter the time zone")), time_zone_is_known],
+    )
+    languages = StringField(
+        _l("Languages of the visit"),
+        description=_l("Language codes separated by commas, for example en,fr."),
+        validators=[
+            DataRequired(_l("Enter at least one language")),
+            Length(max=100),
+            language_codes_are_known,
+        ],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        from cop.visits.logic import dates_problem
+
+        valid = super().validate(extra_validators)
+        problem = dates_problem(self.start_date.data, self.end_date.data)
+        if problem == "both_or_neither":
+            self.end_date.errors = [
+                *self.end_date.errors,
+                _l("Enter both the first and the last day, or neither"),
+            ]
+            return False
+        if problem == "end_before_start":
+            self.end_date.errors = [
+                *self.end_date.errors,
+                _l("The last day must be the same as or after the first day"),
+            ]
+            return False
+        return valid
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=[])
+
+
+class MemberForm(FlaskForm):
+    email = EmailField(
+        _l("Email address of the person"),
+        description=_l("They must already be in the directory."),
+        validators=[
+            DataRequired(_l("Enter the person’s email address")),
+            Email(_l("Enter an email address in the correct format, like name@example.org")),
+        ],
+    )
+    role = SelectField(_l("Role in the visit"), choices=[])
+    selection_reason = TextAreaField(
+        _l("Why this person was chosen"),
+        description=_l("For the record of the visit and its evaluation."),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
+class ProgrammeForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the programme’s name")), Length(max=200)]
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    reporting_currency = StringField(
+        _l("Reporting currency"),
+        description=_l("Three-letter code, for example GBP or EUR."),
+        validators=[
+            DataRequired(_l("Enter the reporting currency")),
+            Regexp(r"^[A-Za-z]{3}$", message=_l("Enter a three-letter currency code, like GBP")),
+        ],
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change something."""

@@ -1,0 +1,77 @@
+"""Lists of visits and programmes, as SQL statements the views paginate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from cop.directory.models import Organisation
+from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+
+# Leads first, then the other roles in the order the enumeration lists them.
+ROLE_ORDER = case(
+    *[(Membership.role == role, position) for position, role in enumerate(MembershipRole)],
+    else_=len(MembershipRole),
+)
+
+
+def search_visits(visibility: Any, text: str = "", status: str = "") -> Select:
+    query = (
+        select(Visit)
+        .where(visibility)
+        .options(joinedload(Visit.programme), joinedload(Visit.host_organisation))
+        .order_by(Visit.start_date.desc().nulls_first(), Visit.id.desc())
+    )
+    if status in {member.value for member in VisitStatus}:
+        query = query.where(Visit.status == VisitStatus(status))
+    if text.strip():
+        pattern = "%" + text.strip().lower().replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.outerjoin(Visit.host_organisation).where(
+            or_(
+                func.lower(Visit.title).like(pattern, escape="\\"),
+                func.lower(Visit.host_city).like(pattern, escape="\\"),
+                func.lower(Organisation.name).like(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def visits_of_person(person_id: int) -> Select:
+    return (
+        select(Membership)
+        .where(Membership.person_id == person_id)
+        .join(Membership.visit)
+        .options(
+            joinedload(Membership.visit).joinedload(Visit.host_organisation),
+            joinedload(Membership.visit).joinedload(Visit.programme),
+        )
+        .order_by(Visit.start_date.desc().nulls_first(), Visit.id.desc())
+    )
+
+
+def members_of_visit(visit_id: int) -> Select:
+    from cop.directory.models import Person
+
+    return (
+        select(Membership)
+        .where(Membership.visit_id == visit_id)
+        .join(Membership.person)
+        .options(joinedload(Membership.person).joinedload(Person.organisation))
+        .order_by(ROLE_ORDER, Person.name)
+    )
+
+
+def all_programmes() -> Select:
+    return select(Programme).order_by(Programme.name)
+
+
+def visit_counts(session, programme_ids: list[int]) -> dict[int, int]:
+    """How many visits each programme has, in one query for a whole page of programmes."""
+    rows = session.execute(
+        select(Visit.programme_id, func.count(Visit.id))
+        .where(Visit.programme_id.in_(programme_ids))
+        .group_by(Visit.programme_id)
+    )
+    return {programme_id: count for programme_id, count in rows}

@@ -1,0 +1,308 @@
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from cop import access
+from cop.accounts.logic import parse_language_codes
+from cop.directory.models import Person
+from cop.directory.queries import organisation_choices
+from cop.extensions import db
+from cop.forms import options
+from cop.visits import logic
+from cop.visits.forms import EmptyForm, MemberForm, ProgrammeForm, StatusForm, VisitForm
+from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+from cop.visits.queries import (
+    all_programmes,
+    members_of_visit,
+    search_visits,
+    visit_counts,
+    visits_of_person,
+)
+
+blueprint = Blueprint("visits", __name__)
+
+NOTHING_CHOSEN = 0
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "programmes" if request.path.startswith("/programmes") else "visits"
+
+
+@blueprint.route("/")
+@login_required
+def home() -> str:
+    memberships = []
+    if current_user.person_id is not None:
+        memberships = db.session.scalars(visits_of_person(current_user.person_id)).unique().all()
+    return render_template(
+        "visits/home.html",
+        memberships=memberships,
+        can_organise=access.can_organise(current_user),
+    )
+
+
+@blueprint.route("/visits")
+@login_required
+def visits() -> str:
+    text = request.args.get("q", "")
+    status = request.args.get("status", "")
+    page = db.paginate(
+        search_visits(access.visible_visits_filter(current_user), text, status),
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "visits/visits.html",
+        page=page,
+        q=text,
+        status=status,
+        statuses=list(VisitStatus),
+        can_organise=access.can_organise(current_user),
+    )
+
+
+def _visit_form(visit: Visit | None) -> VisitForm:
+    form = VisitForm(obj=visit)
+    programmes = db.session.execute(select(Programme.id, Programme.name).order_by(Programme.name))
+    form.programme_id.choices = options(
+        [(NOTHING_CHOSEN, _("No programme")), *((row.id, row.name) for row in programmes)]
+    )
+    form.host_organisation_id.choices = options(
+        [(NOTHING_CHOSEN, _("Not yet known")), *organisation_choices(db.session)]
+    )
+    if request.method == "GET" and visit is not None:
+        form.programme_id.data = visit.programme_id or NOTHING_CHOSEN
+        form.host_organisation_id.data = visit.host_organisation_id or NOTHING_CHOSEN
+    return form
+
+
+def _fill_visit(form: VisitForm, visit: Visit) -> None:
+    visit.title = form.title.data.strip()
+    visit.objective = form.objective.data or ""
+    visit.programme_id = form.programme_id.data or None
+    visit.host_organisation_id = form.host_organisation_id.data or None
+    visit.host_city = (form.host_city.data or "").strip()
+    visit.host_country = form.host_country.data
+    visit.start_date = form.start_date.data
+    visit.end_date = form.end_date.data
+    visit.time_zone = form.time_zone.data
+    visit.languages = parse_language_codes(form.languages.data)
+
+
+@blueprint.route("/visits/new", methods=["GET", "POST"])
+@access.organiser_required
+def new_visit() -> str | Response | tuple[str, int]:
+    form = _visit_form(None)
+    if request.method == "GET":
+        form.time_zone.data = "Europe/London"
+        form.languages.data = "en"
+    if form.validate_on_submit():
+        visit = Visit(status=VisitStatus.IDEA)
+        _fill_visit(form, visit)
+        db.session.add(visit)
+        if current_user.person_id is not None:
+            # Whoever creates a visit leads it, so that someone can manage it from the start.
+            db.session.add(
+                Membership(
+                    visit=visit,
+                    person_id=current_user.person_id,
+                    role=MembershipRole.LEAD,
+                    selection_reason=_("Created the visit"),
+                )
+            )
+        db.session.commit()
+        flash(_("The visit has been created."), "success")
+        return redirect(url_for("visits.visit", visit_id=visit.id))
+    status = 400 if form.errors else 200
+    return render_template("visits/visit_form.html", form=form, visit=None), status
+
+
+@blueprint.route("/visits/<int:visit_id>")
+@login_required
+def visit(visit_id: int) -> str:
+    found = access.visit_for(visit_id)
+    members = db.session.scalars(members_of_visit(found.id)).unique().all()
+    can_manage = access.can_manage_visit(current_user, found)
+    status_form = StatusForm()
+    status_form.status.choices = options(
+        (status.value, status.label) for status in logic.neighbouring_statuses(found.status)
+    )
+    return render_template(
+        "visits/visit.html",
+        visit=found,
+        members=members,
+        can_manage=can_manage,
+        status_form=status_form,
+        remove_form=EmptyForm(),
+    )
+
+
+@blueprint.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_visit(visit_id: int) -> str | Response | tuple[str, int]:
+    found = access.visit_for(visit_id, manage=True)
+    form = _visit_form(found)
+    if form.validate_on_submit():
+        _fill_visit(form, found)
+        db.session.commit()
+        flash(_("The visit has been saved."), "success")
+        return redirect(url_for("visits.visit", visit_id=found.id))
+    status = 400 if form.errors else 200
+    return render_template("visits/visit_form.html", form=form, visit=found), status
+
+
+@blueprint.route("/visits/<int:visit_id>/status", methods=["POST"])
+@login_required
+def change_status(visit_id: int) -> Response:
+    found = access.visit_for(visit_id, manage=True)
+    form = StatusForm()
+    form.status.choices = options(VisitStatus.choices())
+    if not form.validate_on_submit() or not logic.can_move(
+        found.status, VisitStatus(form.status.data)
+    ):
+        abort(400)
+    found.status = VisitStatus(form.status.data)
+    db.session.commit()
+    flash(_("The visit is now: %(status)s.", status=found.status.label), "success")
+    return redirect(url_for("visits.visit", visit_id=found.id))
+
+
+@blueprint.route("/visits/<int:visit_id>/members", methods=["GET", "POST"])
+@login_required
+def members(visit_id: int) -> str | Response | tuple[str, int]:
+    found = access.visit_for(visit_id, manage=True)
+    form = MemberForm()
+    form.role.choices = options(MembershipRole.choices())
+    if request.method == "GET":
+        form.role.data = MembershipRole.PARTICIPANT.value
+    if form.validate_on_submit():
+        person = db.session.scalar(
+            select(Person).where(Person.email == form.email.data.strip().lower())
+        )
+        if person is None:
+            form.email.errors = [
+                _("No one in the directory has this email address. Add them to it first.")
+            ]
+        elif db.session.scalar(
+            select(Membership.id).where(
+                Membership.visit_id == found.id, Membership.person_id == person.id
+            )
+        ):
+            form.email.errors = [_("%(name)s is already a member of this visit", name=person.name)]
+        else:
+            role = MembershipRole(form.role.data)
+            db.session.add(
+                Membership(
+                    visit_id=found.id,
+                    person_id=person.id,
+                    role=role,
+                    selection_reason=form.selection_reason.data or "",
+                )
+            )
+            db.session.commit()
+            flash(
+                _("%(name)s has been added as %(role)s.", name=person.name, role=role.label),
+                "success",
+            )
+            return redirect(url_for("visits.members", visit_id=found.id))
+    rows = db.session.scalars(members_of_visit(found.id)).unique().all()
+    status = 400 if form.errors else 200
+    return render_template(
+        "visits/members.html",
+        visit=found,
+        members=rows,
+        form=form,
+        remove_form=EmptyForm(),
+        # Special-category data: the leads of this visit, not administrators managing it.
+        show_needs=access.visit_role(current_user, found) == MembershipRole.LEAD,
+    ), status
+
+
+@blueprint.route("/visits/<int:visit_id>/members/<int:membership_id>/remove", methods=["POST"])
+@login_required
+def remove_member(visit_id: int, membership_id: int) -> Response:
+    found = access.visit_for(visit_id, manage=True)
+    membership = db.get_or_404(Membership, membership_id)
+    if membership.visit_id != found.id or not EmptyForm().validate_on_submit():
+        abort(404 if membership.visit_id != found.id else 400)
+    roles = list(db.session.scalars(select(Membership.role).where(Membership.visit_id == found.id)))
+    if logic.would_leave_no_lead(roles, membership.role):
+        flash(_("A visit needs at least one lead. Add another lead first."), "error")
+        return redirect(url_for("visits.members", visit_id=found.id))
+    name = membership.person.name
+    db.session.delete(membership)
+    db.session.commit()
+    flash(_("%(name)s has been removed from the visit.", name=name), "success")
+    return redirect(url_for("visits.members", visit_id=found.id))
+
+
+@blueprint.route("/programmes")
+@login_required
+def programmes() -> str:
+    page = db.paginate(
+        all_programmes(),
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "visits/programmes.html",
+        page=page,
+        visit_counts=visit_counts(db.session, [programme.id for programme in page.items]),
+        can_organise=access.can_organise(current_user),
+    )
+
+
+@blueprint.route("/programmes/new", methods=["GET", "POST"])
+@access.organiser_required
+def new_programme() -> str | Response | tuple[str, int]:
+    form = ProgrammeForm()
+    if request.method == "GET":
+        form.reporting_currency.data = "GBP"
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if db.session.scalar(select(Programme.id).where(Programme.name == name)):
+            form.name.errors = [_("A programme with this name already exists")]
+        else:
+            programme = Programme(
+                name=name,
+                description=form.description.data or "",
+                reporting_currency=form.reporting_currency.data.upper(),
+            )
+            db.session.add(programme)
+            db.session.commit()
+            flash(_("The programme has been created."), "success")
+            return redirect(url_for("visits.programme", programme_id=programme.id))
+    status = 400 if form.errors else 200
+    return render_template("visits/programme_form.html", form=form), status
+
+
+@blueprint.route("/programmes/<int:programme_id>")
+@login_required
+def programme(programme_id: int) -> str:
+    found = db.get_or_404(Programme, programme_id)
+    page = db.paginate(
+        search_visits(access.visible_visits_filter(current_user)).where(
+            Visit.programme_id == found.id
+        ),
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("visits/programme.html", programme=found, page=page)

@@ -1,0 +1,219 @@
+"""Fixtures: one database per test run (SQLite, or PostgreSQL when COP_DATABASE_URL names
+it), built by the migrations, emptied before every test; and factories for what tests need."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, g
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, create_engine, text
+
+from cop import PROJECT_ROOT, create_app
+from cop.accounts.models import User
+from cop.directory.models import Organisation, OrganisationKind, Person
+from cop.extensions import db
+from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+
+PASSWORD = "correct horse battery"
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("COP_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'cop-test.sqlite'}"
+
+
+def _drop_everything(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        metadata = MetaData()
+        metadata.reflect(connection)
+        metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgres"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    _drop_everything(url)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+        }
+    )
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Iterator[Flask]:
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MAIL_WRITE_TO_FOLDER": False,
+        "RATELIMIT_ENABLED": False,
+        "PAGE_SIZE": 5,
+    }
+    settings.update(config_overrides)
+    application = create_app(settings)
+
+    # The test keeps one app context open (factories need it), and requests then share its `g`.
+    # A real server gives each request a fresh one, so forget the signed-in user between requests.
+    @application.before_request
+    def forget_previous_requests_user() -> None:
+        g.pop("_login_user", None)
+
+    application.before_request_funcs[None].insert(0, application.before_request_funcs[None].pop())
+    with application.app_context():
+        _empty_all_tables()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - names from metadata
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Factory:
+    """Makes the objects tests need, with sensible defaults, committed to the database."""
+
+    # One sequence for the whole run, so that names and emails never collide between factories.
+    _sequence = itertools.count(1)
+
+    def _next(self) -> int:
+        return next(self._sequence)
+
+    def organisation(self, **fields: Any) -> Organisation:
+        number = self._next()
+        values = {
+            "name": f"Organisation {number}",
+            "kind": OrganisationKind.COUNCIL,
+            "city": "Glasgow",
+            "country": "GB",
+            "subdivision": "SCT",
+            "language": "en",
+            "time_zone": "Europe/London",
+        }
+        values.update(fields)
+        organisation = Organisation(**values)
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    def person(self, **fields: Any) -> Person:
+        number = self._next()
+        values = {"name": f"Person {number}", "email": f"person{number}@example.org"}
+        values.update(fields)
+        person = Person(**values)
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    def user(
+        self,
+        email: str | None = None,
+        *,
+        admin: bool = False,
+        researcher: bool = False,
+        locale: str | None = None,
+        person: Person | None = None,
+        with_person: bool = True,
+    ) -> User:
+        number = self._next()
+        email = email or f"user{number}@example.org"
+        if person is None and with_person:
+            person = self.person(name=f"User {number}", email=email)
+        user = User(
+            email=email, is_admin=admin, is_researcher=researcher, locale=locale, person=person
+        )
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    def programme(self, **fields: Any) -> Programme:
+        values = {"name": f"Programme {self._next()}", "reporting_currency": "GBP"}
+        values.update(fields)
+        programme = Programme(**values)
+        db.session.add(programme)
+        db.session.commit()
+        return programme
+
+    def visit(self, **fields: Any) -> Visit:
+        values = {
+            "title": f"Study visit {self._next()}",
+            "host_city": "Paris",
+            "host_country": "FR",
+            "start_date": date(2016, 12, 8),
+            "end_date": date(2016, 12, 9),
+            "time_zone": "Europe/Paris",
+            "languages": "en,fr",
+            "status": VisitStatus.PLANNING,
+        }
+        values.update(fields)
+        visit = Visit(**values)
+        db.session.add(visit)
+        db.session.commit()
+        return visit
+
+    def member(
+        self, visit: Visit, person: Person, role: MembershipRole = MembershipRole.PARTICIPANT
+    ) -> Membership:
+        membership = Membership(visit=visit, person=person, role=role, selection_reason="Test")
+        db.session.add(membership)
+        db.session.commit()
+        return membership
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory()
+
+
+def sign_in(client: FlaskClient, user: User | str, password: str = PASSWORD) -> Any:
+    email = user if isinstance(user, str) else user.email
+    return client.post("/sign-in", data={"email": email, "password": password})
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees: tags, scripts and styles removed, white space folded."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

@@ -1,0 +1,186 @@
+"""Who may open what: every route, tried by every role and by someone not signed in.
+
+Statuses: 200 page shown, 302 done and redirected (or, for someone not signed in, sent to sign in),
+403 signed in without the right role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from cop.extensions import db
+from cop.visits.logic import neighbouring_statuses
+from cop.visits.models import Membership, MembershipRole, Visit
+from tests.conftest import Factory, sign_in
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "participant",
+    "host",
+    "interpreter",
+    "member_researcher",
+    "observer",
+    "lead",
+    "researcher",
+    "admin",
+]
+SIGNED_IN = ROLES[1:]
+ORGANISERS = {"lead", "admin"}
+
+
+def everyone(status: int = 200, anonymous: int = 302) -> dict[str, int]:
+    return {"anonymous": anonymous, **{role: status for role in SIGNED_IN}}
+
+
+def only(allowed: set[str], status: int = 200) -> dict[str, int]:
+    return {
+        "anonymous": 302,
+        **{role: status if role in allowed else 403 for role in SIGNED_IN},
+    }
+
+
+VISIT_VIEWERS = {
+    "participant",
+    "host",
+    "interpreter",
+    "member_researcher",
+    "observer",
+    "lead",
+    "researcher",
+    "admin",
+}
+
+
+@dataclass
+class World:
+    visit: Visit
+    programme_id: int
+    organisation_id: int
+    other_person_id: int
+    users: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Case:
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str, int]
+    data: Callable[[World], dict[str, str]] = lambda world: {}
+
+
+def removable_observer_url(world: World) -> str:
+    """A membership the lead may remove, created afresh for each attempt."""
+    spare = Factory().person()
+    membership = Membership(visit=world.visit, person=spare, role=MembershipRole.OBSERVER)
+    db.session.add(membership)
+    db.session.commit()
+    return f"/visits/{world.visit.id}/members/{membership.id}/remove"
+
+
+def next_status(world: World) -> dict[str, str]:
+    db.session.refresh(world.visit)
+    return {"status": neighbouring_statuses(world.visit.status)[-1].value}
+
+
+CASES = [
+    Case("GET", lambda w: "/", everyone()),
+    Case("GET", lambda w: "/visits", everyone()),
+    Case("GET", lambda w: "/visits/new", only(ORGANISERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/edit", only(ORGANISERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/members", only(ORGANISERS)),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/status", only(ORGANISERS, 302), next_status),
+    Case("POST", removable_observer_url, only(ORGANISERS, 302)),
+    Case("GET", lambda w: "/programmes", everyone()),
+    Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
+    Case("GET", lambda w: "/organisations", everyone()),
+    Case("GET", lambda w: "/organisations/new", only(ORGANISERS)),
+    Case("GET", lambda w: f"/organisations/{w.organisation_id}", everyone()),
+    Case("GET", lambda w: f"/organisations/{w.organisation_id}/edit", only(ORGANISERS)),
+    Case("GET", lambda w: "/people", everyone()),
+    Case("GET", lambda w: "/people/new", only(ORGANISERS)),
+    Case("GET", lambda w: f"/people/{w.other_person_id}", everyone()),
+    Case("GET", lambda w: f"/people/{w.other_person_id}/edit", only(ORGANISERS)),
+    Case("GET", lambda w: "/account", everyone()),
+    Case("GET", lambda w: "/account/password", everyone()),
+    Case("GET", lambda w: "/sign-in", {"anonymous": 200, **{r: 302 for r in SIGNED_IN}}),
+    Case("GET", lambda w: "/account/reset", everyone(anonymous=200)),
+    Case("POST", lambda w: "/language", everyone(302), lambda w: {"language": "en"}),
+    Case("POST", lambda w: "/sign-out", everyone(302)),
+]
+
+
+@pytest.fixture
+def world(app: Flask, make: Factory) -> World:
+    organisation = make.organisation(name="Ville de Paris", country="FR")
+    programme = make.programme()
+    visit = make.visit(programme_id=programme.id, host_organisation_id=organisation.id)
+    built = World(
+        visit=visit,
+        programme_id=programme.id,
+        organisation_id=organisation.id,
+        other_person_id=make.person(organisation_id=organisation.id).id,
+    )
+    built.users["outsider"] = make.user()
+    membership_roles = {
+        "participant": MembershipRole.PARTICIPANT,
+        "host": MembershipRole.HOST,
+        "interpreter": MembershipRole.INTERPRETER,
+        "member_researcher": MembershipRole.RESEARCHER,
+        "observer": MembershipRole.OBSERVER,
+        "lead": MembershipRole.LEAD,
+    }
+    for name, role in membership_roles.items():
+        user = make.user()
+        make.member(visit, user.person, role)
+        built.users[name] = user
+    built.users["researcher"] = make.user(researcher=True)
+    built.users["admin"] = make.user(admin=True, with_person=False)
+    return built
+
+
+def test_every_route_answers_every_role_as_the_matrix_says(app: Flask, world: World) -> None:
+    clients = {role: app.test_client() for role in ROLES}
+    for role in SIGNED_IN:
+        assert sign_in(clients[role], world.users[role]).status_code == 302
+    mismatches = []
+    # Signing out comes last in CASES, so every other case runs while signed in.
+    for case in CASES:
+        for role in ROLES:
+            client = clients[role]
+            url = case.url(world)
+            if case.method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data=case.data(world))
+            expected = case.expected[role]
+            if response.status_code != expected:
+                mismatches.append(
+                    f"{case.method} {url} as {role}: {response.status_code} != {expected}"
+                )
+            sent_elsewhere = "/sign-in" not in response.headers.get("Location", "")
+            if role == "anonymous" and case.method == "GET" and expected == 302 and sent_elsewhere:
+                mismatches.append(f"GET {url} as anonymous: not sent to sign in")
+    assert mismatches == []
+
+
+def test_forbidden_pages_explain_themselves(app: Flask, world: World) -> None:
+    client = app.test_client()
+    sign_in(client, world.users["participant"])
+    response = client.get(f"/visits/{world.visit.id}/edit")
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.get_data(as_text=True)
+
+
+def test_unknown_pages_get_a_friendly_404(app: Flask, world: World) -> None:
+    client = app.test_client()
+    sign_in(client, world.users["admin"])
+    response = client.get("/visits/999999")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
