@@ -46,8 +46,9 @@ class OutboxMail(db.Model):
         message["Subject"] = self.subject
         message["Date"] = format_datetime(self.created_at)
         message["Message-ID"] = self.message_id
-        message["Content-Language"] = self.language
         message.set_content(self.body_text)
+        # After set_content, which replaces every Content-* header.
+        message["Content-Language"] = self.language
         return message
 
 

@@ -83,11 +83,12 @@ def change_password() -> str | Response:
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors = [_("Your current password is not correct")]
         else:
-            current_user.set_password(form.new_password.data)
-            revoke_links(RESET_PURPOSE, current_user.id)
+            user = current_user._get_current_object()
+            user.set_password(form.new_password.data)
+            revoke_links(RESET_PURPOSE, user.id)
             db.session.commit()
-            # The session version changed, so sign in again under the new one.
-            login_user(current_user)
+            # The session version changed, so sign this browser in again under the new one.
+            login_user(user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     status = 400 if form.errors else 200
