@@ -1,0 +1,105 @@
+"""The cop command."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from cop.accounts.models import User
+from cop.cli import main
+from cop.demo import DEMO_SIGN_INS
+from cop.directory.models import Organisation, Person
+from cop.extensions import db
+from cop.generate import SCALES, Scale, generate
+from cop.visits.models import Membership, MembershipRole, Visit
+
+
+def test_cop_help_lists_every_command() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("run", "start", "db", "demo", "create-user", "generate", "send-mail"):
+        assert f"  {command} " in result.output, command
+
+
+def test_the_demo_is_the_paris_case_and_loading_it_twice_changes_nothing(app) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0 and "added" in first.output
+    counts = [
+        db.session.scalar(db.select(db.func.count()).select_from(m))
+        for m in (Organisation, Person, Visit, Membership, User)
+    ]
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0 and "already there" in second.output
+    assert counts == [
+        db.session.scalar(db.select(db.func.count()).select_from(m))
+        for m in (Organisation, Person, Visit, Membership, User)
+    ]
+
+    visit = db.session.scalar(db.select(Visit))
+    roles = [membership.role for membership in visit.memberships]
+    # Three officers and a councillor from Glasgow, three officers from Fife, two researchers.
+    assert roles.count(MembershipRole.PARTICIPANT) + roles.count(MembershipRole.LEAD) == 7
+    assert roles.count(MembershipRole.RESEARCHER) == 2
+    assert roles.count(MembershipRole.INTERPRETER) == 1
+    assert (visit.host_city, visit.time_zone, visit.languages) == ("Paris", "Europe/Paris", "en,fr")
+    for sign_in in DEMO_SIGN_INS:
+        user = db.session.scalar(db.select(User).filter_by(email=sign_in.email))
+        assert user.check_password("cop-demo")
+        assert user.locale == sign_in.language
+
+
+def test_create_user_makes_an_account_and_its_person(app) -> None:
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "Ruth@WWS.example",
+            "--name",
+            "Ruth Henderson",
+            "--researcher",
+            "--password",
+            "long enough",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).filter_by(email="ruth@wws.example"))
+    assert user.is_researcher and not user.is_admin
+    assert user.person.name == "Ruth Henderson"
+    again = app.test_cli_runner().invoke(
+        args=["create-user", "ruth@wws.example", "--name", "R", "--password", "long enough"]
+    )
+    assert again.exit_code != 0 and "already exists" in again.output
+    short = app.test_cli_runner().invoke(
+        args=["create-user", "new@wws.example", "--name", "N", "--password", "short"]
+    )
+    assert short.exit_code != 0 and "at least 8" in short.output
+
+
+def test_generated_data_is_the_same_for_the_same_seed(app) -> None:
+    tiny = Scale(organisations=3, people=10, programmes=2, visits=4, members_per_visit=3)
+    first = generate(db.session, tiny, seed=7)
+    names = list(db.session.scalars(db.select(Person.name).order_by(Person.id)))
+    db.session.rollback()
+    second = generate(db.session, tiny, seed=7)
+    assert (
+        first
+        == second
+        == {
+            "organisations": 3,
+            "people": 10,
+            "programmes": 2,
+            "visits": 4,
+            "memberships": 12,
+        }
+    )
+    assert names == list(db.session.scalars(db.select(Person.name).order_by(Person.id)))
+
+
+def test_the_national_scale_matches_the_brief() -> None:
+    national = SCALES["national"]
+    assert (national.people, national.organisations, national.visits) == (5000, 300, 400)
+
+
+def test_generate_command_adds_the_small_scale(app) -> None:
+    result = app.test_cli_runner().invoke(args=["generate", "--scale", "small"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(db.func.count(Person.id))) == SCALES["small"].people

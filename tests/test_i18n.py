@@ -1,0 +1,162 @@
+"""English and French: complete catalogues, the language chosen as people expect, nothing left
+in English on a French page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from cop import PROJECT_ROOT
+from cop.demo import load_demo
+from cop.extensions import db
+from tests.conftest import sign_in, visible_text
+
+TRANSLATIONS = PROJECT_ROOT / "cop" / "translations"
+KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+
+
+def messages_in_the_source() -> set[str]:
+    found: set[str] = set()
+    method_map = [
+        ("cop/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+    ]
+    for _filename, _line, message, _comments, _context in extract_from_dir(
+        str(PROJECT_ROOT), method_map=method_map, keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_interface_text_has_a_translation(language: str) -> None:
+    po_path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+    catalogue = read_po(po_path.open("rb"), locale=language)
+    translated = {
+        message.id: message.string
+        for message in catalogue
+        if message.id and message.string and "fuzzy" not in message.flags
+    }
+    missing = sorted(messages_in_the_source() - set(translated))
+    assert missing == [], f"untranslated in {language}: {missing[:10]}"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_compiled_catalogue_matches_its_source(language: str) -> None:
+    folder = TRANSLATIONS / language / "LC_MESSAGES"
+    source = read_po((folder / "messages.po").open("rb"), locale=language)
+    compiled = read_mo((folder / "messages.mo").open("rb"))
+    expected = {m.id: m.string for m in source if m.id}
+    actual = {m.id: m.string for m in compiled if m.id}
+    assert actual == expected, "run: pybabel compile -d cop/translations"
+
+
+def test_french_placeholders_match_the_english_ones() -> None:
+    catalogue = read_po((TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").open("rb"))
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    for message in catalogue:
+        if message.id:
+            assert sorted(placeholder.findall(message.id)) == sorted(
+                placeholder.findall(message.string)
+            ), message.id
+
+
+def test_the_browsers_language_is_used_when_nobody_chose_one(client) -> None:
+    page = client.get("/sign-in", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    html = page.get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert "Se connecter" in html
+
+
+def test_the_switcher_changes_the_language_without_javascript(client) -> None:
+    response = client.post("/language", data={"language": "fr", "next": "/sign-in"})
+    assert response.headers["Location"] == "/sign-in"
+    assert '<html lang="fr">' in client.get("/sign-in").get_data(as_text=True)
+    response = client.post("/language", data={"language": "de", "next": "https://evil.example"})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_signed_in_persons_profile_language_wins_over_the_browser(client, make) -> None:
+    user = make.user(locale="fr")
+    sign_in(client, user)
+    html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="fr">' in html and "Mes visites" in html
+    client.post("/language", data={"language": "en"})
+    assert user.locale == "en"
+
+
+def test_dates_are_written_the_french_way_in_french(client, make) -> None:
+    user = make.user(locale="fr")
+    visit = make.visit(title="Visite à Paris")
+    make.member(visit, user.person)
+    sign_in(client, user)
+    text = visible_text(client.get(f"/visits/{visit.id}").get_data(as_text=True))
+    assert "du 8 décembre 2016 au 9 décembre 2016" in text
+    assert "France" in text and "anglais, français" in text
+
+
+# Words of the interface that French spells differently (Programme, Organisation, Page, Dates and
+# Description are the same in both languages, so they prove nothing).
+ENGLISH_INTERFACE_WORDS = re.compile(
+    r"\b(Sign|Visits?|People|Search|Save|Change|Members?|Language|Status|Role|Email|Password|"
+    r"Add|Remove|Where|Objective|Directory|Details|Host|Previous|Next|Nothing|Error)\b"
+)
+STORED_TEXT = [
+    ("visit", "title"),
+    ("visit", "objective"),
+    ("person", "name"),
+    ("person", "job_title"),
+    ("membership", "selection_reason"),
+    ("programme", "name"),
+    ("programme", "description"),
+    ("organisation", "name"),
+]
+
+
+def without_stored_text(text: str) -> str:
+    """Remove what people typed (titles, names, reasons), which may rightly be in English."""
+    for table, column in STORED_TEXT:
+        query = db.select(db.literal_column(column)).select_from(db.table(table))
+        for value in sorted(filter(None, db.session.scalars(query)), key=len, reverse=True):
+            text = text.replace(value, "")
+    return text
+
+
+def test_french_pages_show_no_english_interface_text(client) -> None:
+    from cop.accounts.models import User
+
+    load_demo(db.session)
+    host = db.session.scalar(db.select(User).filter_by(email="hote@paris.example"))
+    host.is_admin = True  # so that every page below is open to this French reader
+    db.session.commit()
+    sign_in(client, "hote@paris.example", "cop-demo")
+    visit_id = host.person.memberships[0].visit_id
+    pages = [
+        "/",
+        "/visits",
+        f"/visits/{visit_id}",
+        f"/visits/{visit_id}/edit",
+        f"/visits/{visit_id}/members",
+        "/visits/new",
+        "/programmes",
+        "/programmes/new",
+        "/people",
+        "/people/new",
+        f"/people/{host.person_id}",
+        "/organisations",
+        "/organisations/new",
+        "/account",
+        "/account/password",
+        "/no-such-page",
+    ]
+    for url in pages:
+        html = client.get(url).get_data(as_text=True)
+        assert '<html lang="fr">' in html, url
+        text = without_stored_text(visible_text(html))
+        english = set(ENGLISH_INTERFACE_WORDS.findall(text))
+        assert not english, f"{url}: {english} in {text[:400]}"

@@ -1,0 +1,196 @@
+"""Programmes, visits, their status and their members."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cop.extensions import db
+from cop.visits.logic import can_move, dates_problem, neighbouring_statuses, would_leave_no_lead
+from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+from tests.conftest import Factory, sign_in, visible_text
+
+
+def lead_of_a_visit(make: Factory):
+    lead = make.user()
+    visit = make.visit()
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    return lead, visit
+
+
+VISIT_FORM = {
+    "title": "Return visit to Glasgow",
+    "objective": "Show Paris how Glasgow runs PB in its wards.",
+    "programme_id": "0",
+    "host_organisation_id": "0",
+    "host_city": "Glasgow",
+    "host_country": "GB",
+    "start_date": "",
+    "end_date": "",
+    "time_zone": "Europe/London",
+    "languages": "en,fr",
+}
+
+
+def test_whoever_creates_a_visit_leads_it(client, make) -> None:
+    lead, _ = lead_of_a_visit(make)
+    sign_in(client, lead)
+    response = client.post("/visits/new", data=VISIT_FORM)
+    assert response.status_code == 302
+    visit = db.session.scalar(db.select(Visit).filter_by(title="Return visit to Glasgow"))
+    assert visit.status == VisitStatus.IDEA
+    assert visit.start_date is None
+    [membership] = visit.memberships
+    assert (membership.person_id, membership.role) == (lead.person_id, MembershipRole.LEAD)
+    page = visible_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "To be agreed" in page
+
+
+def test_dates_are_both_given_or_both_left_to_be_agreed(client, make) -> None:
+    lead, _ = lead_of_a_visit(make)
+    sign_in(client, lead)
+    only_start = dict(VISIT_FORM, start_date="2026-03-02")
+    response = client.post("/visits/new", data=only_start)
+    assert response.status_code == 400
+    assert "Enter both the first and the last day, or neither" in response.get_data(as_text=True)
+    backwards = dict(VISIT_FORM, start_date="2026-03-05", end_date="2026-03-02")
+    response = client.post("/visits/new", data=backwards)
+    assert "The last day must be the same as or after the first day" in response.get_data(
+        as_text=True
+    )
+    not_a_date = dict(VISIT_FORM, start_date="5 March", end_date="2026-03-06")
+    assert client.post("/visits/new", data=not_a_date).status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Visit.id))) == 1
+
+
+def test_date_rules_as_plain_functions() -> None:
+    assert dates_problem(None, None) is None
+    assert dates_problem(date(2016, 12, 8), date(2016, 12, 9)) is None
+    assert dates_problem(date(2016, 12, 8), None) == "both_or_neither"
+    assert dates_problem(date(2016, 12, 9), date(2016, 12, 8)) == "end_before_start"
+
+
+def test_a_lead_edits_the_visit(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    sign_in(client, lead)
+    form = dict(
+        VISIT_FORM, title="PB study visit to Paris", start_date="2016-12-08", end_date="2016-12-09"
+    )
+    assert client.post(f"/visits/{visit.id}/edit", data=form).status_code == 302
+    db.session.refresh(visit)
+    assert (visit.title, visit.start_date) == ("PB study visit to Paris", date(2016, 12, 8))
+
+
+def test_status_moves_one_step_at_a_time(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    sign_in(client, lead)
+    assert visit.status == VisitStatus.PLANNING
+    assert client.post(f"/visits/{visit.id}/status", data={"status": "done"}).status_code == 400
+    assert (
+        client.post(f"/visits/{visit.id}/status", data={"status": "confirmed"}).status_code == 302
+    )
+    db.session.refresh(visit)
+    assert visit.status == VisitStatus.CONFIRMED
+
+
+def test_status_neighbours() -> None:
+    assert neighbouring_statuses(VisitStatus.IDEA) == [VisitStatus.PLANNING]
+    assert neighbouring_statuses(VisitStatus.EVALUATED) == [VisitStatus.DONE]
+    assert can_move(VisitStatus.DONE, VisitStatus.UNDER_WAY)
+    assert not can_move(VisitStatus.IDEA, VisitStatus.DONE)
+
+
+def test_a_lead_adds_a_participant_with_the_reason_they_were_chosen(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    fiona = make.person(name="Fiona Duncan", email="fiona@fife.example")
+    sign_in(client, lead)
+    response = client.post(
+        f"/visits/{visit.id}/members",
+        data={
+            "email": "FIONA@fife.example",
+            "role": "participant",
+            "selection_reason": "Manages the area teams that would deliver PB.",
+        },
+    )
+    assert response.status_code == 302
+    membership = db.session.scalar(db.select(Membership).filter_by(person_id=fiona.id))
+    assert membership.role == MembershipRole.PARTICIPANT
+    page = visible_text(client.get(f"/visits/{visit.id}").get_data(as_text=True))
+    assert "Fiona Duncan" in page and "Manages the area teams" in page
+
+
+def test_adding_someone_unknown_or_twice_is_explained(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    sign_in(client, lead)
+    response = client.post(
+        f"/visits/{visit.id}/members", data={"email": "nobody@example.org", "role": "participant"}
+    )
+    assert response.status_code == 400
+    assert "No one in the directory has this email address" in response.get_data(as_text=True)
+    response = client.post(
+        f"/visits/{visit.id}/members", data={"email": lead.email, "role": "participant"}
+    )
+    assert "is already a member of this visit" in response.get_data(as_text=True)
+    response = client.post(
+        f"/visits/{visit.id}/members", data={"email": lead.email, "role": "boss"}
+    )
+    assert response.status_code == 400
+
+
+def test_the_last_lead_cannot_be_removed(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    sign_in(client, lead)
+    [membership] = visit.memberships
+    response = client.post(f"/visits/{visit.id}/members/{membership.id}/remove")
+    assert response.status_code == 302
+    assert "A visit needs at least one lead" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert db.session.get(Membership, membership.id) is not None
+    assert (
+        would_leave_no_lead([MembershipRole.LEAD, MembershipRole.LEAD], MembershipRole.LEAD)
+        is False
+    )
+
+
+def test_a_member_of_another_visit_cannot_be_removed_through_this_one(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    elsewhere = make.member(make.visit(), make.person())
+    sign_in(client, lead)
+    assert client.post(f"/visits/{visit.id}/members/{elsewhere.id}/remove").status_code == 404
+
+
+def test_my_visits_lists_the_visits_i_belong_to_with_my_role(client, make) -> None:
+    user = make.user()
+    paris = make.visit(title="Paris PB visit")
+    make.visit(title="Someone else's visit")
+    make.member(paris, user.person, MembershipRole.HOST)
+    sign_in(client, user)
+    page = visible_text(client.get("/").get_data(as_text=True))
+    assert "Paris PB visit" in page and "Your role: Host" in page
+    assert "Someone else's visit" not in page
+
+
+def test_visits_list_shows_only_visible_visits_and_filters_by_status(client, make) -> None:
+    user = make.user()
+    mine = make.visit(title="Mine to Paris", status=VisitStatus.DONE)
+    make.member(mine, user.person)
+    make.visit(title="Hidden from me")
+    sign_in(client, user)
+    page = visible_text(client.get("/visits").get_data(as_text=True))
+    assert "Mine to Paris" in page and "Hidden from me" not in page
+    page = visible_text(client.get("/visits?status=idea").get_data(as_text=True))
+    assert "Mine to Paris" not in page
+
+
+def test_an_organiser_starts_a_programme(client, make) -> None:
+    lead, _ = lead_of_a_visit(make)
+    sign_in(client, lead)
+    response = client.post(
+        "/programmes/new",
+        data={"name": "Scotland–Paris PB exchange", "description": "", "reporting_currency": "gbp"},
+    )
+    assert response.status_code == 302
+    programme = db.session.scalar(db.select(Programme))
+    assert programme.reporting_currency == "GBP"
+    response = client.post("/programmes/new", data={"name": "X", "reporting_currency": "pounds"})
+    assert "Enter a three-letter currency code" in response.get_data(as_text=True)
