@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, render_template, request, session
+from babel import Locale
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -113,7 +114,11 @@ def _init_extensions(app: Flask) -> None:
         return user
 
 
-def select_locale() -> str:
+# Dates and numbers follow British conventions in English: cop's English readers are in the UK.
+REGIONAL_LOCALES = {"en": "en_GB"}
+
+
+def select_language() -> str:
     """The user's profile language, else the one chosen with the switcher, else the browser's."""
     from flask import current_app
 
@@ -125,6 +130,11 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def select_locale() -> str:
+    language = select_language()
+    return REGIONAL_LOCALES.get(language, language)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -224,7 +234,8 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers() -> dict[str, Any]:
         return {
-            "current_locale": str(get_locale() or "en"),
+            "current_language": (get_locale() or Locale("en")).language,
+            "html_lang": str(get_locale() or "en").replace("_", "-"),
             "language_name": formatting.language_name,
             "country_name": formatting.country_name,
             "format_day": formatting.format_day,

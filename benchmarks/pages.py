@@ -1,0 +1,191 @@
+"""Server time and SQL queries of cop's main pages on national-scale data.
+
+    .venv/bin/python benchmarks/pages.py [--scale national|small] [--repeats 30]
+
+Builds the data in a fresh database (a temporary SQLite file, or the database COP_DATABASE_URL
+names, which it empties), signs in as an administrator (who sees every visit) and as the lead of a
+visit, requests each page repeatedly through the WSGI app and prints the median and 95th
+percentile of the server time and the number of SQL queries per request. It asserts nothing about
+time; tests/test_query_counts.py checks that the query counts do not grow with the data."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from cop.accounts.models import User
+from cop.database import count_queries
+from cop.directory.models import Organisation, Person
+from cop.extensions import db
+from cop.visits.models import Membership, MembershipRole, Programme, Visit
+
+BENCHMARK_PASSWORD = "benchmark password"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    url: str
+    status: int
+    queries: int
+    median_ms: float
+    p95_ms: float
+
+
+def busiest_visit_id(session) -> int:
+    return session.scalar(
+        select(Membership.visit_id)
+        .group_by(Membership.visit_id)
+        .order_by(db.func.count().desc(), Membership.visit_id)
+        .limit(1)
+    )
+
+
+def main_pages(session) -> list[str]:
+    """The pages people open most, on the records with the most rows behind them."""
+    busiest_visit = busiest_visit_id(session)
+    busiest_person = session.scalar(
+        select(Membership.person_id)
+        .group_by(Membership.person_id)
+        .order_by(db.func.count().desc(), Membership.person_id)
+        .limit(1)
+    )
+    organisation = session.scalar(select(Organisation.id).order_by(Organisation.id).limit(1))
+    programme = session.scalar(select(Programme.id).order_by(Programme.id).limit(1))
+    return [
+        "/",
+        "/visits",
+        "/visits?q=visit&status=done",
+        f"/visits/{busiest_visit}",
+        f"/visits/{busiest_visit}/members",
+        "/programmes",
+        f"/programmes/{programme}",
+        "/people",
+        "/people?q=campbell",
+        f"/people/{busiest_person}",
+        "/organisations",
+        f"/organisations/{organisation}",
+        "/account",
+    ]
+
+
+def benchmark_users(session) -> dict[str, str]:
+    """An administrator and the lead of the busiest visit, created if missing."""
+    admin = session.scalar(select(User).where(User.email == "bench-admin@cop.example"))
+    if admin is None:
+        admin = User(email="bench-admin@cop.example", is_admin=True)
+        admin.set_password(BENCHMARK_PASSWORD)
+        session.add(admin)
+    lead_person = session.scalar(
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            Membership.role == MembershipRole.LEAD,
+            Membership.visit_id == busiest_visit_id(session),
+        )
+        .order_by(Person.id)
+        .limit(1)
+    )
+    lead = session.scalar(select(User).where(User.person_id == lead_person.id))
+    if lead is None:
+        lead = User(email="bench-lead@cop.example", person=lead_person)
+        lead.set_password(BENCHMARK_PASSWORD)
+        session.add(lead)
+    session.commit()
+    return {"admin": admin.email, "lead": lead.email}
+
+
+def signed_in_client(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/sign-in", data={"email": email, "password": BENCHMARK_PASSWORD})
+    assert response.status_code == 302, f"could not sign in as {email}"
+    return client
+
+
+def measure(app: Flask, client: FlaskClient, url: str, repeats: int) -> Measurement:
+    timings, queries, status = [], 0, 0
+    for _ in range(repeats):
+        # A server starts every request with an empty session; an app context that outlives one
+        # request (as here) would otherwise serve rows from its identity map without a query.
+        db.session.remove()
+        with count_queries(db.engine) as counter:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries, status = counter.count, response.status_code
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+    return Measurement(url, status, queries, statistics.median(timings), p95)
+
+
+def build(scale: str) -> tuple[Flask, str]:
+    from flask_migrate import upgrade
+
+    from cop import PROJECT_ROOT, create_app
+    from cop.demo import load_demo
+    from cop.generate import SCALES, generate
+
+    url = os.environ.get("COP_DATABASE_URL") or "sqlite:///" + str(
+        Path(tempfile.mkdtemp(prefix="cop-bench-")) / "bench.sqlite"
+    )
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "INSTANCE_PATH": tempfile.mkdtemp(prefix="cop-bench-instance-"),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        started = time.perf_counter()
+        counts = generate(db.session, SCALES[scale])
+        load_demo(db.session)
+        db.session.commit()
+        print(
+            f"built {scale} data in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{n} {name}" for name, n in counts.items())
+        )
+    return app, url
+
+
+def run(scale: str, repeats: int) -> None:
+    app, url = build(scale)
+    print(f"database: {url.split('@')[-1]}")
+    with app.app_context():
+        pages = main_pages(db.session)
+        users = benchmark_users(db.session)
+        print(
+            f"{'as':<6} {'page':<34} {'status':>6} {'queries':>8} {'median ms':>10} {'p95 ms':>8}"
+        )
+        for role, email in users.items():
+            client = signed_in_client(app, email)
+            for page in pages:
+                result = measure(app, client, page, repeats)
+                print(
+                    f"{role:<6} {result.url:<34} {result.status:>6} {result.queries:>8} "
+                    f"{result.median_ms:>10.1f} {result.p95_ms:>8.1f}"
+                )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=["small", "national"], default="national")
+    parser.add_argument("--repeats", type=int, default=30)
+    arguments = parser.parse_args()
+    run(arguments.scale, arguments.repeats)

@@ -1,0 +1,138 @@
+"""What a programme lead and a Paris host do in a real browser, with an accessibility check of
+every page they see. JavaScript is off throughout."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page: Page, live_server: str, email: str, axe=None) -> None:
+    page.goto(f"{live_server}/sign-in")
+    if axe:
+        axe.check(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill("cop-demo")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_lead_plans_a_visit_adds_a_participant_and_switches_to_french(
+    page: Page, live_server: str, axe
+) -> None:
+    sign_in(page, live_server, "lead@glasgow.example", axe)
+    expect(page.get_by_role("heading", name="My visits")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Participatory Budgeting study visit to Paris")
+    ).to_be_visible()
+    axe.check(page)
+
+    page.get_by_role("link", name="Plan a new visit").click()
+    axe.check(page)
+    page.get_by_role("button", name="Create the visit").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Enter a title for the visit").click()
+    expect(page.get_by_label("Title")).to_be_focused()
+
+    page.get_by_label("Title").fill("Return visit: Paris officers to Glasgow and Fife")
+    page.get_by_label("Objective").fill("Show the Paris PB team how Scottish councils run PB.")
+    page.get_by_label("Programme").select_option(
+        label="Scotland–Paris Participatory Budgeting exchange"
+    )
+    page.get_by_label("Host organisation").select_option(label="Glasgow City Council")
+    page.get_by_label("Host city").fill("Glasgow")
+    page.get_by_label("Host country").fill("GB")
+    page.get_by_label("First day (optional)").fill("2017-06-12")
+    page.get_by_label("Last day (optional)").fill("2017-06-13")
+    page.get_by_label("Time zone of the visit").fill("Europe/London")
+    page.get_by_label("Languages of the visit").fill("en,fr")
+    page.get_by_role("button", name="Create the visit").click()
+    expect(
+        page.get_by_role("heading", name="Return visit: Paris officers to Glasgow and Fife")
+    ).to_be_visible()
+    expect(page.get_by_text("12 June 2017 to 13 June 2017")).to_be_visible()
+    axe.check(page)
+
+    page.get_by_role("link", name="Manage members").click()
+    axe.check(page)
+    page.get_by_label("Email address of the person").fill("participant@fife.example")
+    page.get_by_label("Role in the visit").select_option("participant")
+    page.get_by_label("Why this person was chosen").fill("Ran the Fife side of the Paris visit.")
+    page.get_by_role("button", name="Add the member").click()
+    expect(page.get_by_text("Eilidh Robertson has been added as Participant.")).to_be_visible()
+    axe.check(page)
+
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Membres")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Annuaire", exact=True).click()
+    expect(page.get_by_role("heading", name="Personnes")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Organisations").first.click()
+    axe.check(page)
+    page.get_by_role("link", name="Programmes").first.click()
+    axe.check(page)
+    page.get_by_role("link", name="Visites", exact=True).click()
+    axe.check(page)
+
+
+def test_the_paris_host_reads_cop_in_french(page: Page, live_server: str, axe) -> None:
+    sign_in(page, live_server, "hote@paris.example")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Mes visites")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Participatory Budgeting study visit to Paris").click()
+    expect(page.get_by_text("du 8 décembre 2016 au 9 décembre 2016")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("table").get_by_role("link", name="Claire Dubois").click()
+    axe.check(page)
+    page.get_by_role("link", name="Modifier les informations de cette personne").click()
+    axe.check(page)
+
+
+def test_a_participant_sees_a_friendly_refusal_and_their_profile(
+    page: Page, live_server: str, axe
+) -> None:
+    sign_in(page, live_server, "participant@fife.example")
+    page.goto(f"{live_server}/visits/new")
+    expect(page.get_by_role("heading", name="You do not have access to this page")).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_server}/account")
+    axe.check(page)
+    page.goto(f"{live_server}/account/password")
+    axe.check(page)
+    page.goto(f"{live_server}/nowhere")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    axe.check(page)
+
+
+def test_pages_fit_a_phone_screen(browser, live_server: str, axe) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, live_server, "researcher@wws.example")
+    for path in ["/", "/visits", "/people", "/visits/1"]:
+        page.goto(f"{live_server}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
+        axe.check(page)
+    page.goto(f"{live_server}/account/reset")
+    axe.check(page)
+    context.close()
+
+
+def test_the_accessibility_check_catches_a_real_problem(browser, live_server: str) -> None:
+    from tests.browser.conftest import Accessibility
+
+    checker = Accessibility(browser)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/sign-in")
+    # A form field without a label is a critical violation of WCAG 4.1.2.
+    page.set_content('<html lang="en"><title>t</title><main><input type="text"></main></html>')
+    checker.check(page)
+    assert any("label" in problem for problem in checker.problems)
+    context.close()
+    checker.context.close()

@@ -1,0 +1,36 @@
+"""Every main page runs the same number of SQL queries whatever the amount of data."""
+
+from __future__ import annotations
+
+from benchmarks.pages import benchmark_users, main_pages, measure, signed_in_client
+from cop.extensions import db
+from cop.generate import Scale, generate
+
+SMALLER = Scale(organisations=3, people=20, programmes=2, visits=4, members_per_visit=4)
+LARGER = Scale(organisations=12, people=90, programmes=6, visits=24, members_per_visit=11)
+
+
+def query_counts(app, scale: Scale) -> dict[tuple[str, int], int]:
+    generate(db.session, scale, seed=1)
+    db.session.commit()
+    users = benchmark_users(db.session)
+    counts = {}
+    for role, email in users.items():
+        client = signed_in_client(app, email)
+        for position, url in enumerate(main_pages(db.session)):
+            result = measure(app, client, url, repeats=1)
+            assert result.status == 200, (role, url)
+            counts[(role, position)] = result.queries
+    return counts
+
+
+def test_query_counts_do_not_grow_with_the_data(app) -> None:
+    from tests.conftest import _empty_all_tables
+
+    app.config["PAGE_SIZE"] = 10
+    smaller = query_counts(app, SMALLER)
+    db.session.remove()
+    _empty_all_tables()
+    larger = query_counts(app, LARGER)
+    assert larger == smaller
+    assert max(smaller.values()) <= 12
