@@ -30,9 +30,9 @@ from cop.accounts.models import User
 from cop.database import count_queries
 from cop.directory.models import Organisation, Person
 from cop.extensions import db
-from cop.visits.models import Membership, MembershipRole, Programme, Visit
+from cop.visits.models import Membership, MembershipRole, Programme
 
-BENCHMARK_PASSWORD = "benchmark password"
+BENCHMARK_PASSWORD = "benchmark password"  # noqa: S105 - throwaway benchmark database
 
 
 @dataclass(frozen=True)

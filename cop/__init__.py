@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template, request, session
 from babel import Locale
+from flask import Flask, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
