@@ -18,7 +18,7 @@ def query_counts(app, scale: Scale) -> dict[tuple[str, int], int]:
     for role, email in users.items():
         client = signed_in_client(app, email)
         for position, url in enumerate(main_pages(db.session)):
-            result = measure(app, client, url, repeats=1)
+            result = measure(db.engine, client, url, repeats=1)
             assert result.status == 200, (role, url)
             counts[(role, position)] = result.queries
     return counts
