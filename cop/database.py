@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, func, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -74,3 +74,10 @@ def count_queries(engine: Engine) -> Iterator[QueryCounter]:
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", counter)
+
+
+def matches_text(text: str, *columns: Any) -> Any:
+    """A case-insensitive "contains" search over columns, taking % and _ in the text literally."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from cop.database import matches_text
 from cop.directory.models import Organisation, Person
-
-
-def _pattern(text: str) -> str:
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_organisations(text: str = "") -> Select:
     query = select(Organisation).order_by(Organisation.name)
     if text.strip():
-        pattern = _pattern(text)
-        query = query.where(
-            or_(
-                func.lower(Organisation.name).like(pattern, escape="\\"),
-                func.lower(Organisation.city).like(pattern, escape="\\"),
-            )
-        )
+        query = query.where(matches_text(text, Organisation.name, Organisation.city))
     return query
 
 
@@ -36,14 +26,8 @@ def search_people(text: str = "", organisation_id: int | None = None) -> Select:
     if organisation_id is not None:
         query = query.where(Person.organisation_id == organisation_id)
     if text.strip():
-        pattern = _pattern(text)
         query = query.where(
-            or_(
-                func.lower(Person.name).like(pattern, escape="\\"),
-                func.lower(Person.email).like(pattern, escape="\\"),
-                func.lower(Person.job_title).like(pattern, escape="\\"),
-                func.lower(Organisation.name).like(pattern, escape="\\"),
-            )
+            matches_text(text, Person.name, Person.email, Person.job_title, Organisation.name)
         )
     return query
 

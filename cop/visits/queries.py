@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
+from cop.database import matches_text
 from cop.directory.models import Organisation
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
@@ -27,13 +28,8 @@ def search_visits(visibility: Any, text: str = "", status: str = "") -> Select:
     if status in {member.value for member in VisitStatus}:
         query = query.where(Visit.status == VisitStatus(status))
     if text.strip():
-        pattern = "%" + text.strip().lower().replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.outerjoin(Visit.host_organisation).where(
-            or_(
-                func.lower(Visit.title).like(pattern, escape="\\"),
-                func.lower(Visit.host_city).like(pattern, escape="\\"),
-                func.lower(Organisation.name).like(pattern, escape="\\"),
-            )
+            matches_text(text, Visit.title, Visit.host_city, Organisation.name)
         )
     return query
 
@@ -63,8 +59,11 @@ def members_of_visit(visit_id: int) -> Select:
     )
 
 
-def all_programmes() -> Select:
-    return select(Programme).order_by(Programme.name)
+def search_programmes(text: str = "") -> Select:
+    query = select(Programme).order_by(Programme.name)
+    if text.strip():
+        query = query.where(matches_text(text, Programme.name, Programme.description))
+    return query
 
 
 def visit_counts(session, programme_ids: list[int]) -> dict[int, int]:

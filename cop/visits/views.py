@@ -26,8 +26,8 @@ from cop.visits import logic
 from cop.visits.forms import EmptyForm, MemberForm, ProgrammeForm, StatusForm, VisitForm
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 from cop.visits.queries import (
-    all_programmes,
     members_of_visit,
+    search_programmes,
     search_visits,
     visit_counts,
     visits_of_person,
@@ -255,8 +255,9 @@ def remove_member(visit_id: int, membership_id: int) -> Response:
 @blueprint.route("/programmes")
 @login_required
 def programmes() -> str:
+    text = request.args.get("q", "")
     page = db.paginate(
-        all_programmes(),
+        search_programmes(text),
         page=request.args.get("page", 1, type=int) or 1,
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
@@ -264,6 +265,7 @@ def programmes() -> str:
     return render_template(
         "visits/programmes.html",
         page=page,
+        q=text,
         visit_counts=visit_counts(db.session, [programme.id for programme in page.items]),
         can_organise=access.can_organise(current_user),
     )

@@ -194,3 +194,11 @@ def test_an_organiser_starts_a_programme(client, make) -> None:
     assert programme.reporting_currency == "GBP"
     response = client.post("/programmes/new", data={"name": "X", "reporting_currency": "pounds"})
     assert "Enter a three-letter currency code" in response.get_data(as_text=True)
+
+
+def test_programmes_are_found_by_name_or_description(client, make) -> None:
+    make.programme(name="Scotland–Paris PB exchange", description="Learning from Paris")
+    make.programme(name="Nordic welfare visits", description="Helsinki and Oslo")
+    sign_in(client, make.user())
+    text = visible_text(client.get("/programmes?q=paris").get_data(as_text=True))
+    assert "Scotland–Paris PB exchange" in text and "Nordic welfare visits" not in text
