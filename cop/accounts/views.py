@@ -59,9 +59,8 @@ def sign_in() -> str | Response:
             return redirect(target if is_safe_redirect(target) else url_for("visits.home"))
         failed = True
         form.email.errors = [*form.email.errors, _("Enter a correct email address and password")]
-    return render_template("accounts/sign_in.html", form=form, failed=failed), (
-        401 if failed else 200
-    )
+    status = 401 if failed else 400 if form.errors else 200
+    return render_template("accounts/sign_in.html", form=form, failed=failed), status
 
 
 @blueprint.route("/sign-out", methods=["POST"])
