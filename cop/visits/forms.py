@@ -25,7 +25,6 @@ class VisitForm(FlaskForm):
     )
     start_date = DateField(
         _l("First day (optional)"),
-        description=_l("Leave both days empty while the dates are still to be agreed."),
         validators=[Optional()],
         format="%Y-%m-%d",
     )
