@@ -31,6 +31,7 @@ from cop.directory.models import Person
 from cop.extensions import db, limiter
 from cop.links import LinkError, issue_link, resolve_link, revoke_links
 from cop.mail import queue_mail
+from cop.viewhelpers import form_status
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -90,7 +91,7 @@ def change_password() -> str | Response:
             login_user(user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("accounts/change_password.html", form=form), status
 
 
@@ -120,7 +121,7 @@ def request_reset() -> str | Response:
             db.session.commit()
         # The same answer whether or not the address has an account, so it reveals nothing.
         return render_template("accounts/reset_sent.html", email=form.email.data)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("accounts/request_reset.html", form=form), status
 
 
@@ -150,7 +151,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         flash(_("Your password has been reset. You can now sign in."), "success")
         return redirect(url_for("accounts.sign_in"))
     db.session.commit()
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("accounts/reset_password.html", form=form, token=token), status
 
 
@@ -176,7 +177,7 @@ def profile() -> str | Response | tuple[str, int]:
         db.session.commit()
         flash(_("Your details have been saved."), "success")
         return redirect(url_for("accounts.profile"))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("accounts/profile.html", form=form), status
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -24,6 +23,7 @@ from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.directory.queries import organisation_choices, search_organisations, search_people
 from cop.extensions import db
 from cop.forms import options
+from cop.viewhelpers import form_status, paginate, search_text
 from cop.visits.models import Membership
 
 blueprint = Blueprint("directory", __name__)
@@ -36,20 +36,11 @@ def mark_section() -> None:
     g.nav_section = "directory"
 
 
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
-
-
 @blueprint.route("/organisations")
 @login_required
 def organisations() -> str:
-    text = request.args.get("q", "")
-    page = db.paginate(
-        search_organisations(text),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    text = search_text()
+    page = paginate(search_organisations(text))
     return render_template(
         "directory/organisations.html",
         page=page,
@@ -62,12 +53,7 @@ def organisations() -> str:
 @login_required
 def organisation(organisation_id: int) -> str:
     found = db.get_or_404(Organisation, organisation_id)
-    people = db.paginate(
-        search_people(organisation_id=found.id),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    people = paginate(search_people(organisation_id=found.id))
     return render_template(
         "directory/organisation.html",
         organisation=found,
@@ -106,7 +92,7 @@ def new_organisation() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(_("The organisation has been added."), "success")
             return redirect(url_for("directory.organisation", organisation_id=organisation.id))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("directory/organisation_form.html", form=form, organisation=None), status
 
 
@@ -123,7 +109,7 @@ def edit_organisation(organisation_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("directory.organisation", organisation_id=organisation.id))
     if request.method == "POST":
         db.session.rollback()
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template(
         "directory/organisation_form.html", form=form, organisation=organisation
     ), status
@@ -132,13 +118,8 @@ def edit_organisation(organisation_id: int) -> str | Response | tuple[str, int]:
 @blueprint.route("/people")
 @login_required
 def people() -> str:
-    text = request.args.get("q", "")
-    page = db.paginate(
-        search_people(text),
-        page=_page(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    text = search_text()
+    page = paginate(search_people(text))
     return render_template(
         "directory/people.html",
         page=page,
@@ -214,7 +195,7 @@ def new_person() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(_("The person has been added."), "success")
             return redirect(url_for("directory.person", person_id=person.id))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("directory/person_form.html", form=form, person=None), status
 
 
@@ -231,5 +212,5 @@ def edit_person(person_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("directory.person", person_id=person.id))
     if request.method == "POST":
         db.session.rollback()
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("directory/person_form.html", form=form, person=person), status

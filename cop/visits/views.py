@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -22,6 +21,7 @@ from cop.directory.models import Person
 from cop.directory.queries import organisation_choices
 from cop.extensions import db
 from cop.forms import options
+from cop.viewhelpers import form_status, paginate, search_text
 from cop.visits import logic
 from cop.visits.forms import EmptyForm, MemberForm, ProgrammeForm, StatusForm, VisitForm
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
@@ -59,14 +59,9 @@ def home() -> str:
 @blueprint.route("/visits")
 @login_required
 def visits() -> str:
-    text = request.args.get("q", "")
+    text = search_text()
     status = request.args.get("status", "")
-    page = db.paginate(
-        search_visits(access.visible_visits_filter(current_user), text, status),
-        page=request.args.get("page", 1, type=int) or 1,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = paginate(search_visits(access.visible_visits_filter(current_user), text, status))
     return render_template(
         "visits/visits.html",
         page=page,
@@ -129,7 +124,7 @@ def new_visit() -> str | Response | tuple[str, int]:
         db.session.commit()
         flash(_("The visit has been created."), "success")
         return redirect(url_for("visits.visit", visit_id=visit.id))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("visits/visit_form.html", form=form, visit=None), status
 
 
@@ -163,7 +158,7 @@ def edit_visit(visit_id: int) -> str | Response | tuple[str, int]:
         db.session.commit()
         flash(_("The visit has been saved."), "success")
         return redirect(url_for("visits.visit", visit_id=found.id))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("visits/visit_form.html", form=form, visit=found), status
 
 
@@ -222,7 +217,7 @@ def members(visit_id: int) -> str | Response | tuple[str, int]:
             )
             return redirect(url_for("visits.members", visit_id=found.id))
     rows = db.session.scalars(members_of_visit(found.id)).unique().all()
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template(
         "visits/members.html",
         visit=found,
@@ -255,13 +250,8 @@ def remove_member(visit_id: int, membership_id: int) -> Response:
 @blueprint.route("/programmes")
 @login_required
 def programmes() -> str:
-    text = request.args.get("q", "")
-    page = db.paginate(
-        search_programmes(text),
-        page=request.args.get("page", 1, type=int) or 1,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    text = search_text()
+    page = paginate(search_programmes(text))
     return render_template(
         "visits/programmes.html",
         page=page,
@@ -291,7 +281,7 @@ def new_programme() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(_("The programme has been created."), "success")
             return redirect(url_for("visits.programme", programme_id=programme.id))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render_template("visits/programme_form.html", form=form), status
 
 
@@ -299,12 +289,9 @@ def new_programme() -> str | Response | tuple[str, int]:
 @login_required
 def programme(programme_id: int) -> str:
     found = db.get_or_404(Programme, programme_id)
-    page = db.paginate(
+    page = paginate(
         search_visits(access.visible_visits_filter(current_user)).where(
             Visit.programme_id == found.id
-        ),
-        page=request.args.get("page", 1, type=int) or 1,
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+        )
     )
     return render_template("visits/programme.html", programme=found, page=page)
