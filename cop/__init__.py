@@ -141,11 +141,13 @@ def _register_blueprints(app: Flask) -> None:
     from cop.accounts.views import blueprint as accounts
     from cop.cli import register_commands
     from cop.directory.views import blueprint as directory
+    from cop.itinerary.views import blueprint as itinerary
     from cop.visits.views import blueprint as visits
 
     app.register_blueprint(accounts)
     app.register_blueprint(directory)
     app.register_blueprint(visits)
+    app.register_blueprint(itinerary)
     register_commands(app)
 
 
@@ -242,5 +244,9 @@ def _register_template_helpers(app: Flask) -> None:
             "format_day_range": formatting.format_day_range,
             "format_moment": formatting.format_moment,
             "format_count": formatting.format_count,
+            "format_clock": formatting.format_clock,
+            "format_full_day": formatting.format_full_day,
+            "format_full_day_in": formatting.format_full_day_in,
+            "zone_city": formatting.zone_city,
             "nav_section": g.get("nav_section"),
         }

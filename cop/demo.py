@@ -4,13 +4,15 @@ Budgeting. People are fictional; organisations and facts follow the public case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.accounts.models import User
 from cop.directory.models import Organisation, OrganisationKind, Person
+from cop.itinerary.logic import to_utc
+from cop.itinerary.models import ItineraryItem
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 DEMO_PASSWORD = "cop-demo"  # noqa: S105 - the published password of the demo sign-ins
@@ -230,6 +232,76 @@ PEOPLE = [
 
 ADMIN_EMAIL = "admin@cop.example"
 
+HOTEL_DE_VILLE = "Hôtel de Ville, 5 rue de Lobau, 75004 Paris"
+MAIRIE_14 = "Mairie du 14e, 2 place Ferdinand Brunot, 75014 Paris"
+
+# day, start, end, title, place, address, travel minutes, host contact, language, notes
+ITINERARY = [
+    (
+        date(2016, 12, 8),
+        time(9, 30),
+        time(11, 0),
+        "Meeting 1: how Paris mainstreams PB (lead officers)",
+        "Hôtel de Ville",
+        HOTEL_DE_VILLE,
+        0,
+        "hote@paris.example",
+        "fr",
+        "EUR 100m a year for five years, capital spending only; the central PB team and a named "
+        "officer in each department.",
+    ),
+    (
+        date(2016, 12, 8),
+        time(11, 15),
+        time(12, 45),
+        "Meeting 2: from 2,000 proposals to the ballot (technical officers)",
+        "Hôtel de Ville",
+        HOTEL_DE_VILLE,
+        0,
+        "julien.martin@paris.example",
+        "fr",
+        "Eligibility and feasibility checks (recevabilité, faisabilité), merging similar "
+        "proposals (co-construction), the commission ad hoc.",
+    ),
+    (
+        date(2016, 12, 8),
+        time(14, 30),
+        time(16, 0),
+        "Meeting 3: PB in a district town hall",
+        "Mairie du 14e arrondissement",
+        MAIRIE_14,
+        40,
+        "sophie.lefevre@paris.example",
+        "fr",
+        "The local mayor, elected members, neighbourhood councils (conseils de quartier) and "
+        "officers working with residents.",
+    ),
+    (
+        date(2016, 12, 9),
+        time(9, 30),
+        time(11, 0),
+        "Meeting 4: the digital platform and the volunteers (operational officers)",
+        "Hôtel de Ville",
+        HOTEL_DE_VILLE,
+        0,
+        "karim.benali@paris.example",
+        "fr",
+        "Commenting and co-producing proposals online; 300 young Service Civique volunteers.",
+    ),
+    (
+        date(2016, 12, 9),
+        time(14, 0),
+        time(16, 30),
+        "Observation of the Paris PB steering group",
+        "Hôtel de Ville",
+        HOTEL_DE_VILLE,
+        0,
+        "hote@paris.example",
+        "fr",
+        "Closed meeting: nothing may be posted from it (see the social-media protocol).",
+    ),
+]
+
 
 def load_demo(session: Session) -> bool:
     """Add the Paris case; returns False (and changes nothing) when it is already there."""
@@ -297,6 +369,25 @@ def load_demo(session: Session) -> bool:
         session.add(Membership(visit=visit, person=person, role=role, selection_reason=reason))
     session.flush()
     people_by_email = {person.email: person for person in session.scalars(select(Person))}
+    everyone = [people_by_email[row[1]] for row in PEOPLE]
+    for day, start, end, title, place, address, travel, contact, language, notes in ITINERARY:
+        session.add(
+            ItineraryItem(
+                visit=visit,
+                title=title,
+                starts_at=to_utc(day, start, visit.time_zone),
+                ends_at=to_utc(day, end, visit.time_zone),
+                time_zone=visit.time_zone,
+                place=place,
+                address=address,
+                travel_minutes=travel,
+                host_contact=people_by_email[contact],
+                language=language,
+                needs_interpreter=True,
+                notes=notes,
+                attendees=everyone,
+            )
+        )
     people_by_email["participant@fife.example"].dietary_needs = "Vegetarian"
     people_by_email[
         "alasdair.reid@glasgow.example"

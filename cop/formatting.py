@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_timezone_location
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 
@@ -44,3 +47,25 @@ def format_moment(value: datetime | None) -> str:
 
 def format_count(value: int | float) -> str:
     return format_decimal(value)
+
+
+def format_clock(moment: datetime, zone_name: str) -> str:
+    """A moment as the clock reads in a zone, in the reader's style (14:30, 2:30 pm)."""
+    return babel_format_time(moment, "short", tzinfo=ZoneInfo(zone_name), locale=_locale())
+
+
+def format_full_day(value: date) -> str:
+    return format_date(value, "full")
+
+
+def format_full_day_in(moment: datetime, zone_name: str) -> str:
+    """The day of a moment as the calendar reads in a zone."""
+    return format_full_day(moment.astimezone(ZoneInfo(zone_name)).date())
+
+
+def zone_city(zone_name: str) -> str:
+    """The city that names a zone, in the reader's language (Londres for Europe/London)."""
+    try:
+        return get_timezone_location(ZoneInfo(zone_name), locale=_locale(), return_city=True)
+    except (LookupError, ValueError):
+        return zone_name

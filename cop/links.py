@@ -72,8 +72,14 @@ def issue_link(
     )
     db.session.add(link)
     db.session.flush()
-    token = _serializer(secret_key, purpose).dumps({"link": link.id, "subject": subject_id})
-    return IssuedLink(link=link, token=token)
+    return IssuedLink(link=link, token=token_for(secret_key, link))
+
+
+def token_for(secret_key: str, link: SignedLink) -> str:
+    """The token of an existing link (tokens are deterministic, so none is stored)."""
+    return _serializer(secret_key, link.purpose).dumps(
+        {"link": link.id, "subject": link.subject_id}
+    )
 
 
 def resolve_link(secret_key: str, purpose: str, token: str) -> SignedLink:

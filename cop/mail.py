@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import Integer, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
 from cop.extensions import db
@@ -36,8 +36,14 @@ class OutboxMail(db.Model):
     transport: Mapped[str | None] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # REQUEST or CANCEL when the mail is a calendar invitation (iTIP, RFC 5546).
+    calendar_method: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="OutboxAttachment.id"
+    )
 
     def as_email(self, sender: str) -> EmailMessage:
         message = EmailMessage()
@@ -47,15 +53,54 @@ class OutboxMail(db.Model):
         message["Date"] = format_datetime(self.created_at)
         message["Message-ID"] = self.message_id
         message.set_content(self.body_text)
-        # After set_content, which replaces every Content-* header.
+        for attachment in self.attachments:
+            if self.calendar_method and attachment.content_type == "text/calendar":
+                # Mail clients show an invitation when the calendar is an alternative body with
+                # its METHOD; the same file attached lets people save it by hand.
+                message.add_alternative(
+                    attachment.data,
+                    maintype="text",
+                    subtype="calendar",
+                    params={"method": self.calendar_method, "charset": "utf-8"},
+                )
+        for attachment in self.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            if self.calendar_method and attachment.content_type == "text/calendar":
+                maintype, subtype = "application", "ics"
+            message.add_attachment(
+                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            )
+        # Last, because set_content and add_alternative replace every Content-* header.
         message["Content-Language"] = self.language
         return message
 
 
-def queue_mail(recipient: str, template: str, language: str, **context: Any) -> OutboxMail:
+class OutboxAttachment(db.Model):
+    __tablename__ = "outbox_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mail_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_mail.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def queue_mail(
+    recipient: str,
+    template: str,
+    language: str,
+    *,
+    attachments: list[tuple[str, str, bytes]] | None = None,
+    calendar_method: str | None = None,
+    **context: Any,
+) -> OutboxMail:
     """Render ``templates/mail/<template>.txt`` in the recipient's language and queue it.
 
-    The first line of the rendered template is the subject, the rest the body."""
+    The first line of the rendered template is the subject, the rest the body. Attachments are
+    (filename, content type, data); with ``calendar_method`` a text/calendar attachment is also
+    the invitation itself."""
     with force_locale(language):
         rendered = render_template(f"mail/{template}.txt", **context).strip("\n")
     subject, _, body = rendered.partition("\n")
@@ -65,6 +110,11 @@ def queue_mail(recipient: str, template: str, language: str, **context: Any) -> 
         body_text=body.strip() + "\n",
         language=language,
         message_id=make_msgid(domain="cop.example"),
+        calendar_method=calendar_method,
+        attachments=[
+            OutboxAttachment(filename=name, content_type=kind, data=data)
+            for name, kind, data in attachments or []
+        ],
     )
     db.session.add(mail)
     db.session.info.setdefault(PENDING_KEY, []).append(mail)

@@ -2,11 +2,14 @@
 
 from cop.accounts.models import User
 from cop.directory.models import Organisation, Person
+from cop.itinerary.models import ItineraryItem
 from cop.links import SignedLink
-from cop.mail import OutboxMail
+from cop.mail import OutboxAttachment, OutboxMail
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "ItineraryItem",
+    "OutboxAttachment",
     "Membership",
     "Organisation",
     "OutboxMail",

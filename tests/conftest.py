@@ -7,7 +7,7 @@ import itertools
 import os
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from cop import PROJECT_ROOT, create_app
 from cop.accounts.models import User
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.extensions import db
+from cop.itinerary.logic import to_utc
+from cop.itinerary.models import ItineraryItem
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 PASSWORD = "correct horse battery"
@@ -193,6 +195,25 @@ class Factory:
         db.session.add(visit)
         db.session.commit()
         return visit
+
+    def item(self, visit: Visit, **fields: Any) -> ItineraryItem:
+        """An itinerary item; ``day``, ``start`` and ``end`` are wall-clock values in the visit's
+        zone (default 8 December 2016, 10:00-11:00)."""
+        day = fields.pop("day", date(2016, 12, 8))
+        start = fields.pop("start", time(10, 0))
+        end = fields.pop("end", time(11, 0))
+        values = {
+            "title": f"Meeting {self._next()}",
+            "starts_at": to_utc(day, start, visit.time_zone),
+            "ends_at": to_utc(day, end, visit.time_zone),
+            "time_zone": visit.time_zone,
+            "language": "fr",
+        }
+        values.update(fields)
+        item = ItineraryItem(visit_id=visit.id, **values)
+        db.session.add(item)
+        db.session.commit()
+        return item
 
     def member(
         self, visit: Visit, person: Person, role: MembershipRole = MembershipRole.PARTICIPANT

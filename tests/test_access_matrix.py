@@ -62,6 +62,7 @@ class World:
     programme_id: int
     organisation_id: int
     other_person_id: int
+    item_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,6 +102,31 @@ CASES = [
     Case("GET", lambda w: f"/visits/{w.visit.id}/members", only(ORGANISERS)),
     Case("POST", lambda w: f"/visits/{w.visit.id}/status", only(ORGANISERS, 302), next_status),
     Case("POST", removable_observer_url, only(ORGANISERS, 302)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/itinerary", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/itinerary.ics", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/itinerary/new", only(ORGANISERS)),
+    Case(
+        "POST", lambda w: f"/visits/{w.visit.id}/itinerary/new", only(ORGANISERS, 400), blank_form
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/edit", only(ORGANISERS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/edit",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/invite",
+        only(ORGANISERS, 302),
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/cancel",
+        only(ORGANISERS, 302),
+    ),
+    Case("GET", lambda w: "/calendar/not-a-token.ics", everyone(400, anonymous=400)),
+    Case("POST", lambda w: "/calendar/link", {**everyone(302), "admin": 400}),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -155,6 +181,7 @@ def world(app: Flask, make: Factory) -> World:
         organisation_id=organisation.id,
         other_person_id=make.person(organisation_id=organisation.id).id,
     )
+    built.item_id = make.item(visit).id
     built.users["outsider"] = make.user()
     membership_roles = {
         "participant": MembershipRole.PARTICIPANT,

@@ -142,6 +142,8 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/visits/{visit_id}",
         f"/visits/{visit_id}/edit",
         f"/visits/{visit_id}/members",
+        f"/visits/{visit_id}/itinerary",
+        f"/visits/{visit_id}/itinerary/new",
         "/visits/new",
         "/programmes",
         "/programmes/new",

@@ -1,0 +1,1 @@
+"""iCalendar (RFC 5545) out of cop's itineraries, and into them from hosts' agendas."""

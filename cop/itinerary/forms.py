@@ -1,0 +1,49 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as checkboxes, so that the form works without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ItemForm(FlaskForm):
+    title = StringField(
+        _l("What"), validators=[DataRequired(_l("Enter what happens")), Length(max=200)]
+    )
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day"))])
+    starts = TimeField(
+        _l("Starts"),
+        description=_l("In the visit’s time zone, as on the host’s clocks."),
+        validators=[InputRequired(_l("Enter the time it starts"))],
+    )
+    ends = TimeField(_l("Ends"), validators=[InputRequired(_l("Enter the time it ends"))])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)])
+    travel_minutes = IntegerField(
+        _l("Travel time from the previous place, in minutes"),
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=24 * 60, message=_l("Enter a number of minutes from 0 to 1440")),
+        ],
+    )
+    host_contact_id = SelectField(_l("Host contact"), coerce=int, choices=[])
+    language = SelectField(_l("Language spoken"), choices=[])
+    needs_interpreter = BooleanField(_l("Needs an interpreter"))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    attendee_ids = CheckboxListField(_l("Who attends"), coerce=int, choices=[])
