@@ -127,6 +127,9 @@ def select_language() -> str:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]
+    # Someone following a signed link (a host answering a poll) reads it in their own language.
+    if g.get("link_language") in languages:
+        return g.link_language
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
@@ -142,12 +145,14 @@ def _register_blueprints(app: Flask) -> None:
     from cop.cli import register_commands
     from cop.directory.views import blueprint as directory
     from cop.itinerary.views import blueprint as itinerary
+    from cop.polls.views import blueprint as polls
     from cop.visits.views import blueprint as visits
 
     app.register_blueprint(accounts)
     app.register_blueprint(directory)
     app.register_blueprint(visits)
     app.register_blueprint(itinerary)
+    app.register_blueprint(polls)
     register_commands(app)
 
 

@@ -143,8 +143,19 @@ def send_mail_command() -> None:
     )
 
 
+@click.command("close-polls")
+@with_appcontext
+def close_polls_command() -> None:
+    """Close date polls whose deadline has passed and tell their leads."""
+    from cop.database import utcnow
+    from cop.polls.views import close_overdue_polls
+
+    click.echo(f"{close_overdue_polls(utcnow())} polls closed.")
+
+
 def register_commands(app: Flask) -> None:
     for command in (
+        close_polls_command,
         demo_command,
         start_command,
         create_user_command,

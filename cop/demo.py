@@ -4,7 +4,7 @@ Budgeting. People are fictional; organisations and facts follow the public case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from cop.accounts.models import User
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem
+from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 DEMO_PASSWORD = "cop-demo"  # noqa: S105 - the published password of the demo sign-ins
@@ -392,6 +393,7 @@ def load_demo(session: Session) -> bool:
     people_by_email[
         "alasdair.reid@glasgow.example"
     ].access_needs = "Step-free access; cannot climb long flights of stairs."
+    _add_date_poll(session, visit, everyone)
     for sign_in in DEMO_SIGN_INS:
         user = session.scalar(select(User).where(User.email == sign_in.email))
         if user is None:
@@ -402,3 +404,48 @@ def load_demo(session: Session) -> bool:
         user.is_admin = sign_in.email == ADMIN_EMAIL
         user.is_researcher = sign_in.email == "researcher@wws.example"
     return True
+
+
+# Three windows were offered; St Andrew's Day fell in the first and Paris could not do the second.
+POLL_WINDOWS = [
+    (date(2016, 11, 29), date(2016, 11, 30)),
+    (date(2016, 12, 1), date(2016, 12, 2)),
+    (date(2016, 12, 8), date(2016, 12, 9)),
+]
+HOST_EMAILS = {"hote@paris.example", "julien.martin@paris.example", "sophie.lefevre@paris.example"}
+
+
+def _add_date_poll(session: Session, visit: Visit, people: list[Person]) -> None:
+    options = [DateOption(first_day=first, last_day=last) for first, last in POLL_WINDOWS]
+    options[2].chosen = True
+    poll = DatePoll(
+        visit=visit,
+        options=options,
+        closed_at=datetime(2016, 10, 21, 16, 0, tzinfo=UTC),
+        everyone_answered_at=datetime(2016, 10, 20, 9, 30, tzinfo=UTC),
+    )
+    for person in people:
+        is_host = person.email in HOST_EMAILS
+        glasgow_officer = person.email.endswith("@glasgow.example")
+        answers = [
+            Answer.NO if glasgow_officer else Answer.IF_NEED_BE,
+            Answer.NO if is_host else Answer.YES,
+            Answer.YES,
+        ]
+        if person.email == "alasdair.reid@glasgow.example":
+            answers[2] = Answer.IF_NEED_BE  # a council meeting that week
+        poll.invitees.append(
+            PollInvitee(
+                person=person,
+                key_person=is_host or person.email == "lead@glasgow.example",
+                answered_at=datetime(2016, 10, 18, 12, 0, tzinfo=UTC),
+                comment="30 novembre : fête de la Saint-André en Écosse."
+                if person.email == "hote@paris.example"
+                else "",
+                votes=[
+                    DateVote(option=option, answer=answer)
+                    for option, answer in zip(options, answers, strict=True)
+                ],
+            )
+        )
+    session.add(poll)

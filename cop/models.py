@@ -5,9 +5,14 @@ from cop.directory.models import Organisation, Person
 from cop.itinerary.models import ItineraryItem
 from cop.links import SignedLink
 from cop.mail import OutboxAttachment, OutboxMail
+from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "DateOption",
+    "DatePoll",
+    "DateVote",
+    "PollInvitee",
     "ItineraryItem",
     "OutboxAttachment",
     "Membership",

@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import date, time
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +87,12 @@ def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> 
     application = create_app(settings)
 
     # The test keeps one app context open (factories need it), and requests then share its `g`.
-    # A real server gives each request a fresh one, so forget the signed-in user between requests.
+    # A real server gives each request a fresh one, so forget what earlier requests left there
+    # (the signed-in user, the chosen language, a link's language, ...).
     @application.before_request
-    def forget_previous_requests_user() -> None:
-        g.pop("_login_user", None)
+    def forget_previous_requests_globals() -> None:
+        for name in list(vars(g)):
+            delattr(g, name)
 
     application.before_request_funcs[None].insert(0, application.before_request_funcs[None].pop())
     with application.app_context():
@@ -237,4 +240,4 @@ def sign_in(client: FlaskClient, user: User | str, password: str = PASSWORD) -> 
 def visible_text(html: str) -> str:
     """The text a reader sees: tags, scripts and styles removed, white space folded."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip())

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from cop.extensions import db
+from cop.polls.models import DateOption, DatePoll, PollInvitee
 from cop.visits.logic import neighbouring_statuses
 from cop.visits.models import Membership, MembershipRole, Visit
 from tests.conftest import Factory, sign_in
@@ -31,6 +33,8 @@ ROLES = [
 ]
 SIGNED_IN = ROLES[1:]
 ORGANISERS = {"lead", "admin"}
+# Everyone with a role in the visit is asked in the matrix's date poll.
+INVITED = {"participant", "host", "interpreter", "member_researcher", "observer", "lead"}
 
 
 def everyone(status: int = 200, anonymous: int = 302) -> dict[str, int]:
@@ -63,6 +67,7 @@ class World:
     organisation_id: int
     other_person_id: int
     item_id: int = 0
+    poll_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -127,6 +132,24 @@ CASES = [
     ),
     Case("GET", lambda w: "/calendar/not-a-token.ics", everyone(400, anonymous=400)),
     Case("POST", lambda w: "/calendar/link", {**everyone(302), "admin": 400}),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/polls/new", only(ORGANISERS)),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/polls/new", only(ORGANISERS, 400), blank_form),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/polls/{w.poll_id}", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/polls/{w.poll_id}/answer", only(INVITED)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/polls/{w.poll_id}/answer",
+        only(INVITED, 400),
+        blank_form,
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/polls/{w.poll_id}/close",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
+    Case("GET", lambda w: "/polls/not-a-token", everyone(400, anonymous=400)),
+    Case("POST", lambda w: "/polls/not-a-token", everyone(400, anonymous=400)),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -195,6 +218,14 @@ def world(app: Flask, make: Factory) -> World:
         user = make.user()
         make.member(visit, user.person, role)
         built.users[name] = user
+    poll = DatePoll(
+        visit_id=visit.id,
+        options=[DateOption(first_day=date(2017, 3, 6), last_day=date(2017, 3, 7))],
+    )
+    poll.invitees = [PollInvitee(person=built.users[name].person) for name in membership_roles]
+    db.session.add(poll)
+    db.session.commit()
+    built.poll_id = poll.id
     built.users["researcher"] = make.user(researcher=True)
     built.users["admin"] = make.user(admin=True, with_person=False)
     return built

@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from cop import PROJECT_ROOT
 from cop.demo import load_demo
 from cop.extensions import db
+from cop.polls.models import DatePoll
 from tests.conftest import sign_in, visible_text
 
 TRANSLATIONS = PROJECT_ROOT / "cop" / "translations"
@@ -136,6 +137,7 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
     db.session.commit()
     sign_in(client, "hote@paris.example", "cop-demo")
     visit_id = host.person.memberships[0].visit_id
+    poll_id = db.session.scalar(db.select(DatePoll.id).filter_by(visit_id=visit_id))
     pages = [
         "/",
         "/visits",
@@ -144,6 +146,9 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/visits/{visit_id}/members",
         f"/visits/{visit_id}/itinerary",
         f"/visits/{visit_id}/itinerary/new",
+        f"/visits/{visit_id}/polls/{poll_id}",
+        f"/visits/{visit_id}/polls/{poll_id}/answer",
+        f"/visits/{visit_id}/polls/new",
         "/visits/new",
         "/programmes",
         "/programmes/new",

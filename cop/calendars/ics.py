@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -32,6 +32,18 @@ class CalendarItem:
     description: str = ""
     cancelled: bool = False
     attendees: Sequence[Participant] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """An all-day event over whole days, such as the agreed dates of a visit."""
+
+    uid: str
+    title: str
+    first_day: date
+    last_day: date
+    updated_at: datetime
+    location: str = ""
 
 
 def _event(item: CalendarItem, organizer: Participant | None, with_attendees: bool) -> Event:
@@ -90,4 +102,23 @@ def build_calendar(
         first = min(item.starts_at for item in items).date() - timedelta(days=31)
         last = max(item.ends_at for item in items).date() + timedelta(days=31)
         calendar.add_missing_timezones(first, last)
+    return calendar.to_ical()
+
+
+def build_day_calendar(day: CalendarDay, *, name: str) -> bytes:
+    """A calendar with one all-day event; DTEND is the day after the last (RFC 5545 3.6.1)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    event = Event()
+    event.add("uid", day.uid)
+    event.add("dtstamp", day.updated_at)
+    event.add("dtstart", day.first_day)
+    event.add("dtend", day.last_day + timedelta(days=1))
+    event.add("summary", day.title)
+    event.add("transp", "OPAQUE")
+    if day.location:
+        event.add("location", day.location)
+    calendar.add_component(event)
     return calendar.to_ical()

@@ -21,6 +21,7 @@ from cop.directory.models import Person
 from cop.directory.queries import organisation_choices
 from cop.extensions import db
 from cop.forms import options
+from cop.polls.models import DatePoll
 from cop.viewhelpers import form_status, paginate, search_text
 from cop.visits import logic
 from cop.visits.forms import EmptyForm, MemberForm, ProgrammeForm, StatusForm, VisitForm
@@ -138,9 +139,13 @@ def visit(visit_id: int) -> str:
     status_form.status.choices = options(
         (status.value, status.label) for status in logic.neighbouring_statuses(found.status)
     )
+    polls = db.session.scalars(
+        select(DatePoll).where(DatePoll.visit_id == found.id).order_by(DatePoll.id)
+    ).all()
     return render_template(
         "visits/visit.html",
         visit=found,
+        polls=polls,
         members=members,
         can_manage=can_manage,
         status_form=status_form,
