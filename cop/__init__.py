@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.cli import register_commands
     from cop.directory.views import blueprint as directory
     from cop.itinerary.views import blueprint as itinerary
+    from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
     from cop.visits.views import blueprint as visits
 
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visits)
     app.register_blueprint(itinerary)
     app.register_blueprint(polls)
+    app.register_blueprint(planning)
     register_commands(app)
 
 
@@ -253,5 +255,7 @@ def _register_template_helpers(app: Flask) -> None:
             "format_full_day": formatting.format_full_day,
             "format_full_day_in": formatting.format_full_day_in,
             "zone_city": formatting.zone_city,
+            "format_hours": formatting.format_hours,
+            "format_money": formatting.format_money,
             "nav_section": g.get("nav_section"),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,15 @@ from cop.accounts.models import User
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem
+from cop.planning.logic import CHECKLIST_KEYS
+from cop.planning.models import (
+    Cost,
+    CostCategory,
+    EffortCategory,
+    EffortEntry,
+    PlanningTask,
+    TaskStatus,
+)
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
@@ -394,6 +404,7 @@ def load_demo(session: Session) -> bool:
         "alasdair.reid@glasgow.example"
     ].access_needs = "Step-free access; cannot climb long flights of stairs."
     _add_date_poll(session, visit, everyone)
+    _add_planning_log(session, visit, people_by_email)
     for sign_in in DEMO_SIGN_INS:
         user = session.scalar(select(User).where(User.email == sign_in.email))
         if user is None:
@@ -449,3 +460,170 @@ def _add_date_poll(session: Session, visit: Visit, people: list[Person]) -> None
             )
         )
     session.add(poll)
+
+
+# The checklist as the organisers left it (English: the lead's language).
+CHECKLIST = {
+    "objective": "Objective agreed and the problem at home it serves written down",
+    "coordinator": "A named coordinator on each side",
+    "dates": "Dates agreed with the host (public holidays checked)",
+    "agenda": "Formal agenda with names, titles and short bios",
+    "invitations": "Invitations sent",
+    "travel": "Travel booked (passports valid for Schengen, insurance)",
+    "accommodation": "Accommodation booked",
+    "budget": "Budget agreed and who pays",
+    "access_needs": "Access and dietary needs asked for, with explicit consent",
+    "interpreter_booked": "Interpreter booked",
+    "interpreter_briefed": "Interpreter briefed (agenda, glossary, documents, names)",
+    "social_media": "Social-media protocol agreed with the host",
+    "consents": "Photo, video and interview consents collected",
+    "privacy_notice": "Privacy notice given; sharing the participant list abroad agreed",
+    "thank_you": "Thank-you letters sent",
+}
+
+# who, day, minutes, category, note
+EFFORT = [
+    (
+        "researcher@wws.example",
+        date(2016, 9, 12),
+        180,
+        EffortCategory.CORRESPONDENCE,
+        "First emails to the Paris PB team",
+    ),
+    (
+        "researcher@wws.example",
+        date(2016, 9, 20),
+        150,
+        EffortCategory.TRANSLATION,
+        "Translating the Paris replies",
+    ),
+    (
+        "lead@glasgow.example",
+        date(2016, 10, 3),
+        120,
+        EffortCategory.DATE_NEGOTIATION,
+        "First round of dates",
+    ),
+    (
+        "researcher@wws.example",
+        date(2016, 10, 18),
+        90,
+        EffortCategory.DATE_NEGOTIATION,
+        "Date poll",
+    ),
+    (
+        "lead@glasgow.example",
+        date(2016, 10, 25),
+        240,
+        EffortCategory.SCHEDULING,
+        "Agenda with Paris",
+    ),
+    (
+        "tom.baxter@wws.example",
+        date(2016, 11, 2),
+        120,
+        EffortCategory.INTERPRETING,
+        "Finding and briefing the interpreter",
+    ),
+    (
+        "researcher@wws.example",
+        date(2016, 11, 10),
+        90,
+        EffortCategory.PROTOCOLS,
+        "Social-media protocol",
+    ),
+    (
+        "participant@fife.example",
+        date(2016, 11, 14),
+        150,
+        EffortCategory.TRAVEL_AND_LOGISTICS,
+        "Flights and hotel for Fife",
+    ),
+    ("lead@glasgow.example", date(2016, 12, 8), 480, EffortCategory.OTHER, "First day in Paris"),
+    (
+        "lead@glasgow.example",
+        date(2016, 12, 15),
+        120,
+        EffortCategory.CORRESPONDENCE,
+        "Thank-you letters",
+    ),
+]
+
+# day, category, description, amount, currency, rate into GBP, paid by
+COSTS = [
+    (
+        date(2016, 11, 14),
+        CostCategory.TRAVEL,
+        "Return flights Edinburgh-Paris, 9 people",
+        "1710.00",
+        "GBP",
+        "1",
+        "What Works Scotland",
+    ),
+    (
+        date(2016, 11, 15),
+        CostCategory.ACCOMMODATION,
+        "Hotel, 9 rooms, 2 nights",
+        "2160.00",
+        "EUR",
+        "0.85",
+        "What Works Scotland",
+    ),
+    (
+        date(2016, 12, 9),
+        CostCategory.INTERPRETING,
+        "Interpreter, 2 days",
+        "1500.00",
+        "EUR",
+        "0.85",
+        "What Works Scotland",
+    ),
+    (date(2016, 12, 8), CostCategory.SUBSISTENCE, "Meals", "630.00", "EUR", "0.85", "Each council"),
+    (
+        date(2016, 12, 9),
+        CostCategory.HOSPITALITY,
+        "Gifts for the hosts",
+        "60.00",
+        "GBP",
+        "1",
+        "Glasgow City Council",
+    ),
+]
+
+
+def _add_planning_log(session: Session, visit: Visit, people: dict[str, Person]) -> None:
+    for position, key in enumerate(CHECKLIST_KEYS):
+        session.add(
+            PlanningTask(
+                visit=visit,
+                title=CHECKLIST[key],
+                position=position,
+                owner=people["researcher@wws.example" if position % 2 else "lead@glasgow.example"],
+                due_date=date(2016, 12, 1) if key != "thank_you" else date(2016, 12, 16),
+                status=TaskStatus.DONE,
+            )
+        )
+    for email, day, minutes, category, note in EFFORT:
+        session.add(
+            EffortEntry(
+                visit=visit,
+                person=people[email],
+                day=day,
+                minutes=minutes,
+                category=category,
+                note=note,
+            )
+        )
+    for day, category, description, amount, currency, rate, paid_by in COSTS:
+        session.add(
+            Cost(
+                visit_id=visit.id,
+                day=day,
+                category=category,
+                description=description,
+                amount=Decimal(amount),
+                currency=currency,
+                rate=Decimal(rate),
+                paid_by=paid_by,
+            )
+        )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_location
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+)
 from flask_babel import gettext as _
 
 
@@ -69,3 +76,12 @@ def zone_city(zone_name: str) -> str:
         return get_timezone_location(ZoneInfo(zone_name), locale=_locale(), return_city=True)
     except (LookupError, ValueError):
         return zone_name
+
+
+def format_hours(minutes: int) -> str:
+    """Minutes as hours with one decimal, in the reader's style (12.5 or 12,5)."""
+    return format_decimal(minutes / 60, "#,##0.#")
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    return format_currency(amount, currency.upper())

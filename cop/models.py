@@ -5,10 +5,14 @@ from cop.directory.models import Organisation, Person
 from cop.itinerary.models import ItineraryItem
 from cop.links import SignedLink
 from cop.mail import OutboxAttachment, OutboxMail
+from cop.planning.models import Cost, EffortEntry, PlanningTask
 from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "Cost",
+    "EffortEntry",
+    "PlanningTask",
     "DateOption",
     "DatePoll",
     "DateVote",

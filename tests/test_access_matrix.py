@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from cop.extensions import db
+from cop.planning.models import PlanningTask
 from cop.polls.models import DateOption, DatePoll, PollInvitee
 from cop.visits.logic import neighbouring_statuses
 from cop.visits.models import Membership, MembershipRole, Visit
@@ -68,6 +69,7 @@ class World:
     other_person_id: int
     item_id: int = 0
     poll_id: int = 0
+    task_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -150,6 +152,26 @@ CASES = [
     ),
     Case("GET", lambda w: "/polls/not-a-token", everyone(400, anonymous=400)),
     Case("POST", lambda w: "/polls/not-a-token", everyone(400, anonymous=400)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/planning", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/planning/effort.csv", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/planning/costs.csv", only(VISIT_VIEWERS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/planning/effort",
+        only(INVITED | {"admin"}, 400),
+        blank_form,
+    ),
+    Case(
+        "POST", lambda w: f"/visits/{w.visit.id}/planning/costs", only(ORGANISERS, 400), blank_form
+    ),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/planning/checklist", only(ORGANISERS, 302)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/planning/tasks/{w.task_id}", only(ORGANISERS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/planning/tasks/{w.task_id}",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -226,6 +248,10 @@ def world(app: Flask, make: Factory) -> World:
     db.session.add(poll)
     db.session.commit()
     built.poll_id = poll.id
+    task = PlanningTask(visit_id=visit.id, title="Invitations sent")
+    db.session.add(task)
+    db.session.commit()
+    built.task_id = task.id
     built.users["researcher"] = make.user(researcher=True)
     built.users["admin"] = make.user(admin=True, with_person=False)
     return built

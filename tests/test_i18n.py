@@ -116,6 +116,14 @@ STORED_TEXT = [
     ("programme", "name"),
     ("programme", "description"),
     ("organisation", "name"),
+    ("planning_task", "title"),
+    ("effort_entry", "note"),
+    ("cost", "description"),
+    ("cost", "paid_by"),
+    ("itinerary_item", "title"),
+    ("itinerary_item", "notes"),
+    ("itinerary_item", "place"),
+    ("poll_invitee", "comment"),
 ]
 
 
@@ -149,6 +157,7 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/visits/{visit_id}/polls/{poll_id}",
         f"/visits/{visit_id}/polls/{poll_id}/answer",
         f"/visits/{visit_id}/polls/new",
+        f"/visits/{visit_id}/planning",
         "/visits/new",
         "/programmes",
         "/programmes/new",

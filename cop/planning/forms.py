@@ -1,0 +1,56 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+
+class EffortForm(FlaskForm):
+    person_id = SelectField(_l("Who"), coerce=int, choices=[])
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day"))])
+    minutes = IntegerField(
+        _l("Minutes spent"),
+        validators=[
+            InputRequired(_l("Enter the minutes spent")),
+            NumberRange(min=1, max=24 * 60, message=_l("Enter between 1 and 1440 minutes")),
+        ],
+    )
+    category = SelectField(_l("On what"), choices=[])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class CostForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day"))])
+    category = SelectField(_l("Category"), choices=[])
+    description = StringField(_l("What for"), validators=[Optional(), Length(max=300)])
+    amount = DecimalField(
+        _l("Amount"),
+        places=2,
+        validators=[
+            InputRequired(_l("Enter the amount")),
+            NumberRange(min=0, message=_l("The amount cannot be negative")),
+        ],
+    )
+    currency = StringField(
+        _l("Currency"),
+        description=_l("Three-letter code, for example EUR."),
+        validators=[
+            DataRequired(_l("Enter the currency")),
+            Regexp(r"^[A-Za-z]{3}$", message=_l("Enter a three-letter currency code, like GBP")),
+        ],
+    )
+    rate = DecimalField(
+        _l("Rate into the reporting currency"),
+        description=_l("How much one unit of this currency is worth in the programme’s currency."),
+        places=6,
+        validators=[
+            InputRequired(_l("Enter the rate (1 if the currencies are the same)")),
+            NumberRange(min=0.000001, message=_l("The rate must be more than 0")),
+        ],
+    )
+    paid_by = StringField(_l("Paid by"), validators=[Optional(), Length(max=200)])
+
+
+class TaskForm(FlaskForm):
+    owner_id = SelectField(_l("Owner"), coerce=int, choices=[])
+    due_date = DateField(_l("Due (optional)"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[])

@@ -1,0 +1,300 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from cop import access
+from cop.database import utcnow
+from cop.directory.models import Person
+from cop.extensions import db
+from cop.forms import options
+from cop.planning import logic
+from cop.planning.forms import CostForm, EffortForm, TaskForm
+from cop.planning.models import (
+    Cost,
+    CostCategory,
+    EffortCategory,
+    EffortEntry,
+    PlanningTask,
+    TaskStatus,
+)
+from cop.visits.forms import EmptyForm
+from cop.visits.models import Visit
+from cop.visits.queries import members_of_visit
+
+blueprint = Blueprint("planning", __name__)
+
+CHECKLIST_TITLES = {
+    "objective": _l("Objective agreed and the problem at home it serves written down"),
+    "coordinator": _l("A named coordinator on each side"),
+    "dates": _l("Dates agreed with the host (public holidays checked)"),
+    "agenda": _l("Formal agenda with names, titles and short bios"),
+    "invitations": _l("Invitations sent"),
+    "travel": _l("Travel booked (passports valid for Schengen, insurance)"),
+    "accommodation": _l("Accommodation booked"),
+    "budget": _l("Budget agreed and who pays"),
+    "access_needs": _l("Access and dietary needs asked for, with explicit consent"),
+    "interpreter_booked": _l("Interpreter booked"),
+    "interpreter_briefed": _l("Interpreter briefed (agenda, glossary, documents, names)"),
+    "social_media": _l("Social-media protocol agreed with the host"),
+    "consents": _l("Photo, video and interview consents collected"),
+    "privacy_notice": _l("Privacy notice given; sharing the participant list abroad agreed"),
+    "thank_you": _l("Thank-you letters sent"),
+}
+RECENT_ROWS = 50
+NO_OWNER = 0
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "visits"
+
+
+def _members(visit: Visit) -> list:
+    return list(db.session.scalars(members_of_visit(visit.id)).unique())
+
+
+def _effort_form(visit: Visit, members: list, can_manage: bool) -> EffortForm:
+    form = EffortForm(prefix="effort")
+    if can_manage:
+        form.person_id.choices = options((m.person.id, m.person.name) for m in members)
+    else:
+        form.person_id.choices = options([(current_user.person_id, current_user.display_name)])
+    form.category.choices = options(EffortCategory.choices())
+    if request.method == "GET":
+        form.person_id.data = current_user.person_id
+        form.day.data = utcnow().date()
+    return form
+
+
+def _cost_form(visit: Visit) -> CostForm:
+    form = CostForm(prefix="cost")
+    form.category.choices = options(CostCategory.choices())
+    if request.method == "GET":
+        form.day.data = utcnow().date()
+        form.rate.data = Decimal(1)
+        form.currency.data = visit.programme.reporting_currency if visit.programme else "GBP"
+    return form
+
+
+def _reporting_currency(visit: Visit) -> str:
+    return visit.programme.reporting_currency if visit.programme else "GBP"
+
+
+def effort_rows(visit: Visit) -> list[logic.EffortRow]:
+    rows = db.session.execute(
+        select(Person.name, EffortEntry.day, EffortEntry.minutes, EffortEntry.category)
+        .join(Person, Person.id == EffortEntry.person_id)
+        .where(EffortEntry.visit_id == visit.id)
+        .order_by(EffortEntry.day, EffortEntry.id)
+    )
+    return [
+        logic.EffortRow(
+            name,
+            day,
+            minutes,
+            category.value,
+            logic.phase_of(day, visit.start_date, visit.end_date),
+        )
+        for name, day, minutes, category in rows
+    ]
+
+
+def cost_rows(visit: Visit) -> list[logic.CostRow]:
+    costs = db.session.scalars(
+        select(Cost).where(Cost.visit_id == visit.id).order_by(Cost.day, Cost.id)
+    )
+    return [
+        logic.CostRow(
+            cost.day,
+            cost.category.value,
+            cost.description,
+            cost.amount,
+            cost.currency,
+            cost.rate,
+            cost.paid_by,
+            logic.phase_of(cost.day, visit.start_date, visit.end_date),
+        )
+        for cost in costs
+    ]
+
+
+def _render(visit: Visit, effort_form: EffortForm, cost_form: CostForm, status: int = 200):
+    members = _members(visit)
+    efforts = effort_rows(visit)
+    costs = cost_rows(visit)
+    tasks = db.session.scalars(
+        select(PlanningTask)
+        .where(PlanningTask.visit_id == visit.id)
+        .options(joinedload(PlanningTask.owner))
+        .order_by(PlanningTask.position, PlanningTask.id)
+    ).all()
+    recent = db.session.scalars(
+        select(EffortEntry)
+        .where(EffortEntry.visit_id == visit.id)
+        .options(joinedload(EffortEntry.person))
+        .order_by(EffortEntry.day.desc(), EffortEntry.id.desc())
+        .limit(RECENT_ROWS)
+    ).all()
+    return render_template(
+        "planning/planning.html",
+        visit=visit,
+        members=members,
+        tasks=tasks,
+        effort_form=effort_form,
+        cost_form=cost_form,
+        can_manage=access.can_manage_visit(current_user, visit),
+        minutes_by_phase=logic.sum_by(efforts, "phase", "minutes"),
+        minutes_by_category=logic.sum_by(efforts, "category", "minutes"),
+        minutes_by_person=logic.sum_by(efforts, "person", "minutes"),
+        total_minutes=sum(row.minutes for row in efforts),
+        costs=costs,
+        cost_by_category=logic.sum_by(costs, "category", "reported"),
+        cost_by_phase=logic.sum_by(costs, "phase", "reported"),
+        total_cost=sum((row.reported for row in costs), Decimal(0)),
+        reporting_currency=_reporting_currency(visit),
+        recent_effort=recent,
+        effort_labels=dict(EffortCategory.choices()),
+        cost_labels=dict(CostCategory.choices()),
+        button_form=EmptyForm(),
+    ), status
+
+
+@blueprint.route("/visits/<int:visit_id>/planning")
+@login_required
+def planning(visit_id: int):
+    visit = access.visit_for(visit_id)
+    can_manage = access.can_manage_visit(current_user, visit)
+    return _render(visit, _effort_form(visit, _members(visit), can_manage), _cost_form(visit))
+
+
+@blueprint.route("/visits/<int:visit_id>/planning/effort", methods=["POST"])
+@login_required
+def log_effort(visit_id: int):
+    visit = access.visit_for(visit_id)
+    can_manage = access.can_manage_visit(current_user, visit)
+    if current_user.person_id is None and not can_manage:
+        abort(403)
+    members = _members(visit)
+    if not can_manage and current_user.person_id not in {m.person_id for m in members}:
+        abort(403)
+    form = _effort_form(visit, members, can_manage)
+    if form.validate_on_submit():
+        db.session.add(
+            EffortEntry(
+                visit_id=visit.id,
+                person_id=form.person_id.data,
+                day=form.day.data,
+                minutes=form.minutes.data,
+                category=EffortCategory(form.category.data),
+                note=form.note.data or "",
+            )
+        )
+        db.session.commit()
+        flash(_("The time has been logged."), "success")
+        return redirect(url_for("planning.planning", visit_id=visit.id))
+    return _render(visit, form, _cost_form(visit), 400)
+
+
+@blueprint.route("/visits/<int:visit_id>/planning/costs", methods=["POST"])
+@login_required
+def add_cost(visit_id: int):
+    visit = access.visit_for(visit_id, manage=True)
+    form = _cost_form(visit)
+    if form.validate_on_submit():
+        db.session.add(
+            Cost(
+                visit_id=visit.id,
+                day=form.day.data,
+                category=CostCategory(form.category.data),
+                description=(form.description.data or "").strip(),
+                amount=form.amount.data,
+                currency=form.currency.data.upper(),
+                rate=form.rate.data,
+                paid_by=(form.paid_by.data or "").strip(),
+            )
+        )
+        db.session.commit()
+        flash(_("The cost has been added."), "success")
+        return redirect(url_for("planning.planning", visit_id=visit.id))
+    return _render(visit, _effort_form(visit, _members(visit), can_manage=True), form, 400)
+
+
+@blueprint.route("/visits/<int:visit_id>/planning/checklist", methods=["POST"])
+@login_required
+def make_checklist(visit_id: int) -> WerkzeugResponse:
+    """Create the checklist from the template; tasks already there are kept, none doubled."""
+    visit = access.visit_for(visit_id, manage=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    existing = set(
+        db.session.scalars(select(PlanningTask.title).where(PlanningTask.visit_id == visit.id))
+    )
+    added = 0
+    for position, key in enumerate(logic.CHECKLIST_KEYS):
+        title = str(CHECKLIST_TITLES[key])
+        if title not in existing:
+            db.session.add(PlanningTask(visit_id=visit.id, title=title, position=position))
+            added += 1
+    db.session.commit()
+    flash(_("%(count)s checks added to the checklist.", count=added), "success")
+    return redirect(url_for("planning.planning", visit_id=visit.id))
+
+
+@blueprint.route("/visits/<int:visit_id>/planning/tasks/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def edit_task(visit_id: int, task_id: int):
+    visit = access.visit_for(visit_id, manage=True)
+    task = db.get_or_404(PlanningTask, task_id)
+    if task.visit_id != visit.id:
+        abort(404)
+    form = TaskForm(obj=task)
+    form.owner_id.choices = options(
+        [(NO_OWNER, _("No one yet"))] + [(m.person.id, m.person.name) for m in _members(visit)]
+    )
+    form.status.choices = options(TaskStatus.choices())
+    if request.method == "GET":
+        form.owner_id.data = task.owner_id or NO_OWNER
+        form.status.data = task.status.value
+    if form.validate_on_submit():
+        task.owner_id = form.owner_id.data or None
+        task.due_date = form.due_date.data
+        task.status = TaskStatus(form.status.data)
+        db.session.commit()
+        flash(_("The check has been saved."), "success")
+        return redirect(url_for("planning.planning", visit_id=visit.id))
+    status = 400 if form.errors else 200
+    return render_template("planning/task_form.html", form=form, visit=visit, task=task), status
+
+
+def _csv(body: str, filename: str) -> Response:
+    # A byte-order mark so that spreadsheet programs read the accents right.
+    return Response(
+        "\ufeff" + body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@blueprint.route("/visits/<int:visit_id>/planning/effort.csv")
+@login_required
+def effort_export(visit_id: int) -> Response:
+    visit = access.visit_for(visit_id)
+    return _csv(logic.effort_csv(effort_rows(visit)), f"visit-{visit.id}-effort.csv")
+
+
+@blueprint.route("/visits/<int:visit_id>/planning/costs.csv")
+@login_required
+def costs_export(visit_id: int) -> Response:
+    visit = access.visit_for(visit_id)
+    return _csv(
+        logic.costs_csv(cost_rows(visit), _reporting_currency(visit)),
+        f"visit-{visit.id}-costs.csv",
+    )
