@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.accounts.views import blueprint as accounts
     from cop.cli import register_commands
     from cop.directory.views import blueprint as directory
+    from cop.documents.views import blueprint as documents
     from cop.itinerary.views import blueprint as itinerary
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(itinerary)
     app.register_blueprint(polls)
     app.register_blueprint(planning)
+    app.register_blueprint(documents)
     register_commands(app)
 
 
@@ -257,5 +259,6 @@ def _register_template_helpers(app: Flask) -> None:
             "zone_city": formatting.zone_city,
             "format_hours": formatting.format_hours,
             "format_money": formatting.format_money,
+            "format_size": formatting.format_size,
             "nav_section": g.get("nav_section"),
         }

@@ -24,6 +24,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "RATELIMIT_STORAGE_URI": str,
     "LOGIN_RATE_LIMIT": str,
     "BASE_URL": str,
+    "DOCUMENT_MAX_BYTES": int,
 }
 
 
@@ -58,6 +59,7 @@ class Defaults:
     PASSWORD_RESET_MAX_AGE = 60 * 60  # one hour
     BASE_URL = "http://127.0.0.1:5000"
     PAGE_SIZE = 25
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def parse_environment_value(raw: str, kind: type) -> Any:

@@ -83,5 +83,12 @@ def format_hours(minutes: int) -> str:
     return format_decimal(minutes / 60, "#,##0.#")
 
 
+def format_size(size: int) -> str:
+    """Bytes as kB or MB, in the reader's style."""
+    if size < 1024 * 1024:
+        return _("%(size)s kB", size=format_decimal(max(size / 1024, 0.1), "#,##0.#"))
+    return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), "#,##0.#"))
+
+
 def format_money(amount: Decimal, currency: str) -> str:
     return format_currency(amount, currency.upper())

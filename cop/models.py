@@ -2,6 +2,7 @@
 
 from cop.accounts.models import User
 from cop.directory.models import Organisation, Person
+from cop.documents.models import VisitDocument
 from cop.itinerary.models import ItineraryItem
 from cop.links import SignedLink
 from cop.mail import OutboxAttachment, OutboxMail
@@ -10,6 +11,7 @@ from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "VisitDocument",
     "Cost",
     "EffortEntry",
     "PlanningTask",

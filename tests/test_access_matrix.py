@@ -5,6 +5,7 @@ Statuses: 200 page shown, 302 done and redirected (or, for someone not signed in
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from cop.documents.models import VisitDocument
+from cop.documents.storage import store
+from cop.documents.views import folder_of
 from cop.extensions import db
 from cop.planning.models import PlanningTask
 from cop.polls.models import DateOption, DatePoll, PollInvitee
@@ -70,6 +74,7 @@ class World:
     item_id: int = 0
     poll_id: int = 0
     task_id: int = 0
+    document_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -93,6 +98,28 @@ def removable_observer_url(world: World) -> str:
 def blank_form(world: World) -> dict[str, str]:
     """A form whose required fields are sent empty (an empty body would count as not sent)."""
     return {"title": "", "name": "", "email": "", "current_password": ""}
+
+
+def removable_document_url(world: World) -> str:
+    """A document shared by someone outside the roles tried, created afresh for each attempt."""
+    document = shared_document(world.visit)
+    return f"/visits/{world.visit.id}/documents/{document.id}/delete"
+
+
+def shared_document(visit: Visit) -> VisitDocument:
+    kept = store(io.BytesIO(b"%PDF agenda"), "agenda.pdf", folder_of(visit.id), 1024)
+    document = VisitDocument(
+        visit_id=visit.id,
+        title="Agenda",
+        filename=kept.filename,
+        stored_name=kept.stored_name,
+        content_type=kept.content_type,
+        size=kept.size,
+        sha256=kept.sha256,
+    )
+    db.session.add(document)
+    db.session.commit()
+    return document
 
 
 def next_status(world: World) -> dict[str, str]:
@@ -172,6 +199,15 @@ CASES = [
         only(ORGANISERS, 400),
         blank_form,
     ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/documents", only(VISIT_VIEWERS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/documents",
+        only(INVITED | {"admin"}, 400),
+        blank_form,
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/documents/{w.document_id}", only(VISIT_VIEWERS)),
+    Case("POST", removable_document_url, only(ORGANISERS, 302)),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -252,6 +288,7 @@ def world(app: Flask, make: Factory) -> World:
     db.session.add(task)
     db.session.commit()
     built.task_id = task.id
+    built.document_id = shared_document(visit).id
     built.users["researcher"] = make.user(researcher=True)
     built.users["admin"] = make.user(admin=True, with_person=False)
     return built
@@ -305,6 +342,9 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
     for case in CASES:
         if case.url is removable_observer_url:
             covered.add(("POST", "visits.remove_member"))
+            continue
+        if case.url is removable_document_url:
+            covered.add(("POST", "documents.delete"))
             continue
         path, _, _query = case.url(world).partition("?")
         endpoint, _arguments = adapter.match(path, method=case.method)

@@ -158,6 +158,7 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/visits/{visit_id}/polls/{poll_id}/answer",
         f"/visits/{visit_id}/polls/new",
         f"/visits/{visit_id}/planning",
+        f"/visits/{visit_id}/documents",
         "/visits/new",
         "/programmes",
         "/programmes/new",

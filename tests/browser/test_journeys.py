@@ -85,6 +85,16 @@ def test_a_lead_plans_a_visit_adds_a_participant_and_switches_to_french(
     page.get_by_role("button", name="Save my answers").click()
     expect(page.get_by_text("Thank you: your answers are saved.")).to_be_visible()
     page.goto(page.url.rsplit("/polls/", 1)[0])
+    page.get_by_role("link", name="Documents").click()
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "agenda.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
+    )
+    page.get_by_label("Title (optional)").fill("Draft agenda")
+    axe.check(page)
+    page.get_by_role("button", name="Share the document").click()
+    expect(page.get_by_role("link", name="Draft agenda")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Return visit: Paris officers to Glasgow and Fife").click()
     page.get_by_role("link", name="Manage members").click()
     axe.check(page)
     page.get_by_label("Email address of the person").fill("participant@fife.example")

@@ -1,0 +1,1 @@
+"""Files members share for a visit: agenda, slides, invitation letters, travel details."""

@@ -1,0 +1,17 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import StringField
+from wtforms.validators import Length, Optional
+
+
+class DocumentForm(FlaskForm):
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(_l("Choose a file to upload"))],
+    )
+    title = StringField(
+        _l("Title (optional)"),
+        description=_l("For example: Agenda of 8 and 9 December."),
+        validators=[Optional(), Length(max=200)],
+    )

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from cop import access
+from cop.documents.forms import DocumentForm
+from cop.documents.models import VisitDocument
+from cop.documents.storage import UploadRefused, path_of, store
+from cop.extensions import db
+from cop.visits.forms import EmptyForm
+from cop.visits.models import Visit
+
+blueprint = Blueprint("documents", __name__)
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "visits"
+
+
+def folder_of(visit_id: int) -> Path:
+    return Path(current_app.instance_path) / "documents" / str(visit_id)
+
+
+def _can_share(visit: Visit) -> bool:
+    return (
+        access.can_manage_visit(current_user, visit)
+        or access.visit_role(current_user, visit) is not None
+    )
+
+
+def _form() -> DocumentForm:
+    form = DocumentForm()
+    megabytes = current_app.config["DOCUMENT_MAX_BYTES"] / (1024 * 1024)
+    form.file.description = _(
+        "PDF, Word, OpenDocument, PowerPoint, Excel, CSV, text, PNG, JPEG or calendar (.ics) "
+        "files, up to %(megabytes)s MB.",
+        megabytes=f"{megabytes:g}",
+    )
+    return form
+
+
+REFUSALS = {
+    "kind": lambda: _("This kind of file cannot be shared here. Use one of the kinds listed."),
+    "too_large": lambda: _("The file is too large."),
+    "empty": lambda: _("The file is empty."),
+}
+
+
+@blueprint.route("/visits/<int:visit_id>/documents", methods=["GET", "POST"])
+@login_required
+def documents(visit_id: int) -> str | Response | tuple[str, int]:
+    visit = access.visit_for(visit_id)
+    can_share = _can_share(visit)
+    form = _form()
+    if form.is_submitted():
+        if not can_share:
+            abort(403)
+        if form.validate():
+            upload = form.file.data
+            try:
+                kept = store(
+                    upload.stream,
+                    upload.filename or "",
+                    folder_of(visit.id),
+                    current_app.config["DOCUMENT_MAX_BYTES"],
+                )
+            except UploadRefused as refusal:
+                form.file.errors = [REFUSALS[refusal.reason]()]
+            else:
+                document = VisitDocument(
+                    visit_id=visit.id,
+                    uploaded_by_id=current_user.person_id,
+                    title=(form.title.data or "").strip() or kept.filename,
+                    filename=kept.filename,
+                    stored_name=kept.stored_name,
+                    content_type=kept.content_type,
+                    size=kept.size,
+                    sha256=kept.sha256,
+                )
+                db.session.add(document)
+                try:
+                    db.session.commit()
+                except Exception:
+                    # Keep disk and database in step: no orphan file for a row never written.
+                    db.session.rollback()
+                    path_of(folder_of(visit.id), kept.stored_name).unlink(missing_ok=True)
+                    raise
+                flash(_("“%(title)s” is shared with the visit.", title=document.title), "success")
+                return redirect(url_for("documents.documents", visit_id=visit.id))
+    shared = db.session.scalars(
+        select(VisitDocument)
+        .where(VisitDocument.visit_id == visit.id)
+        .options(joinedload(VisitDocument.uploaded_by))
+        .order_by(VisitDocument.created_at.desc(), VisitDocument.id.desc())
+    ).all()
+    return render_template(
+        "documents/documents.html",
+        visit=visit,
+        documents=shared,
+        form=form,
+        can_share=can_share,
+        can_manage=access.can_manage_visit(current_user, visit),
+        delete_form=EmptyForm(),
+    ), (400 if form.errors else 200)
+
+
+def _document_of(visit: Visit, document_id: int) -> VisitDocument:
+    document = db.get_or_404(VisitDocument, document_id)
+    if document.visit_id != visit.id:
+        abort(404)
+    return document
+
+
+@blueprint.route("/visits/<int:visit_id>/documents/<int:document_id>")
+@login_required
+def download(visit_id: int, document_id: int) -> Response:
+    visit = access.visit_for(visit_id)
+    document = _document_of(visit, document_id)
+    path = path_of(folder_of(visit.id), document.stored_name)
+    if not path.exists():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.route("/visits/<int:visit_id>/documents/<int:document_id>/delete", methods=["POST"])
+@login_required
+def delete(visit_id: int, document_id: int) -> Response:
+    visit = access.visit_for(visit_id)
+    document = _document_of(visit, document_id)
+    mine = document.uploaded_by_id is not None and document.uploaded_by_id == current_user.person_id
+    if not (mine or access.can_manage_visit(current_user, visit)):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    stored_name, title = document.stored_name, document.title
+    db.session.delete(document)
+    db.session.commit()
+    path_of(folder_of(visit.id), stored_name).unlink(missing_ok=True)
+    flash(_("“%(title)s” has been removed.", title=title), "success")
+    return redirect(url_for("documents.documents", visit_id=visit.id))
