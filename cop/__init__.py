@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.cli import register_commands
     from cop.directory.views import blueprint as directory
     from cop.documents.views import blueprint as documents
+    from cop.itinerary.importing import blueprint as agenda_import
     from cop.itinerary.views import blueprint as itinerary
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
@@ -157,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(polls)
     app.register_blueprint(planning)
     app.register_blueprint(documents)
+    app.register_blueprint(agenda_import)
     register_commands(app)
 
 

@@ -159,6 +159,7 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/visits/{visit_id}/polls/new",
         f"/visits/{visit_id}/planning",
         f"/visits/{visit_id}/documents",
+        f"/visits/{visit_id}/itinerary/import",
         "/visits/new",
         "/programmes",
         "/programmes/new",

@@ -1,8 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -10,7 +12,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -47,3 +56,15 @@ class ItemForm(FlaskForm):
     needs_interpreter = BooleanField(_l("Needs an interpreter"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     attendee_ids = CheckboxListField(_l("Who attends"), coerce=int, choices=[])
+
+
+class AgendaImportForm(FlaskForm):
+    agenda = FileField(
+        _l("Calendar file (.ics)"),
+        description=_l("Export the agenda from Outlook, Google Calendar or another calendar."),
+        validators=[FileRequired(_l("Choose a calendar file to import"))],
+    )
+
+
+class ApplyImportForm(FlaskForm):
+    upload = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])

@@ -3,7 +3,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
@@ -28,12 +38,16 @@ class ItineraryItem(db.Model):
     so that the wall-clock time people agreed stays right across daylight-saving changes."""
 
     __tablename__ = "itinerary_item"
-    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # Unique within a visit: the same host agenda may be imported into two visits.
+        UniqueConstraint("visit_id", "uid"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     # Calendar identity: the UID never changes; SEQUENCE rises with every change (RFC 5545).
-    uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_uid)
+    uid: Mapped[str] = mapped_column(String(100), default=new_uid)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

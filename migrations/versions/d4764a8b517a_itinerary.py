@@ -53,7 +53,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['host_contact_id'], ['person.id'], name=op.f('fk_itinerary_item_host_contact_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_itinerary_item_visit_id_visit'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_itinerary_item')),
-    sa.UniqueConstraint('uid', name=op.f('uq_itinerary_item_uid'))
+    sa.UniqueConstraint('visit_id', 'uid', name=op.f('uq_itinerary_item_visit_id'))
     )
     with op.batch_alter_table('itinerary_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_itinerary_item_starts_at'), ['starts_at'], unique=False)

@@ -1,0 +1,185 @@
+"""The two steps of importing a host's agenda: a preview, then applying exactly what was shown."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from cop import access
+from cop.calendars.ics_import import (
+    MAX_BYTES,
+    CalendarRefused,
+    PlannedChange,
+    parse_agenda,
+    plan_changes,
+)
+from cop.extensions import db
+from cop.itinerary.forms import AgendaImportForm, ApplyImportForm
+from cop.itinerary.models import ItineraryItem
+from cop.visits.models import Visit
+from cop.visits.queries import members_of_visit
+
+blueprint = Blueprint("agenda_import", __name__)
+
+
+def refusal_message(refusal: CalendarRefused) -> str:
+    messages = {
+        "too_large": _("The file is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024)),
+        "empty": _("The file is empty."),
+        "not_calendar": _("This is not a calendar file (.ics) that can be read."),
+        "bare_component": _(
+            "The file holds a single %(part)s without the calendar around it. Export the whole "
+            "calendar.",
+            part=refusal.detail,
+        ),
+        "no_events": _("The calendar has no events."),
+        "too_many_events": _(
+            "The calendar has %(count)s events: too many for one visit.", count=refusal.detail
+        ),
+        "unknown_timezone": _(
+            "The time zone “%(zone)s” is not known. Ask for the file with standard time zone "
+            "names (like Europe/Paris).",
+            zone=refusal.detail,
+        ),
+        "missing_start": _("The event “%(event)s” has no start time.", event=refusal.detail),
+        "missing_uid": _(
+            "The event “%(event)s” has no UID, so later changes could not be matched.",
+            event=refusal.detail,
+        ),
+        "duplicate_uid": _("Two events share the UID “%(uid)s”.", uid=refusal.detail),
+        "ends_before_start": _(
+            "The event “%(event)s” ends before it starts.", event=refusal.detail
+        ),
+        "bad_value": _("A value cannot be read (%(where)s).", where=refusal.detail),
+    }
+    return messages.get(refusal.reason, messages["not_calendar"])
+
+
+def _uploads() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+def _existing(visit: Visit) -> dict[str, dict]:
+    rows = db.session.execute(
+        select(
+            ItineraryItem.id,
+            ItineraryItem.uid,
+            ItineraryItem.title,
+            ItineraryItem.starts_at,
+            ItineraryItem.ends_at,
+            ItineraryItem.place,
+            ItineraryItem.cancelled,
+        ).where(ItineraryItem.visit_id == visit.id)
+    )
+    return {row.uid: row._asdict() for row in rows}
+
+
+def _plan(visit: Visit, data: bytes) -> tuple[list[PlannedChange], list[str]]:
+    events, all_day = parse_agenda(data, visit.time_zone)
+    return plan_changes(events, _existing(visit)), all_day
+
+
+@blueprint.route("/visits/<int:visit_id>/itinerary/import", methods=["GET", "POST"])
+@login_required
+def upload(visit_id: int) -> str | tuple[str, int]:
+    visit = access.visit_for(visit_id, manage=True)
+    form = AgendaImportForm()
+    if form.validate_on_submit():
+        data = form.agenda.data.stream.read(MAX_BYTES + 1)
+        try:
+            changes, all_day = _plan(visit, data)
+        except CalendarRefused as refusal:
+            form.agenda.errors = [refusal_message(refusal)]
+        else:
+            token = secrets.token_hex(16)
+            folder = _uploads()
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{visit.id}-{token}.ics").write_bytes(data)
+            apply_form = ApplyImportForm(upload=token)
+            return render_template(
+                "itinerary/import.html",
+                visit=visit,
+                form=form,
+                changes=changes,
+                all_day=all_day,
+                apply_form=apply_form,
+            )
+    return render_template(
+        "itinerary/import.html", visit=visit, form=form, changes=None, all_day=[], apply_form=None
+    ), (400 if form.errors else 200)
+
+
+@blueprint.route("/visits/<int:visit_id>/itinerary/import/apply", methods=["POST"])
+@login_required
+def apply(visit_id: int) -> Response:
+    visit = access.visit_for(visit_id, manage=True)
+    form = ApplyImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = _uploads() / f"{visit.id}-{form.upload.data}.ics"
+    if not path.exists():
+        flash(
+            _("That import has already been applied or has expired. Upload the file again."),
+            "error",
+        )
+        return redirect(url_for("agenda_import.upload", visit_id=visit.id))
+    try:
+        changes, _all_day = _plan(visit, path.read_bytes())
+    except CalendarRefused:
+        abort(400)
+    attendees = [
+        membership.person for membership in db.session.scalars(members_of_visit(visit.id)).unique()
+    ]
+    items = {
+        item.id: item
+        for item in db.session.scalars(
+            select(ItineraryItem).where(
+                ItineraryItem.id.in_([c.item_id for c in changes if c.item_id])
+            )
+        )
+    }
+    added = changed = 0
+    for change in changes:
+        event = change.event
+        if change.kind == "new":
+            db.session.add(
+                ItineraryItem(
+                    visit_id=visit.id,
+                    uid=event.uid,
+                    title=event.title,
+                    starts_at=event.starts_at,
+                    ends_at=event.ends_at,
+                    time_zone=visit.time_zone,
+                    place=event.place,
+                    notes=event.notes,
+                    cancelled=event.cancelled,
+                    language=(visit.language_list or ["en"])[-1],
+                    attendees=attendees,
+                )
+            )
+            added += 1
+        elif change.kind == "changed":
+            item = items[change.item_id]
+            item.title, item.starts_at, item.ends_at = event.title, event.starts_at, event.ends_at
+            item.place, item.cancelled = event.place, event.cancelled
+            if event.notes:
+                item.notes = event.notes
+            item.touch()
+            changed += 1
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(
+        _(
+            "Agenda imported: %(added)s new and %(changed)s changed items.",
+            added=added,
+            changed=changed,
+        ),
+        "success",
+    )
+    return redirect(url_for("itinerary.itinerary", visit_id=visit.id))
