@@ -31,7 +31,7 @@ from cop.accounts.models import User
 from cop.database import count_queries
 from cop.directory.models import Organisation, Person
 from cop.extensions import db
-from cop.visits.models import Membership, MembershipRole, Programme
+from cop.visits.models import Membership, MembershipRole, Programme, Visit
 
 BENCHMARK_PASSWORD = "benchmark password"  # noqa: S105 - throwaway benchmark database
 
@@ -71,6 +71,10 @@ def main_pages(session) -> list[str]:
         "/visits?q=visit&status=done",
         f"/visits/{busiest_visit}",
         f"/visits/{busiest_visit}/members",
+        f"/visits/{busiest_visit}/itinerary",
+        f"/visits/{busiest_visit}/itinerary.ics",
+        f"/visits/{busiest_visit}/planning",
+        f"/visits/{busiest_visit}/documents",
         "/programmes",
         f"/programmes/{programme}",
         "/people",
@@ -80,6 +84,40 @@ def main_pages(session) -> list[str]:
         f"/organisations/{organisation}",
         "/account",
     ]
+
+
+def personal_feed_path(session, secret_key: str, person_id: int) -> str:
+    """The path of a person's calendar feed, creating the link if needed."""
+    from cop.itinerary.views import FEED_PURPOSE
+    from cop.links import SignedLink, issue_link, token_for
+
+    link = session.scalar(
+        select(SignedLink).where(
+            SignedLink.purpose == FEED_PURPOSE,
+            SignedLink.subject_id == person_id,
+            SignedLink.revoked_at.is_(None),
+        )
+    )
+    if link is None:
+        link = issue_link(secret_key, FEED_PURPOSE, person_id, person_id=person_id).link
+        session.commit()
+    return f"/calendar/{token_for(secret_key, link)}.ics"
+
+
+def add_big_itinerary(session, items: int = 500) -> int:
+    """Give the busiest visit ``items`` more itinerary items; returns the visit's id."""
+    import random
+
+    from cop.generate import add_itinerary
+
+    visit_id = busiest_visit_id(session)
+    visit = session.get(Visit, visit_id)
+    people = list(
+        session.scalars(select(Membership.person_id).where(Membership.visit_id == visit_id))
+    )
+    add_itinerary(session, visit_id, visit.time_zone, people, items, random.Random(500))
+    session.commit()
+    return visit_id
 
 
 def benchmark_users(session) -> dict[str, str]:
@@ -160,6 +198,7 @@ def build(scale: str) -> tuple[Flask, str]:
         counts = generate(db.session, SCALES[scale])
         load_demo(db.session)
         db.session.commit()
+        add_big_itinerary(db.session, 500)
         print(
             f"built {scale} data in {time.perf_counter() - started:.1f} s: "
             + ", ".join(f"{n} {name}" for name, n in counts.items())
@@ -173,6 +212,8 @@ def run(scale: str, repeats: int) -> None:
     with app.app_context():
         pages = main_pages(db.session)
         users = benchmark_users(db.session)
+        lead = db.session.scalar(select(User).where(User.email == users["lead"]))
+        pages.append(personal_feed_path(db.session, app.config["SECRET_KEY"], lead.person_id))
         engine = db.engine
     # Requests run outside any app context, so that each gets its own, as on a server.
     header = f"{'as':<6} {'page':<34} {'status':>6} {'queries':>8} {'median ms':>10} {'p95 ms':>8}"
@@ -181,8 +222,9 @@ def run(scale: str, repeats: int) -> None:
         client = signed_in_client(app, email)
         for page in pages:
             result = measure(engine, client, page, repeats)
+            shown = "/calendar/<token>.ics" if result.url.startswith("/calendar/") else result.url
             print(
-                f"{role:<6} {result.url:<34} {result.status:>6} {result.queries:>8} "
+                f"{role:<6} {shown:<34} {result.status:>6} {result.queries:>8} "
                 f"{result.median_ms:>10.1f} {result.p95_ms:>8.1f}"
             )
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from cop.database import utcnow
 from cop.directory.models import Organisation, OrganisationKind, Person
+from cop.itinerary.logic import to_utc
+from cop.itinerary.models import ItineraryItem, item_attendee, new_uid
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 
@@ -22,12 +25,25 @@ class Scale:
     programmes: int
     visits: int
     members_per_visit: int
+    items_per_visit: int = 0
 
 
 SCALES = {
-    "small": Scale(organisations=20, people=200, programmes=4, visits=20, members_per_visit=8),
+    "small": Scale(
+        organisations=20,
+        people=200,
+        programmes=4,
+        visits=20,
+        members_per_visit=8,
+        items_per_visit=10,
+    ),
     "national": Scale(
-        organisations=300, people=5000, programmes=40, visits=400, members_per_visit=12
+        organisations=300,
+        people=5000,
+        programmes=40,
+        visits=400,
+        members_per_visit=12,
+        items_per_visit=50,
     ),
 }
 
@@ -178,6 +194,7 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
 
     start_visit = session.scalar(select(func.coalesce(func.max(Visit.id), 0))) or 0
     visit_rows = []
+    visit_zones: list[str] = []
     statuses = list(VisitStatus)
     for number in range(scale.visits):
         host = rng.choice(organisations)
@@ -199,13 +216,16 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
             }
         )
     session.execute(insert(Visit), visit_rows)
+    visit_zones = [row["time_zone"] for row in visit_rows]
     visits = list(
         session.scalars(select(Visit.id).where(Visit.id > start_visit).order_by(Visit.id))
     )
 
     membership_rows = []
+    members_of: dict[int, list[int]] = {}
     for visit_id in visits:
         chosen = rng.sample(people, min(scale.members_per_visit, len(people)))
+        members_of[visit_id] = chosen
         for position, person_id in enumerate(chosen):
             membership_rows.append(
                 {
@@ -216,10 +236,61 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
                 }
             )
     session.execute(insert(Membership), membership_rows)
+    items = 0
+    for visit_id, zone in zip(visits, visit_zones, strict=True):
+        items += add_itinerary(
+            session, visit_id, zone, members_of[visit_id], scale.items_per_visit, rng
+        )
     return {
         "organisations": len(organisations),
         "people": len(people),
         "programmes": len(programmes),
         "visits": len(visits),
         "memberships": len(membership_rows),
+        "itinerary items": items,
     }
+
+
+def add_itinerary(
+    session: Session,
+    visit_id: int,
+    zone: str,
+    attendee_pool: list[int],
+    count: int,
+    rng: random.Random,
+    first_day: date = date(2016, 12, 5),
+) -> int:
+    """``count`` items over consecutive days (five a day), each attended by part of the pool."""
+    rows = []
+    for number in range(count):
+        day = first_day + timedelta(days=number // 5)
+        start = to_utc(day, time(8 + 2 * (number % 5)), zone)
+        rows.append(
+            {
+                "visit_id": visit_id,
+                "uid": new_uid(),
+                "sequence": 0,
+                "title": f"Session {number + 1}",
+                "starts_at": start,
+                "ends_at": start + timedelta(minutes=90),
+                "time_zone": zone,
+                "place": rng.choice(["Town hall", "District office", "Community centre"]),
+                "language": rng.choice(["en", "fr"]),
+                "needs_interpreter": rng.random() < 0.5,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            }
+        )
+    if not rows:
+        return 0
+    ids = session.scalars(
+        insert(ItineraryItem).returning(ItineraryItem.id, sort_by_parameter_order=True), rows
+    ).all()
+    attendance = [
+        {"item_id": item_id, "person_id": person_id}
+        for item_id in ids
+        for person_id in rng.sample(attendee_pool, min(len(attendee_pool), rng.randint(3, 6)))
+    ]
+    if attendance:
+        session.execute(insert(item_attendee), attendance)
+    return len(ids)

@@ -75,7 +75,9 @@ def test_create_user_makes_an_account_and_its_person(app) -> None:
 
 
 def test_generated_data_is_the_same_for_the_same_seed(app) -> None:
-    tiny = Scale(organisations=3, people=10, programmes=2, visits=4, members_per_visit=3)
+    tiny = Scale(
+        organisations=3, people=10, programmes=2, visits=4, members_per_visit=3, items_per_visit=5
+    )
     first = generate(db.session, tiny, seed=7)
     names = list(db.session.scalars(db.select(Person.name).order_by(Person.id)))
     db.session.rollback()
@@ -89,6 +91,7 @@ def test_generated_data_is_the_same_for_the_same_seed(app) -> None:
             "programmes": 2,
             "visits": 4,
             "memberships": 12,
+            "itinerary items": 20,
         }
     )
     assert names == list(db.session.scalars(db.select(Person.name).order_by(Person.id)))
