@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import LazyString
+from sqlalchemy import Enum
 
 
 class LabelledEnum(enum.StrEnum):
@@ -21,3 +22,15 @@ class LabelledEnum(enum.StrEnum):
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(member.value, member.label) for member in cls]
+
+
+def stored_enum(enum_class: type[LabelledEnum], length: int) -> Enum:
+    """A column type that stores the members' values as text, with a CHECK on the values."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+        create_constraint=True,
+    )

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from typing import TypeVar
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
 from cop.extensions import db
+from cop.links import LinkError, resolve_link
+
+Model = TypeVar("Model")
+
+LINK_PROBLEMS = {
+    "invalid": (400, lambda: _("This link is not valid. Check you copied the whole link.")),
+    "expired": (410, lambda: _("This link has expired. Ask for a new one.")),
+    "revoked": (410, lambda: _("This link has already been used or was replaced by a newer one.")),
+}
 
 
 def paginate(query: Select) -> Pagination:
@@ -27,3 +39,19 @@ def form_status(form: FlaskForm) -> int:
 
 def search_text() -> str:
     return request.args.get("q", "")
+
+
+def object_behind_link(purpose: str, token: str, model: type[Model]) -> Model:
+    """What a signed link points at; :class:`LinkError` when the link or the object is gone."""
+    link = resolve_link(current_app.config["SECRET_KEY"], purpose, token)
+    found = db.session.get(model, link.subject_id)
+    if found is None:
+        raise LinkError("invalid")
+    return found
+
+
+def link_problem_page(error: LinkError) -> tuple[str, int]:
+    """Say plainly why a link cannot be used: 400 for a broken one, 410 for one that is gone."""
+    db.session.rollback()
+    status, message = LINK_PROBLEMS[error.reason]
+    return render_template("accounts/link_problem.html", message=message()), status

@@ -29,9 +29,9 @@ from cop.accounts.passwords import normalise_email
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db, limiter
-from cop.links import LinkError, issue_link, resolve_link, revoke_links
+from cop.links import LinkError, issue_link, revoke_links
 from cop.mail import queue_mail
-from cop.viewhelpers import form_status
+from cop.viewhelpers import form_status, link_problem_page, object_behind_link
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -125,24 +125,14 @@ def request_reset() -> str | Response:
     return render_template("accounts/request_reset.html", form=form), status
 
 
-LINK_PROBLEMS = {
-    "invalid": (400, lambda: _("This link is not valid. Check you copied the whole link.")),
-    "expired": (410, lambda: _("This link has expired. Ask for a new one.")),
-    "revoked": (410, lambda: _("This link has already been used or was replaced by a newer one.")),
-}
-
-
 @blueprint.route("/account/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     try:
-        link = resolve_link(current_app.config["SECRET_KEY"], RESET_PURPOSE, token)
-        user = db.session.get(User, link.subject_id)
-        if user is None or not user.active:
+        user = object_behind_link(RESET_PURPOSE, token, User)
+        if not user.active:
             raise LinkError("invalid")
     except LinkError as error:
-        db.session.rollback()
-        status, message = LINK_PROBLEMS[error.reason]
-        return render_template("accounts/link_problem.html", message=message()), status
+        return link_problem_page(error)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.new_password.data)

@@ -5,11 +5,11 @@ from typing import TYPE_CHECKING
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
-from cop.enums import LabelledEnum
+from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
 
 if TYPE_CHECKING:
@@ -47,15 +47,7 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[OrganisationKind] = mapped_column(
-        Enum(
-            OrganisationKind,
-            native_enum=False,
-            length=30,
-            values_callable=lambda kinds: [kind.value for kind in kinds],
-            validate_strings=True,
-            create_constraint=True,
-        ),
-        default=OrganisationKind.OTHER,
+        stored_enum(OrganisationKind, 30), default=OrganisationKind.OTHER
     )
     city: Mapped[str] = mapped_column(String(120), default="")
     # ISO 3166-1 alpha-2, and the ISO 3166-2 subdivision where public holidays differ (GB: SCT).

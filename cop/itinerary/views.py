@@ -29,9 +29,9 @@ from cop.itinerary import logic
 from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
 from cop.itinerary.queries import items_attended_by, items_of_visit, people_by_id
-from cop.links import LinkError, SignedLink, issue_link, resolve_link, revoke_links, token_for
+from cop.links import LinkError, SignedLink, issue_link, revoke_links, token_for
 from cop.mail import queue_mail
-from cop.viewhelpers import form_status
+from cop.viewhelpers import form_status, link_problem_page, object_behind_link
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
@@ -329,18 +329,12 @@ def visit_calendar(visit_id: int) -> Response:
 @blueprint.route("/calendar/<token>.ics")
 def personal_feed(token: str) -> Response | tuple[str, int]:
     """A person's own feed, for calendar apps that subscribe without signing in."""
-    from cop.accounts.views import LINK_PROBLEMS
     from cop.directory.models import Person
 
     try:
-        link = resolve_link(current_app.config["SECRET_KEY"], FEED_PURPOSE, token)
-        person = db.session.get(Person, link.subject_id)
-        if person is None:
-            raise LinkError("invalid")
+        person = object_behind_link(FEED_PURPOSE, token, Person)
     except LinkError as error:
-        db.session.rollback()
-        status, message = LINK_PROBLEMS[error.reason]
-        return render_template("accounts/link_problem.html", message=message()), status
+        return link_problem_page(error)
     items = list(db.session.scalars(items_attended_by(person.id)).unique())
     with force_locale(person.preferred_language or "en"):
         body = build_calendar((calendar_item(item) for item in items), name=_("cop: my visits"))

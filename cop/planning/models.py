@@ -5,25 +5,14 @@ from decimal import Decimal
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Person
-from cop.enums import LabelledEnum
+from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
 from cop.visits.models import Visit
-
-
-def _stored(enum_class: type[LabelledEnum], length: int) -> Enum:
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-        create_constraint=True,
-    )
 
 
 class TaskStatus(LabelledEnum):
@@ -98,7 +87,9 @@ class PlanningTask(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     due_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[TaskStatus] = mapped_column(_stored(TaskStatus, 20), default=TaskStatus.TO_DO)
+    status: Mapped[TaskStatus] = mapped_column(
+        stored_enum(TaskStatus, 20), default=TaskStatus.TO_DO
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -117,7 +108,7 @@ class EffortEntry(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column(Integer)
-    category: Mapped[EffortCategory] = mapped_column(_stored(EffortCategory, 30))
+    category: Mapped[EffortCategory] = mapped_column(stored_enum(EffortCategory, 30))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -138,7 +129,7 @@ class Cost(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(Date)
-    category: Mapped[CostCategory] = mapped_column(_stored(CostCategory, 30))
+    category: Mapped[CostCategory] = mapped_column(stored_enum(CostCategory, 30))
     description: Mapped[str] = mapped_column(String(300), default="")
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     currency: Mapped[str] = mapped_column(String(3))

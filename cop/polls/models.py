@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Text,
     UniqueConstraint,
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Person
-from cop.enums import LabelledEnum
+from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
 from cop.visits.models import Visit
 
@@ -107,16 +106,7 @@ class DateVote(db.Model):
     option_id: Mapped[int] = mapped_column(
         ForeignKey("date_option.id", ondelete="CASCADE"), index=True
     )
-    answer: Mapped[Answer] = mapped_column(
-        Enum(
-            Answer,
-            native_enum=False,
-            length=12,
-            values_callable=lambda answers: [answer.value for answer in answers],
-            validate_strings=True,
-            create_constraint=True,
-        )
-    )
+    answer: Mapped[Answer] = mapped_column(stored_enum(Answer, 12))
 
     invitee: Mapped[PollInvitee] = relationship(back_populates="votes")
     option: Mapped[DateOption] = relationship()

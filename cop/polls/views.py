@@ -28,12 +28,12 @@ from cop.extensions import db
 from cop.formatting import format_day_range
 from cop.forms import options
 from cop.itinerary.logic import to_utc
-from cop.links import LinkError, SignedLink, issue_link, resolve_link, token_for
+from cop.links import LinkError, SignedLink, issue_link, token_for
 from cop.mail import queue_mail
 from cop.polls import logic
 from cop.polls.forms import CloseForm, PollForm, answer_form
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
-from cop.viewhelpers import form_status
+from cop.viewhelpers import form_status, link_problem_page, object_behind_link
 from cop.visits.models import Membership, MembershipRole, Visit
 from cop.visits.queries import members_of_visit
 
@@ -318,17 +318,10 @@ def answer(visit_id: int, poll_id: int) -> str | Response | tuple[str, int]:
 @blueprint.route("/polls/<token>", methods=["GET", "POST"])
 def answer_by_link(token: str) -> str | Response | tuple[str, int]:
     """Hosts and others without an account answer here, in their own language."""
-    from cop.accounts.views import LINK_PROBLEMS
-
     try:
-        link = resolve_link(current_app.config["SECRET_KEY"], ANSWER_PURPOSE, token)
-        invitee = db.session.get(PollInvitee, link.subject_id)
-        if invitee is None:
-            raise LinkError("invalid")
+        invitee = object_behind_link(ANSWER_PURPOSE, token, PollInvitee)
     except LinkError as error:
-        db.session.rollback()
-        status, message = LINK_PROBLEMS[error.reason]
-        return render_template("accounts/link_problem.html", message=message()), status
+        return link_problem_page(error)
     db.session.commit()
     g.link_language = invitee.person.preferred_language
     visit = invitee.poll.visit

@@ -4,24 +4,13 @@ from datetime import date, datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Organisation, Person
-from cop.enums import LabelledEnum
+from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
-
-
-def _stored_as_value(enum_class: type[LabelledEnum], length: int) -> Enum:
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-        create_constraint=True,
-    )
 
 
 class VisitStatus(LabelledEnum):
@@ -106,7 +95,7 @@ class Visit(db.Model):
     time_zone: Mapped[str] = mapped_column(String(64))
     languages: Mapped[str] = mapped_column(String(100), default="en")
     status: Mapped[VisitStatus] = mapped_column(
-        _stored_as_value(VisitStatus, 20), default=VisitStatus.IDEA
+        stored_enum(VisitStatus, 20), default=VisitStatus.IDEA
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -134,7 +123,7 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MembershipRole] = mapped_column(_stored_as_value(MembershipRole, 20))
+    role: Mapped[MembershipRole] = mapped_column(stored_enum(MembershipRole, 20))
     selection_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
