@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.documents.views import blueprint as documents
     from cop.itinerary.importing import blueprint as agenda_import
     from cop.itinerary.views import blueprint as itinerary
+    from cop.network.views import blueprint as network
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
     from cop.visits.views import blueprint as visits
@@ -159,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning)
     app.register_blueprint(documents)
     app.register_blueprint(agenda_import)
+    app.register_blueprint(network)
     register_commands(app)
 
 
@@ -255,6 +257,7 @@ def _register_template_helpers(app: Flask) -> None:
             "format_day_range": formatting.format_day_range,
             "format_moment": formatting.format_moment,
             "format_count": formatting.format_count,
+            "format_decimal": formatting.format_measure,
             "format_clock": formatting.format_clock,
             "format_full_day": formatting.format_full_day,
             "format_full_day_in": formatting.format_full_day_in,

@@ -107,6 +107,27 @@ def visible_visit_ids(user: User) -> set[int] | None:
     )
 
 
+def can_analyse_programme(user: User, programme_id: int) -> bool:
+    """Researchers, administrators, and the leads and researchers of the programme's visits."""
+    if user.is_admin or user.is_researcher:
+        return True
+    if user.person_id is None:
+        return False
+    return (
+        db.session.scalar(
+            db.select(Membership.id)
+            .join(Visit, Visit.id == Membership.visit_id)
+            .where(
+                Visit.programme_id == programme_id,
+                Membership.person_id == user.person_id,
+                Membership.role.in_((MembershipRole.LEAD, MembershipRole.RESEARCHER)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def admin_required(view: View) -> View:
     @wraps(view)
     @login_required

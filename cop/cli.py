@@ -153,8 +153,114 @@ def close_polls_command() -> None:
     click.echo(f"{close_overdue_polls(utcnow())} polls closed.")
 
 
+@click.group("network")
+def network_group() -> None:
+    """Contacts and the community-of-practice network."""
+
+
+@network_group.command("import")
+@click.argument("csv_file", type=click.File("rb"))
+@click.option("--create-people", is_flag=True, help="Add people not yet in the directory.")
+@with_appcontext
+def network_import(csv_file, create_people: bool) -> None:
+    """Import contacts from a CSV file (nothing is imported if any row is wrong)."""
+    from cop.directory.models import Person
+    from cop.network.importing import read_contacts
+    from cop.network.views import import_rows
+
+    text = csv_file.read().decode("utf-8-sig", errors="replace")
+    known = {
+        email: pid for email, pid in db.session.execute(select(Person.email, Person.id)) if email
+    }
+    rows, problems = read_contacts(text, set(known), create_people)
+    if problems:
+        for problem in problems:
+            click.echo(f"line {problem.line}: {problem.reason} {problem.value}".rstrip(), err=True)
+        raise click.ClickException(f"{len(problems)} problems; nothing imported.")
+    click.echo(f"{import_rows(rows, known)} contacts imported.")
+
+
+def _scope_options(command):
+    command = click.option("--programme", "programme_id", type=int, required=True)(command)
+    command = click.option("--visit", "visit_id", type=int, help="Windows around this visit.")(
+        command
+    )
+    command = click.option(
+        "--ties",
+        multiple=True,
+        type=click.Choice(["logged", "imported", "co_attendance"]),
+        help="Kinds of ties (default: logged and imported).",
+    )(command)
+    return command
+
+
+@network_group.command("metrics")
+@_scope_options
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@with_appcontext
+def network_metrics(programme_id: int, visit_id: int | None, ties, as_json: bool) -> None:
+    """Measures before and after a visit, and the verdict."""
+    from cop.network.loading import DEFAULT_SOURCES, pseudonym
+    from cop.network.report import analyse
+
+    secret = current_app.config["SECRET_KEY"]
+    report = analyse(
+        db.session,
+        programme_id,
+        visit_id,
+        tuple(ties) or DEFAULT_SOURCES,
+        label=lambda person_id: pseudonym(secret, person_id),
+    )
+    if as_json:
+        click.echo(report.as_json())
+        return
+    click.echo(f"conclusion: {report.conclusion}")
+    for indicator in report.indicators:
+        click.echo(
+            f"{indicator.key:<36} {indicator.before!s:>10} -> {indicator.after!s:<10} "
+            f"{indicator.direction:<8} evidence: {indicator.evidence}"
+        )
+
+
+@network_group.command("export")
+@_scope_options
+@click.option(
+    "--format",
+    "kind",
+    type=click.Choice(["graphml", "gexf", "json", "nodes.csv", "edges.csv"]),
+    default="graphml",
+    show_default=True,
+)
+@click.option("--window", type=click.Choice(["before", "after", "all"]), default="all")
+@click.option(
+    "--output", type=click.File("w"), default="-", help="File to write (default: stdout)."
+)
+@with_appcontext
+def network_export(programme_id, visit_id, ties, kind, window, output) -> None:
+    """Write the pseudonymised network for other tools."""
+    from cop.network import export
+    from cop.network.analysis import build_graph
+    from cop.network.loading import DEFAULT_SOURCES, load_scope, pseudonym, windows_around
+    from cop.network.report import graph_in
+
+    scope = load_scope(db.session, programme_id, tuple(ties) or DEFAULT_SOURCES)
+    windows = windows_around(db.session, programme_id, visit_id)
+    if window != "all" and windows is None:
+        raise click.ClickException("The programme has no visit with dates to window around.")
+    graph = (
+        graph_in(scope, *getattr(windows, window))
+        if window != "all"
+        else build_graph(scope.people, scope.ties)
+    )
+    secret = current_app.config["SECRET_KEY"]
+    output.write(
+        export.render(export.pseudonymised(graph, lambda pid: pseudonym(secret, pid)), kind)
+    )
+
+
 def register_commands(app: Flask) -> None:
     for command in (
+        network_group,
         close_polls_command,
         demo_command,
         start_command,

@@ -14,6 +14,7 @@ from cop.accounts.models import User
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem
+from cop.network.models import Channel, Contact, TieSource
 from cop.planning.logic import CHECKLIST_KEYS
 from cop.planning.models import (
     Cost,
@@ -405,6 +406,7 @@ def load_demo(session: Session) -> bool:
     ].access_needs = "Step-free access; cannot climb long flights of stairs."
     _add_date_poll(session, visit, everyone)
     _add_planning_log(session, visit, people_by_email)
+    _add_contacts(session, visit, people_by_email)
     for sign_in in DEMO_SIGN_INS:
         user = session.scalar(select(User).where(User.email == sign_in.email))
         if user is None:
@@ -627,3 +629,62 @@ def _add_planning_log(session: Session, visit: Visit, people: dict[str, Person])
                 paid_by=paid_by,
             )
         )
+
+
+GLASGOW = [
+    "lead@glasgow.example",
+    "iain.macleod@glasgow.example",
+    "priya.sharma@glasgow.example",
+    "alasdair.reid@glasgow.example",
+]
+FIFE = ["participant@fife.example", "callum.stewart@fife.example", "fiona.duncan@fife.example"]
+PARIS = ["hote@paris.example", "julien.martin@paris.example", "sophie.lefevre@paris.example"]
+WWS = ["researcher@wws.example", "tom.baxter@wws.example"]
+
+# Before the visit each council talked to itself and to What Works Scotland; one line ran to Paris.
+CONTACTS_BEFORE = [
+    (GLASGOW[0], GLASGOW[1], date(2016, 3, 2)),
+    (GLASGOW[0], GLASGOW[2], date(2016, 4, 11)),
+    (GLASGOW[1], GLASGOW[2], date(2016, 5, 9)),
+    (GLASGOW[0], GLASGOW[3], date(2016, 6, 20)),
+    (FIFE[0], FIFE[1], date(2016, 3, 15)),
+    (FIFE[1], FIFE[2], date(2016, 5, 4)),
+    (WWS[0], GLASGOW[0], date(2016, 2, 1)),
+    (WWS[0], FIFE[0], date(2016, 7, 7)),
+    (WWS[0], WWS[1], date(2016, 8, 1)),
+    (WWS[0], PARIS[0], date(2016, 9, 12)),
+]
+# After it, Glasgow and Fife work together, and the ties to Paris last.
+CONTACTS_AFTER = [
+    (GLASGOW[0], FIFE[0], date(2016, 12, 9)),
+    (FIFE[0], GLASGOW[1], date(2017, 1, 18)),
+    (GLASGOW[2], FIFE[2], date(2017, 2, 8)),
+    (FIFE[1], GLASGOW[0], date(2017, 3, 1)),
+    (GLASGOW[0], GLASGOW[1], date(2017, 3, 20)),
+    (FIFE[0], FIFE[1], date(2017, 4, 5)),
+    (GLASGOW[0], PARIS[0], date(2017, 1, 10)),
+    (PARIS[0], GLASGOW[0], date(2017, 5, 16)),
+    (FIFE[0], PARIS[1], date(2017, 2, 20)),
+    (FIFE[0], PARIS[2], date(2017, 6, 14)),
+    (WWS[0], PARIS[0], date(2017, 4, 3)),
+    (WWS[0], GLASGOW[0], date(2017, 6, 1)),
+    (GLASGOW[3], FIFE[2], date(2017, 9, 12)),
+    # The Fife officer speaks at France's national PB meeting in Montreuil.
+    (PARIS[0], FIFE[0], date(2018, 11, 16)),
+]
+
+
+def _add_contacts(session: Session, visit: Visit, people: dict[str, Person]) -> None:
+    for rows, channel in ((CONTACTS_BEFORE, Channel.EMAIL), (CONTACTS_AFTER, Channel.VIDEO)):
+        for first, second, day in rows:
+            session.add(
+                Contact(
+                    from_person=people[first],
+                    to_person=people[second],
+                    day=day,
+                    channel=channel,
+                    topic="Participatory budgeting",
+                    source=TieSource.LOGGED,
+                    visit_id=visit.id if day >= date(2016, 12, 8) else None,
+                )
+            )

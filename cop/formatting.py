@@ -52,6 +52,11 @@ def format_moment(value: datetime | None) -> str:
     return format_datetime(value, "medium") if value else ""
 
 
+def format_measure(value: float) -> str:
+    """A measure with up to three decimals, in the reader's style (0,139 in French)."""
+    return format_decimal(value, "#,##0.###")
+
+
 def format_count(value: int | float) -> str:
     return format_decimal(value)
 

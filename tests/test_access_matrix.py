@@ -39,6 +39,7 @@ ROLES = [
 SIGNED_IN = ROLES[1:]
 ORGANISERS = {"lead", "admin"}
 # Everyone with a role in the visit is asked in the matrix's date poll.
+ANALYSTS = {"lead", "member_researcher", "researcher", "admin"}
 INVITED = {"participant", "host", "interpreter", "member_researcher", "observer", "lead"}
 
 
@@ -221,6 +222,12 @@ CASES = [
     ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/documents/{w.document_id}", only(VISIT_VIEWERS)),
     Case("POST", removable_document_url, only(ORGANISERS, 302)),
+    Case("GET", lambda w: "/contacts/new", {**everyone(), "admin": 403}),
+    Case("POST", lambda w: "/contacts/new", {**everyone(400), "admin": 403}, blank_form),
+    Case("GET", lambda w: "/contacts/import", only(ORGANISERS)),
+    Case("POST", lambda w: "/contacts/import", only(ORGANISERS, 400), blank_form),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/network", only(ANALYSTS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/network.graphml", only(ANALYSTS)),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),

@@ -14,6 +14,7 @@ from cop import PROJECT_ROOT
 from cop.demo import load_demo
 from cop.extensions import db
 from cop.polls.models import DatePoll
+from cop.visits.models import Visit
 from tests.conftest import sign_in, visible_text
 
 TRANSLATIONS = PROJECT_ROOT / "cop" / "translations"
@@ -145,6 +146,7 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
     db.session.commit()
     sign_in(client, "hote@paris.example", "cop-demo")
     visit_id = host.person.memberships[0].visit_id
+    programme_id = db.session.scalar(db.select(Visit.programme_id).filter_by(id=visit_id))
     poll_id = db.session.scalar(db.select(DatePoll.id).filter_by(visit_id=visit_id))
     pages = [
         "/",
@@ -160,6 +162,9 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/visits/{visit_id}/planning",
         f"/visits/{visit_id}/documents",
         f"/visits/{visit_id}/itinerary/import",
+        "/contacts/new",
+        "/contacts/import",
+        f"/programmes/{programme_id}/network",
         "/visits/new",
         "/programmes",
         "/programmes/new",

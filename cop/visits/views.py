@@ -299,4 +299,9 @@ def programme(programme_id: int) -> str:
             Visit.programme_id == found.id
         )
     )
-    return render_template("visits/programme.html", programme=found, page=page)
+    return render_template(
+        "visits/programme.html",
+        programme=found,
+        page=page,
+        can_analyse=access.can_analyse_programme(current_user, found.id),
+    )

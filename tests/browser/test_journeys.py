@@ -151,6 +151,28 @@ def test_the_paris_host_reads_cop_in_french(page: Page, live_server: str, axe) -
     axe.check(page)
 
 
+def test_a_researcher_reads_whether_a_community_is_forming(
+    page: Page, live_server: str, axe
+) -> None:
+    sign_in(page, live_server, "researcher@wws.example")
+    page.get_by_role("link", name="Programmes").first.click()
+    page.get_by_role("link", name="Scotland–Paris Participatory Budgeting exchange").click()
+    page.get_by_role("link", name="Is a community of practice forming?").click()
+    expect(page.get_by_text("Most indicators moved the way a forming community")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Attending the same itinerary item").check()
+    page.get_by_role("button", name="Show").click()
+    axe.check(page)
+    page.goto(f"{live_server}/contacts/new")
+    page.get_by_label("Email address of the person you were in contact with").fill(
+        "hote@paris.example"
+    )
+    page.get_by_label("Both of us / a meeting").check()
+    axe.check(page)
+    page.get_by_role("button", name="Log the contact").click()
+    expect(page.get_by_text("Your contact with Claire Dubois is logged.")).to_be_visible()
+
+
 def test_a_participant_sees_a_friendly_refusal_and_their_profile(
     page: Page, live_server: str, axe
 ) -> None:

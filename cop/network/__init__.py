@@ -1,0 +1,1 @@
+"""Contacts between practitioners, and whether they add up to a community of practice."""

@@ -1,0 +1,242 @@
+"""Network measures for "is a community of practice forming?", as plain functions on networkx
+graphs. networkx lacks the E-I index, Freeman centralisation, Gould-Fernandez brokerage and
+window comparison, so they are written here from their definitions."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+import networkx as nx
+from networkx.algorithms import community as nx_community
+
+# Above this many people, betweenness is estimated from a seeded sample of sources.
+BETWEENNESS_EXACT_UP_TO = 500
+BETWEENNESS_SAMPLE = 200
+SEED = 2016
+
+
+@dataclass(frozen=True)
+class Tie:
+    source: Hashable
+    target: Hashable
+    day: date
+    kind: str = "logged"
+    mutual: bool = False
+
+
+@dataclass(frozen=True)
+class Person:
+    id: Hashable
+    organisation: str
+    country: str
+
+
+def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.DiGraph:
+    """A directed graph: an arc from whoever started each contact, weighted by how many; mutual
+    contacts count both ways. Everyone in scope is a node, isolates included."""
+    graph = nx.DiGraph()
+    for person in people:
+        graph.add_node(person.id, organisation=person.organisation, country=person.country)
+    for tie in ties:
+        if tie.source == tie.target or tie.source not in graph or tie.target not in graph:
+            continue
+        pairs = [(tie.source, tie.target)] + ([(tie.target, tie.source)] if tie.mutual else [])
+        for source, target in pairs:
+            if graph.has_edge(source, target):
+                graph[source][target]["weight"] += 1
+                graph[source][target]["first"] = min(graph[source][target]["first"], tie.day)
+            else:
+                graph.add_edge(source, target, weight=1, first=tie.day)
+    return graph
+
+
+def ei_index(graph: nx.Graph, attribute: str) -> float | None:
+    """Krackhardt-Stern: (external - internal) / (external + internal) over undirected ties."""
+    undirected = graph.to_undirected(as_view=True)
+    external = internal = 0
+    for u, v in undirected.edges():
+        if graph.nodes[u][attribute] == graph.nodes[v][attribute]:
+            internal += 1
+        else:
+            external += 1
+    total = external + internal
+    return None if total == 0 else (external - internal) / total
+
+
+def ei_by_group(graph: nx.Graph, attribute: str) -> dict[str, float | None]:
+    """The E-I index of each group's members' ties (ties with both ends in the group count once)."""
+    undirected = graph.to_undirected(as_view=True)
+    counts: dict[str, list[int]] = {}
+    for _node, data in graph.nodes(data=True):
+        counts.setdefault(data[attribute], [0, 0])
+    for u, v in undirected.edges():
+        group_u, group_v = graph.nodes[u][attribute], graph.nodes[v][attribute]
+        if group_u == group_v:
+            counts[group_u][1] += 1
+        else:
+            counts[group_u][0] += 1
+            counts[group_v][0] += 1
+    return {
+        group: (None if external + internal == 0 else (external - internal) / (external + internal))
+        for group, (external, internal) in sorted(counts.items())
+    }
+
+
+def freeman_degree_centralisation(graph: nx.Graph) -> float | None:
+    """How much ties gather on one person: 1 for a star, 0 when all have the same degree."""
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    n = undirected.number_of_nodes()
+    if n < 3:
+        return None
+    degrees = [degree for _node, degree in undirected.degree()]
+    top = max(degrees)
+    return sum(top - degree for degree in degrees) / ((n - 1) * (n - 2))
+
+
+BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
+
+
+def brokerage(graph: nx.DiGraph, attribute: str) -> dict[Hashable, dict[str, int]]:
+    """Gould-Fernandez roles: for each open path a -> b -> c (no arc a -> c), b brokers, and the
+    role follows from the groups of a, b and c."""
+    roles = {node: dict.fromkeys(BROKERAGE_ROLES, 0) for node in graph}
+    for broker in graph:
+        group_b = graph.nodes[broker][attribute]
+        for source in graph.predecessors(broker):
+            for target in graph.successors(broker):
+                if source == target or graph.has_edge(source, target):
+                    continue
+                group_a = graph.nodes[source][attribute]
+                group_c = graph.nodes[target][attribute]
+                if group_a == group_b == group_c:
+                    role = "coordinator"
+                elif group_a != group_b and group_b == group_c:
+                    role = "gatekeeper"
+                elif group_a == group_b and group_b != group_c:
+                    role = "representative"
+                elif group_a == group_c:
+                    role = "consultant"
+                else:
+                    role = "liaison"
+                roles[broker][role] += 1
+    return roles
+
+
+def betweenness(graph: nx.Graph) -> dict[Hashable, float]:
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    if undirected.number_of_nodes() > BETWEENNESS_EXACT_UP_TO:
+        return nx.betweenness_centrality(undirected, k=BETWEENNESS_SAMPLE, seed=SEED)
+    return nx.betweenness_centrality(undirected)
+
+
+def undirected_pairs(graph: nx.Graph) -> set[frozenset]:
+    return {frozenset((u, v)) for u, v in graph.edges() if u != v}
+
+
+@dataclass(frozen=True)
+class Persistence:
+    new: int
+    lost: int
+    persisting: int
+    jaccard: float | None
+
+
+def compare_ties(before: nx.Graph, after: nx.Graph) -> Persistence:
+    first, second = undirected_pairs(before), undirected_pairs(after)
+    union = first | second
+    return Persistence(
+        new=len(second - first),
+        lost=len(first - second),
+        persisting=len(first & second),
+        jaccard=None if not union else len(first & second) / len(union),
+    )
+
+
+def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
+    """The whole-network indicators researchers compare between windows."""
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    n = undirected.number_of_nodes()
+    ties = undirected.number_of_edges()
+    components = list(nx.connected_components(undirected)) if n else []
+    largest = max((len(c) for c in components), default=0)
+    communities = nx_community.louvain_communities(undirected, seed=SEED) if ties else []
+    mixed = sum(
+        1 for group in communities if len({graph.nodes[node]["organisation"] for node in group}) > 1
+    )
+    core = nx.core_number(undirected) if n else {}
+    return {
+        "people": n,
+        "ties": ties,
+        "density": nx.density(undirected) if n > 1 else None,
+        "mean_degree": (2 * ties / n) if n else None,
+        "components": len(components),
+        "largest_component_share": (largest / n) if n else None,
+        "isolates": sum(1 for _node, degree in undirected.degree() if degree == 0),
+        "transitivity": nx.transitivity(undirected) if n else None,
+        "average_clustering": nx.average_clustering(undirected) if n else None,
+        "reciprocity": nx.overall_reciprocity(graph) if graph.number_of_edges() else None,
+        "centralisation": freeman_degree_centralisation(undirected),
+        "ei_organisation": ei_index(graph, "organisation"),
+        "ei_country": ei_index(graph, "country"),
+        "cross_organisation_ties": sum(
+            1
+            for u, v in undirected.edges()
+            if graph.nodes[u]["organisation"] != graph.nodes[v]["organisation"]
+        ),
+        "max_core": max(core.values(), default=0),
+        "communities": len(communities),
+        "communities_spanning_organisations": mixed,
+    }
+
+
+def permutation_p_value(
+    before: nx.Graph, after: nx.Graph, measure, rounds: int = 500, seed: int = SEED
+) -> float | None:
+    """How often a difference at least as large as the observed one arises when each dyad's
+    window labels are shuffled (the two windows have the same people). Seeded, so repeatable."""
+    nodes = sorted(set(before) | set(after), key=str)
+    if len(nodes) < 3:
+        return None
+    attributes = {**dict(before.nodes(data=True)), **dict(after.nodes(data=True))}
+    first, second = undirected_pairs(before), undirected_pairs(after)
+
+    def graph_of(pairs: set[frozenset]) -> nx.Graph:
+        graph = nx.Graph()
+        graph.add_nodes_from((node, attributes[node]) for node in nodes)
+        graph.add_edges_from(tuple(pair) for pair in pairs)
+        return graph
+
+    observed_first, observed_second = measure(graph_of(first)), measure(graph_of(second))
+    if observed_first is None or observed_second is None:
+        return None
+    observed = abs(observed_second - observed_first)
+    rng = random.Random(seed)
+    dyads = [frozenset(pair) for pair in combinations(nodes, 2)]
+    as_extreme = 0
+    for _ in range(rounds):
+        shuffled_first, shuffled_second = set(), set()
+        for dyad in dyads:
+            labels = [dyad in first, dyad in second]
+            rng.shuffle(labels)
+            if labels[0]:
+                shuffled_first.add(dyad)
+            if labels[1]:
+                shuffled_second.add(dyad)
+        a, b = measure(graph_of(shuffled_first)), measure(graph_of(shuffled_second))
+        if a is not None and b is not None and abs(b - a) >= observed - 1e-12:
+            as_extreme += 1
+    return (as_extreme + 1) / (rounds + 1)
+
+
+def in_window(ties: Iterable[Tie], first: date, last: date) -> list[Tie]:
+    """The ties whose contact day falls in the window (both days included)."""
+    return [tie for tie in ties if first <= tie.day <= last]
+
+
+def group_sizes(graph: nx.Graph, attribute: str) -> Counter:
+    return Counter(data[attribute] for _node, data in graph.nodes(data=True))

@@ -1,0 +1,35 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+
+class ContactForm(FlaskForm):
+    to_email = EmailField(
+        _l("Email address of the person you were in contact with"),
+        description=_l("They must be in the directory."),
+        validators=[
+            DataRequired(_l("Enter the person’s email address")),
+            Email(_l("Enter an email address in the correct format, like name@example.org")),
+        ],
+    )
+    day = DateField(_l("When"), validators=[InputRequired(_l("Enter the day"))])
+    channel = SelectField(_l("How"), choices=[])
+    topic = StringField(_l("About (optional)"), validators=[Optional(), Length(max=300)])
+    started = RadioField(_l("Who got in touch"), choices=[], default="me")
+    visit_id = SelectField(_l("Linked to a visit (optional)"), coerce=int, choices=[])
+
+
+class ContactImportForm(FlaskForm):
+    contacts = FileField(
+        _l("CSV file"),
+        description=_l(
+            "Columns: from_email, to_email, date (2017-03-06), and optionally channel, topic, "
+            "from_name, to_name."
+        ),
+        validators=[FileRequired(_l("Choose a CSV file to import"))],
+    )
+    create_people = BooleanField(
+        _l("Add people who are not yet in the directory (their name must be in the file)")
+    )

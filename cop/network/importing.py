@@ -1,0 +1,97 @@
+"""Reading contacts from CSV: every row checked, every problem named, nothing half-imported."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+
+REQUIRED = ("from_email", "to_email", "date")
+CHANNELS = {"email", "phone", "video", "meeting", "event", "social", "other"}
+MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    line: int
+    from_email: str
+    to_email: str
+    day: date
+    channel: str
+    topic: str
+    from_name: str
+    to_name: str
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str  # a key the view words
+    value: str = ""
+
+
+def _email(raw: str) -> str | None:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+def read_contacts(
+    text: str, known_emails: set[str], create_people: bool
+) -> tuple[list[ContactRow], list[RowProblem]]:
+    """Rows of ``from_email,to_email,date[,channel,topic,from_name,to_name]``."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    headers = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in headers]
+    if missing:
+        return [], [RowProblem(1, "missing_columns", ", ".join(missing))]
+    reader.fieldnames = headers
+    rows: list[ContactRow] = []
+    problems: list[RowProblem] = []
+    for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            problems.append(RowProblem(line, "too_many_rows", str(MAX_ROWS)))
+            break
+        values = {key: (value or "").strip() for key, value in raw.items() if key}
+        emails = []
+        for column in ("from_email", "to_email"):
+            email = _email(values.get(column, ""))
+            if email is None:
+                problems.append(RowProblem(line, "bad_email", values.get(column, "")))
+            elif email not in known_emails and not create_people:
+                problems.append(RowProblem(line, "unknown_person", email))
+            emails.append(email)
+        try:
+            day = date.fromisoformat(values.get("date", ""))
+        except ValueError:
+            problems.append(RowProblem(line, "bad_date", values.get("date", "")))
+            day = None
+        channel = (values.get("channel") or "other").lower()
+        if channel not in CHANNELS:
+            problems.append(RowProblem(line, "bad_channel", channel))
+        if emails[0] and emails[0] == emails[1]:
+            problems.append(RowProblem(line, "same_person", emails[0]))
+        if create_people:
+            for email, column in zip(emails, ("from_name", "to_name"), strict=True):
+                if email and email not in known_emails and not values.get(column):
+                    problems.append(RowProblem(line, "name_needed", email))
+        if all(emails) and day is not None and not any(p.line == line for p in problems):
+            rows.append(
+                ContactRow(
+                    line,
+                    emails[0],
+                    emails[1],
+                    day,
+                    channel,
+                    values.get("topic", "")[:300],
+                    values.get("from_name", "")[:200],
+                    values.get("to_name", "")[:200],
+                )
+            )
+    if not rows and not problems:
+        problems.append(RowProblem(1, "no_rows"))
+    return rows, problems

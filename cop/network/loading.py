@@ -1,0 +1,133 @@
+"""Loading a scope's people and ties from the database for analysis (no Flask here)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased
+
+from cop.directory.models import Organisation, Person
+from cop.itinerary.logic import in_zone
+from cop.itinerary.models import ItineraryItem, item_attendee
+from cop.network import analysis
+from cop.network.models import Contact, TieSource
+from cop.visits.models import Membership, Visit
+
+ALL_SOURCES = tuple(source.value for source in TieSource)
+# Attending the same meeting makes everyone "tied" to everyone: analysis leaves it out unless asked.
+DEFAULT_SOURCES = (TieSource.LOGGED.value, TieSource.IMPORTED.value)
+WINDOW_DAYS = 365
+
+
+def pseudonym(secret_key: str, person_id: int) -> str:
+    """A stable pseudonym: the same person always gets the same one, and it reveals nothing."""
+    digest = hmac.new(secret_key.encode(), f"person:{person_id}".encode(), hashlib.sha256)
+    return "P-" + digest.hexdigest()[:10]
+
+
+def programme_people(programme_id: int) -> Select:
+    return (
+        select(Person.id, Organisation.name, Organisation.country)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(
+            Person.id.in_(
+                select(Membership.person_id)
+                .join(Visit, Visit.id == Membership.visit_id)
+                .where(Visit.programme_id == programme_id)
+            )
+        )
+    )
+
+
+@dataclass
+class Scope:
+    people: list[analysis.Person]
+    ties: list[analysis.Tie]
+
+
+def load_scope(
+    session: Session, programme_id: int, sources: tuple[str, ...] = ALL_SOURCES
+) -> Scope:
+    """Everyone who took part in the programme's visits and the ties among them."""
+    people = [
+        analysis.Person(person_id, organisation or "—", country or "—")
+        for person_id, organisation, country in session.execute(programme_people(programme_id))
+    ]
+    ids = {person.id for person in people}
+    ties: list[analysis.Tie] = []
+    contact_sources = [
+        s for s in sources if s in (TieSource.LOGGED.value, TieSource.IMPORTED.value)
+    ]
+    if contact_sources:
+        rows = session.execute(
+            select(
+                Contact.from_person_id,
+                Contact.to_person_id,
+                Contact.day,
+                Contact.source,
+                Contact.mutual,
+            ).where(
+                Contact.source.in_(contact_sources),
+                Contact.from_person_id.in_(ids),
+                Contact.to_person_id.in_(ids),
+            )
+        )
+        ties += [
+            analysis.Tie(source_id, target_id, day, kind.value, mutual)
+            for source_id, target_id, day, kind, mutual in rows
+        ]
+    if TieSource.CO_ATTENDANCE.value in sources:
+        ties += co_attendance_ties(session, programme_id)
+    return Scope(people, ties)
+
+
+def co_attendance_ties(session: Session, programme_id: int) -> list[analysis.Tie]:
+    """A mutual tie between every two people who attended the same (not cancelled) item."""
+    first, second = aliased(item_attendee), aliased(item_attendee)
+    rows = session.execute(
+        select(
+            first.c.person_id, second.c.person_id, ItineraryItem.starts_at, ItineraryItem.time_zone
+        )
+        .join(
+            second, (second.c.item_id == first.c.item_id) & (second.c.person_id > first.c.person_id)
+        )
+        .join(ItineraryItem, ItineraryItem.id == first.c.item_id)
+        .join(Visit, Visit.id == ItineraryItem.visit_id)
+        .where(Visit.programme_id == programme_id, ItineraryItem.cancelled.is_(False))
+    )
+    return [
+        analysis.Tie(a, b, in_zone(starts_at, zone).date(), TieSource.CO_ATTENDANCE.value, True)
+        for a, b, starts_at, zone in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Windows:
+    before: tuple[date, date]
+    after: tuple[date, date]
+    visit_id: int | None
+
+
+def windows_around(
+    session: Session, programme_id: int, visit_id: int | None = None
+) -> Windows | None:
+    """A year before the visit, and from its first day to a year after its last (the contacts
+    made during the visit are what it brought)."""
+    query = select(Visit).where(Visit.programme_id == programme_id, Visit.start_date.is_not(None))
+    if visit_id is not None:
+        query = query.where(Visit.id == visit_id)
+    visit = session.scalar(query.order_by(Visit.start_date).limit(1))
+    if visit is None:
+        return None
+    return Windows(
+        before=(
+            visit.start_date - timedelta(days=WINDOW_DAYS),
+            visit.start_date - timedelta(days=1),
+        ),
+        after=(visit.start_date, visit.end_date + timedelta(days=WINDOW_DAYS)),
+        visit_id=visit.id,
+    )

@@ -1,0 +1,81 @@
+"""Putting it together for one programme: the two windows, their measures, the change and the
+verdict. Plain data out, for the page, the command line and the evaluation report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import networkx as nx
+from sqlalchemy.orm import Session
+
+from cop.network import analysis, verdict
+from cop.network.loading import ALL_SOURCES, Scope, Windows, load_scope, windows_around
+
+
+@dataclass
+class NetworkReport:
+    windows: Windows | None
+    before: dict
+    after: dict
+    persistence: analysis.Persistence | None
+    indicators: list[verdict.Indicator]
+    too_small: bool
+    conclusion: str
+    ei_by_organisation_after: dict[str, float | None]
+    brokers_after: list[tuple[str, dict[str, int]]]
+
+    def as_json(self) -> str:
+        return json.dumps(asdict(self), default=str, indent=2, sort_keys=True)
+
+
+def analyse(
+    session: Session,
+    programme_id: int,
+    visit_id: int | None = None,
+    sources: tuple[str, ...] = ALL_SOURCES,
+    rounds: int = 300,
+    label=str,
+) -> NetworkReport:
+    scope = load_scope(session, programme_id, sources)
+    windows = windows_around(session, programme_id, visit_id)
+    if windows is None:
+        whole = analysis.build_graph(scope.people, scope.ties)
+        measured = analysis.measures(whole)
+        indicators, too_small = verdict.judge(measured, measured)
+        return NetworkReport(None, measured, measured, None, indicators, True, "too_small", {}, [])
+    before = graph_in(scope, *windows.before)
+    after = graph_in(scope, *windows.after)
+    measured_before, measured_after = analysis.measures(before), analysis.measures(after)
+    p_values = {
+        "density": analysis.permutation_p_value(before, after, _density, rounds=rounds),
+        "ei_organisation": analysis.permutation_p_value(
+            before, after, lambda g: analysis.ei_index(g, "organisation"), rounds=rounds
+        ),
+    }
+    indicators, too_small = verdict.judge(measured_before, measured_after, p_values)
+    roles = analysis.brokerage(after, "organisation")
+    brokers = sorted(
+        ((label(node), counts) for node, counts in roles.items() if sum(counts.values())),
+        key=lambda item: (-sum(item[1].values()), item[0]),
+    )[:10]
+    return NetworkReport(
+        windows,
+        measured_before,
+        measured_after,
+        analysis.compare_ties(before, after),
+        indicators,
+        too_small,
+        verdict.overall(indicators, too_small),
+        analysis.ei_by_group(after, "organisation"),
+        brokers,
+    )
+
+
+def _density(graph: nx.Graph) -> float | None:
+    return nx.density(graph) if graph.number_of_nodes() > 1 else None
+
+
+def graph_in(scope: Scope, first: date, last: date) -> nx.DiGraph:
+    return analysis.build_graph(scope.people, analysis.in_window(scope.ties, first, last))

@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from cop import access
+from cop.database import utcnow
+from cop.directory.models import Person
+from cop.extensions import db
+from cop.forms import options
+from cop.network import export
+from cop.network.analysis import build_graph
+from cop.network.forms import ContactForm, ContactImportForm
+from cop.network.importing import read_contacts
+from cop.network.loading import (
+    ALL_SOURCES,
+    DEFAULT_SOURCES,
+    load_scope,
+    pseudonym,
+    windows_around,
+)
+from cop.network.models import Channel, Contact, TieSource
+from cop.network.report import analyse, graph_in
+from cop.viewhelpers import form_status
+from cop.visits.models import Membership, Programme, Visit
+
+blueprint = Blueprint("network", __name__)
+
+NO_VISIT = 0
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "programmes" if request.path.startswith("/programmes") else "directory"
+
+
+@blueprint.route("/contacts/new", methods=["GET", "POST"])
+@login_required
+def log_contact() -> str | WerkzeugResponse | tuple[str, int]:
+    if current_user.person_id is None:
+        abort(403)
+    form = ContactForm()
+    form.channel.choices = options(Channel.choices())
+    form.started.choices = options(
+        [("me", _("I did")), ("them", _("They did")), ("both", _("Both of us / a meeting"))]
+    )
+    my_visits = db.session.execute(
+        select(Visit.id, Visit.title)
+        .join(Membership, Membership.visit_id == Visit.id)
+        .where(Membership.person_id == current_user.person_id)
+        .order_by(Visit.start_date.desc().nulls_first())
+    )
+    form.visit_id.choices = options(
+        [(NO_VISIT, _("No visit")), *((row.id, row.title) for row in my_visits)]
+    )
+    if request.method == "GET":
+        other = db.session.get(Person, request.args.get("with", 0, type=int))
+        if other is not None and other.email:
+            form.to_email.data = other.email
+        form.visit_id.data = request.args.get("visit", NO_VISIT, type=int)
+        form.day.data = utcnow().date()
+    if form.validate_on_submit():
+        other = db.session.scalar(
+            select(Person).where(Person.email == form.to_email.data.strip().lower())
+        )
+        if other is None:
+            form.to_email.errors = [_("No one in the directory has this email address.")]
+        elif other.id == current_user.person_id:
+            form.to_email.errors = [_("Enter someone else’s email address.")]
+        else:
+            me, them = current_user.person_id, other.id
+            source, target = (them, me) if form.started.data == "them" else (me, them)
+            db.session.add(
+                Contact(
+                    from_person_id=source,
+                    to_person_id=target,
+                    day=form.day.data,
+                    channel=Channel(form.channel.data),
+                    topic=(form.topic.data or "").strip(),
+                    mutual=form.started.data == "both",
+                    source=TieSource.LOGGED,
+                    visit_id=form.visit_id.data or None,
+                    logged_by_id=me,
+                )
+            )
+            db.session.commit()
+            flash(_("Your contact with %(name)s is logged.", name=other.name), "success")
+            return redirect(url_for("network.log_contact"))
+    return render_template("network/log_contact.html", form=form), form_status(form)
+
+
+IMPORT_PROBLEMS = {
+    "missing_columns": lambda value: _("The file lacks the columns: %(columns)s.", columns=value),
+    "bad_email": lambda value: _("“%(value)s” is not an email address.", value=value),
+    "unknown_person": lambda value: _(
+        "No one in the directory has the address %(value)s.", value=value
+    ),
+    "bad_date": lambda value: _("“%(value)s” is not a date like 2017-03-06.", value=value),
+    "bad_channel": lambda value: _(
+        "“%(value)s” is not a channel (email, phone, video, meeting, event, social, other).",
+        value=value,
+    ),
+    "same_person": lambda value: _("Both ends are the same person (%(value)s).", value=value),
+    "name_needed": lambda value: _(
+        "A name is needed to add %(value)s to the directory.", value=value
+    ),
+    "too_many_rows": lambda value: _("The file has more than %(value)s rows.", value=value),
+    "no_rows": lambda value: _("The file has no contacts."),
+}
+
+
+@blueprint.route("/contacts/import", methods=["GET", "POST"])
+@access.organiser_required
+def import_contacts() -> str | WerkzeugResponse | tuple[str, int]:
+    form = ContactImportForm()
+    problems = []
+    if form.validate_on_submit():
+        raw = form.contacts.data.stream.read(5 * 1024 * 1024 + 1)
+        if len(raw) > 5 * 1024 * 1024:
+            form.contacts.errors = [_("The file is larger than %(mb)s MB.", mb=5)]
+        else:
+            text = raw.decode("utf-8-sig", errors="replace")
+            known = {
+                email: person_id
+                for email, person_id in db.session.execute(select(Person.email, Person.id))
+                if email
+            }
+            rows, found = read_contacts(text, set(known), form.create_people.data)
+            problems = [(p.line, IMPORT_PROBLEMS[p.reason](p.value)) for p in found]
+            if not problems:
+                added = import_rows(rows, known)
+                flash(_("%(count)s contacts imported.", count=added), "success")
+                return redirect(url_for("network.import_contacts"))
+    status = 400 if (form.errors or problems) else 200
+    return render_template("network/import.html", form=form, problems=problems), status
+
+
+def import_rows(rows, known: dict[str, int]) -> int:
+    """Add the people the file introduces, then every contact, in one transaction."""
+    names = {}
+    for row in rows:
+        names.setdefault(row.from_email, row.from_name)
+        names.setdefault(row.to_email, row.to_name)
+    for email, name in names.items():
+        if email not in known:
+            person = Person(name=name, email=email)
+            db.session.add(person)
+            db.session.flush()
+            known[email] = person.id
+    for row in rows:
+        db.session.add(
+            Contact(
+                from_person_id=known[row.from_email],
+                to_person_id=known[row.to_email],
+                day=row.day,
+                channel=Channel(row.channel),
+                topic=row.topic,
+                source=TieSource.IMPORTED,
+            )
+        )
+    db.session.commit()
+    return len(rows)
+
+
+def _programme_for_analysis(programme_id: int) -> Programme:
+    programme = db.get_or_404(Programme, programme_id)
+    if not access.can_analyse_programme(current_user, programme.id):
+        abort(403)
+    return programme
+
+
+def _sources() -> tuple[str, ...]:
+    chosen = tuple(s for s in request.args.getlist("ties") if s in ALL_SOURCES)
+    return chosen or DEFAULT_SOURCES
+
+
+@blueprint.route("/programmes/<int:programme_id>/network")
+@login_required
+def network(programme_id: int) -> str:
+    programme = _programme_for_analysis(programme_id)
+    visit_id = request.args.get("visit", type=int)
+    secret = current_app.config["SECRET_KEY"]
+    report = analyse(
+        db.session,
+        programme.id,
+        visit_id,
+        _sources(),
+        label=lambda person_id: pseudonym(secret, person_id),
+    )
+    visits = db.session.execute(
+        select(Visit.id, Visit.title)
+        .where(Visit.programme_id == programme.id, Visit.start_date.is_not(None))
+        .order_by(Visit.start_date)
+    ).all()
+    return render_template(
+        "network/network.html",
+        programme=programme,
+        report=report,
+        visits=visits,
+        sources=_sources(),
+        all_sources=list(TieSource),
+        formats=export.FORMATS,
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/network.<kind>")
+@login_required
+def network_export(programme_id: int, kind: str) -> Response:
+    programme = _programme_for_analysis(programme_id)
+    if kind not in export.FORMATS:
+        abort(404)
+    scope = load_scope(db.session, programme.id, _sources())
+    which = request.args.get("window", "all")
+    windows = windows_around(db.session, programme.id, request.args.get("visit", type=int))
+    if which in ("before", "after") and windows is not None:
+        graph = graph_in(scope, *getattr(windows, which))
+    else:
+        graph = build_graph(scope.people, scope.ties)
+    secret = current_app.config["SECRET_KEY"]
+    body = export.render(
+        export.pseudonymised(graph, lambda person_id: pseudonym(secret, person_id)), kind
+    )
+    mimetype, extension = export.FORMATS[kind]
+    filename = f"programme-{programme.id}-{which}.{extension}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
