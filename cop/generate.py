@@ -15,6 +15,7 @@ from cop.database import utcnow
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem, item_attendee, new_uid
+from cop.network.models import Channel, Contact, TieSource
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 
@@ -26,6 +27,7 @@ class Scale:
     visits: int
     members_per_visit: int
     items_per_visit: int = 0
+    contacts: int = 0
 
 
 SCALES = {
@@ -36,6 +38,7 @@ SCALES = {
         visits=20,
         members_per_visit=8,
         items_per_visit=10,
+        contacts=2000,
     ),
     "national": Scale(
         organisations=300,
@@ -44,6 +47,7 @@ SCALES = {
         visits=400,
         members_per_visit=12,
         items_per_visit=50,
+        contacts=200_000,
     ),
 }
 
@@ -194,17 +198,20 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
 
     start_visit = session.scalar(select(func.coalesce(func.max(Visit.id), 0))) or 0
     visit_rows = []
+    programme_of_visit: list[int] = []
     visit_zones: list[str] = []
     statuses = list(VisitStatus)
     for number in range(scale.visits):
         host = rng.choice(organisations)
         start = date(2015, 1, 1) + timedelta(days=rng.randrange(0, 365 * 11))
         agreed = rng.random() < 0.85
+        programme_id = rng.choice(programmes)
+        programme_of_visit.append(programme_id)
         visit_rows.append(
             {
                 "title": f"Study visit {prefix}{number:04d} to {host.city}",
                 "objective": "Learn how the host runs participatory budgeting at scale.",
-                "programme_id": rng.choice(programmes),
+                "programme_id": programme_id,
                 "host_organisation_id": host.id,
                 "host_city": host.city,
                 "host_country": host.country,
@@ -241,6 +248,10 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
         items += add_itinerary(
             session, visit_id, zone, members_of[visit_id], scale.items_per_visit, rng
         )
+    pools: dict[int, set[int]] = {}
+    for visit_id, programme_id in zip(visits, programme_of_visit, strict=True):
+        pools.setdefault(programme_id, set()).update(members_of[visit_id])
+    contacts = add_contacts(session, [sorted(pool) for pool in pools.values()], scale.contacts, rng)
     return {
         "organisations": len(organisations),
         "people": len(people),
@@ -248,7 +259,34 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
         "visits": len(visits),
         "memberships": len(membership_rows),
         "itinerary items": items,
+        "contacts": contacts,
     }
+
+
+def add_contacts(session: Session, pools: list[list[int]], count: int, rng: random.Random) -> int:
+    """Contacts between people of the same programme, spread over 2015 to 2026."""
+    pools = [pool for pool in pools if len(pool) > 1]
+    if not pools or count == 0:
+        return 0
+    channels = list(Channel)
+    rows = []
+    for _ in range(count):
+        source, target = rng.sample(rng.choice(pools), 2)
+        rows.append(
+            {
+                "from_person_id": source,
+                "to_person_id": target,
+                "day": date(2015, 1, 1) + timedelta(days=rng.randrange(365 * 12)),
+                "channel": rng.choice(channels),
+                "topic": "Participatory budgeting",
+                "mutual": rng.random() < 0.2,
+                "source": TieSource.LOGGED,
+                "created_at": utcnow(),
+            }
+        )
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(Contact), rows[start : start + 20_000])
+    return len(rows)
 
 
 def add_itinerary(

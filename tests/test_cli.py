@@ -92,6 +92,7 @@ def test_generated_data_is_the_same_for_the_same_seed(app) -> None:
             "visits": 4,
             "memberships": 12,
             "itinerary items": 20,
+            "contacts": 0,
         }
     )
     assert names == list(db.session.scalars(db.select(Person.name).order_by(Person.id)))

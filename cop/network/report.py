@@ -40,6 +40,13 @@ def analyse(
 ) -> NetworkReport:
     scope = load_scope(session, programme_id, sources)
     windows = windows_around(session, programme_id, visit_id)
+    return analyse_scope(scope, windows, rounds=rounds, label=label)
+
+
+def analyse_scope(
+    scope: Scope, windows: Windows | None, rounds: int = 300, label=str
+) -> NetworkReport:
+    """The computation alone, on a scope already loaded (benchmarks time the two apart)."""
     if windows is None:
         whole = analysis.build_graph(scope.people, scope.ties)
         measured = analysis.measures(whole)
@@ -49,10 +56,8 @@ def analyse(
     after = graph_in(scope, *windows.after)
     measured_before, measured_after = analysis.measures(before), analysis.measures(after)
     p_values = {
-        "density": analysis.permutation_p_value(before, after, _density, rounds=rounds),
-        "ei_organisation": analysis.permutation_p_value(
-            before, after, lambda g: analysis.ei_index(g, "organisation"), rounds=rounds
-        ),
+        key: analysis.permutation_p_value(before, after, key, rounds=rounds)
+        for key in ("density", "ei_organisation")
     }
     indicators, too_small = verdict.judge(measured_before, measured_after, p_values)
     roles = analysis.brokerage(after, "organisation")
@@ -71,10 +76,6 @@ def analyse(
         analysis.ei_by_group(after, "organisation"),
         brokers,
     )
-
-
-def _density(graph: nx.Graph) -> float | None:
-    return nx.density(graph) if graph.number_of_nodes() > 1 else None
 
 
 def graph_in(scope: Scope, first: date, last: date) -> nx.DiGraph:

@@ -22,7 +22,7 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
-from cop.network import export
+from cop.network import cache, export
 from cop.network.analysis import build_graph
 from cop.network.forms import ContactForm, ContactImportForm
 from cop.network.importing import read_contacts
@@ -176,6 +176,10 @@ def import_rows(rows, known: dict[str, int]) -> int:
     return len(rows)
 
 
+def report_cache() -> cache.ReportCache:
+    return current_app.extensions.setdefault("cop_network_reports", cache.ReportCache())
+
+
 def _programme_for_analysis(programme_id: int) -> Programme:
     programme = db.get_or_404(Programme, programme_id)
     if not access.can_analyse_programme(current_user, programme.id):
@@ -194,12 +198,16 @@ def network(programme_id: int) -> str:
     programme = _programme_for_analysis(programme_id)
     visit_id = request.args.get("visit", type=int)
     secret = current_app.config["SECRET_KEY"]
-    report = analyse(
+    report = report_cache().get(
         db.session,
-        programme.id,
-        visit_id,
-        _sources(),
-        label=lambda person_id: pseudonym(secret, person_id),
+        ("report", programme.id, visit_id, _sources()),
+        lambda: analyse(
+            db.session,
+            programme.id,
+            visit_id,
+            _sources(),
+            label=lambda person_id: pseudonym(secret, person_id),
+        ),
     )
     visits = db.session.execute(
         select(Visit.id, Visit.title)

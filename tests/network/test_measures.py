@@ -132,8 +132,18 @@ def test_the_permutation_test_is_repeatable_and_tells_noise_from_change() -> Non
     dense = base.copy()
     dense.add_edges_from((a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :])
     labelled(sparse, {}), labelled(dense, {})
-    same = permutation_p_value(sparse, sparse.copy(), nx.density, rounds=200)
+    same = permutation_p_value(sparse, sparse.copy(), "density", rounds=200)
     assert same == pytest.approx(1.0)
-    changed = permutation_p_value(sparse, dense, nx.density, rounds=200)
+    changed = permutation_p_value(sparse, dense, "density", rounds=200)
     assert changed < 0.01
-    assert changed == permutation_p_value(sparse, dense, nx.density, rounds=200)
+    assert changed == permutation_p_value(sparse, dense, "density", rounds=200)
+
+
+def test_the_permutation_test_of_ei_sees_ties_move_across_organisations() -> None:
+    groups = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "b3": "B"}
+    inside = labelled(nx.Graph([("a1", "a2"), ("a2", "a3"), ("b1", "b2"), ("b2", "b3")]), groups)
+    across = labelled(nx.Graph([("a1", "b1"), ("a2", "b2"), ("a3", "b3"), ("a1", "b3")]), groups)
+    p_value = permutation_p_value(inside, across, "ei_organisation", rounds=500)
+    assert p_value < 0.05
+    # Under the null the labels are exchangeable: no change gives p = 1.
+    assert permutation_p_value(inside, inside.copy(), "ei_organisation", rounds=50) == 1.0

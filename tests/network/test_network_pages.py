@@ -201,3 +201,25 @@ def test_the_command_line_imports_exports_and_measures(app, demo, tmp_path) -> N
     )
     assert result.exit_code == 0
     assert nx.read_gexf(out).number_of_nodes() == 14
+
+
+def test_repeated_views_come_from_the_cache_until_a_contact_is_added(app, client, demo) -> None:
+    from cop.network.views import report_cache
+
+    sign_in(client, "lead@glasgow.example", "cop-demo")
+    client.get("/programmes/1/network")
+    client.get("/programmes/1/network")
+    cache = report_cache()
+    assert (cache.hits, cache.misses) == (1, 1)
+    client.post(
+        "/contacts/new",
+        data={
+            "to_email": "hote@paris.example",
+            "day": "2017-03-01",
+            "channel": "email",
+            "started": "me",
+            "visit_id": "0",
+        },
+    )
+    client.get("/programmes/1/network")
+    assert (cache.hits, cache.misses) == (1, 2)
