@@ -8,7 +8,7 @@ import random
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import networkx as nx
 from networkx.algorithms import community as nx_community
@@ -260,3 +260,25 @@ def in_window(ties: Iterable[Tie], first: date, last: date) -> list[Tie]:
 
 def group_sizes(graph: nx.Graph, attribute: str) -> Counter:
     return Counter(data[attribute] for _node, data in graph.nodes(data=True))
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    return date(year, month % 12 + 1, min(day.day, 28))
+
+
+def sliding_windows(
+    ties: list[Tie], length_months: int = 12, step_months: int = 6, most: int = 30
+) -> list[tuple[date, date]]:
+    """Windows of ``length_months`` every ``step_months`` across the days the ties cover."""
+    if not ties:
+        return []
+    first = min(tie.day for tie in ties).replace(day=1)
+    last = max(tie.day for tie in ties)
+    windows = []
+    start = first
+    while start <= last and len(windows) < most:
+        windows.append((start, add_months(start, length_months) - timedelta(days=1)))
+        start = add_months(start, step_months)
+    return windows

@@ -4,7 +4,7 @@ verdict. Plain data out, for the page, the command line and the evaluation repor
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import networkx as nx
@@ -25,6 +25,7 @@ class NetworkReport:
     conclusion: str
     ei_by_organisation_after: dict[str, float | None]
     brokers_after: list[tuple[str, dict[str, int]]]
+    timeline: list[tuple[date, date, int, float | None, float | None]] = field(default_factory=list)
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), default=str, indent=2, sort_keys=True)
@@ -75,8 +76,22 @@ def analyse_scope(
         verdict.overall(indicators, too_small),
         analysis.ei_by_group(after, "organisation"),
         brokers,
+        timeline(scope),
     )
 
 
 def graph_in(scope: Scope, first: date, last: date) -> nx.DiGraph:
     return analysis.build_graph(scope.people, analysis.in_window(scope.ties, first, last))
+
+
+def timeline(scope: Scope) -> list[tuple[date, date, int, float | None, float | None]]:
+    """Ties, density and E-I by organisation in 12-month windows every 6 months."""
+    rows = []
+    for first, last in analysis.sliding_windows(scope.ties):
+        graph = graph_in(scope, first, last)
+        undirected_ties = len(analysis.undirected_pairs(graph))
+        density = nx.density(nx.Graph(graph)) if graph.number_of_nodes() > 1 else None
+        rows.append(
+            (first, last, undirected_ties, density, analysis.ei_index(graph, "organisation"))
+        )
+    return rows
