@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.documents.views import blueprint as documents
     from cop.itinerary.importing import blueprint as agenda_import
     from cop.itinerary.views import blueprint as itinerary
+    from cop.network.surveys import blueprint as surveys
     from cop.network.views import blueprint as network
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents)
     app.register_blueprint(agenda_import)
     app.register_blueprint(network)
+    app.register_blueprint(surveys)
     register_commands(app)
 
 

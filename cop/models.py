@@ -6,12 +6,15 @@ from cop.documents.models import VisitDocument
 from cop.itinerary.models import ItineraryItem
 from cop.links import SignedLink
 from cop.mail import OutboxAttachment, OutboxMail
-from cop.network.models import Contact
+from cop.network.models import Contact, SurveyAnswer, SurveyRespondent, SurveyWave
 from cop.planning.models import Cost, EffortEntry, PlanningTask
 from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "SurveyAnswer",
+    "SurveyRespondent",
+    "SurveyWave",
     "Contact",
     "VisitDocument",
     "Cost",

@@ -18,6 +18,7 @@ from cop.documents.models import VisitDocument
 from cop.documents.storage import store
 from cop.documents.views import folder_of
 from cop.extensions import db
+from cop.network.models import SurveyWave
 from cop.planning.models import PlanningTask
 from cop.polls.models import DateOption, DatePoll, PollInvitee
 from cop.visits.logic import neighbouring_statuses
@@ -76,6 +77,7 @@ class World:
     poll_id: int = 0
     task_id: int = 0
     document_id: int = 0
+    wave_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -228,6 +230,21 @@ CASES = [
     Case("POST", lambda w: "/contacts/import", only(ORGANISERS, 400), blank_form),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/network", only(ANALYSTS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/network.graphml", only(ANALYSTS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/surveys/new", only(ANALYSTS)),
+    Case(
+        "POST",
+        lambda w: f"/programmes/{w.programme_id}/surveys/new",
+        only(ANALYSTS, 400),
+        blank_form,
+    ),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/surveys/{w.wave_id}", only(ANALYSTS)),
+    Case(
+        "POST",
+        lambda w: f"/programmes/{w.programme_id}/surveys/{w.wave_id}/close",
+        only(ANALYSTS, 302),
+    ),
+    Case("GET", lambda w: "/survey/not-a-token", everyone(400, anonymous=400)),
+    Case("POST", lambda w: "/survey/not-a-token", everyone(400, anonymous=400)),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -309,6 +326,10 @@ def world(app: Flask, make: Factory) -> World:
     db.session.commit()
     built.task_id = task.id
     built.document_id = shared_document(visit).id
+    wave = SurveyWave(programme_id=programme.id, title="Baseline", asked_on=date(2016, 11, 1))
+    db.session.add(wave)
+    db.session.commit()
+    built.wave_id = wave.id
     built.users["researcher"] = make.user(researcher=True)
     built.users["admin"] = make.user(admin=True, with_person=False)
     return built

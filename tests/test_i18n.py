@@ -165,6 +165,7 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         "/contacts/new",
         "/contacts/import",
         f"/programmes/{programme_id}/network",
+        f"/programmes/{programme_id}/surveys/new",
         "/visits/new",
         "/programmes",
         "/programmes/new",

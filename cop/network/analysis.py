@@ -26,6 +26,7 @@ class Tie:
     day: date
     kind: str = "logged"
     mutual: bool = False
+    weight: int = 1
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,10 @@ def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.DiGraph:
         pairs = [(tie.source, tie.target)] + ([(tie.target, tie.source)] if tie.mutual else [])
         for source, target in pairs:
             if graph.has_edge(source, target):
-                graph[source][target]["weight"] += 1
+                graph[source][target]["weight"] += tie.weight
                 graph[source][target]["first"] = min(graph[source][target]["first"], tie.day)
             else:
-                graph.add_edge(source, target, weight=1, first=tie.day)
+                graph.add_edge(source, target, weight=tie.weight, first=tie.day)
     return graph
 
 

@@ -14,12 +14,12 @@ from cop.directory.models import Organisation, Person
 from cop.itinerary.logic import in_zone
 from cop.itinerary.models import ItineraryItem, item_attendee
 from cop.network import analysis
-from cop.network.models import Contact, TieSource
+from cop.network.models import Contact, SurveyAnswer, SurveyRespondent, SurveyWave, TieSource
 from cop.visits.models import Membership, Visit
 
 ALL_SOURCES = tuple(source.value for source in TieSource)
 # Attending the same meeting makes everyone "tied" to everyone: analysis leaves it out unless asked.
-DEFAULT_SOURCES = (TieSource.LOGGED.value, TieSource.IMPORTED.value)
+DEFAULT_SOURCES = (TieSource.LOGGED.value, TieSource.IMPORTED.value, TieSource.SURVEY.value)
 WINDOW_DAYS = 365
 
 
@@ -80,9 +80,40 @@ def load_scope(
             analysis.Tie(source_id, target_id, day, kind.value, mutual)
             for source_id, target_id, day, kind, mutual in rows
         ]
+    if TieSource.SURVEY.value in sources:
+        ties += survey_ties(session, programme_id, ids)
     if TieSource.CO_ATTENDANCE.value in sources:
         ties += co_attendance_ties(session, programme_id)
     return Scope(people, ties)
+
+
+def survey_ties(session: Session, programme_id: int, ids: set) -> list[analysis.Tie]:
+    """A tie from each respondent to each person they named, dated at the wave's reference day
+    less half its period, and weighted by how often they said they were in touch."""
+    rows = session.execute(
+        select(
+            SurveyRespondent.person_id,
+            SurveyAnswer.named_person_id,
+            SurveyWave.asked_on,
+            SurveyWave.months,
+            SurveyAnswer.frequency,
+        )
+        .join(SurveyRespondent, SurveyRespondent.id == SurveyAnswer.respondent_id)
+        .join(SurveyWave, SurveyWave.id == SurveyRespondent.wave_id)
+        .where(SurveyWave.programme_id == programme_id)
+    )
+    return [
+        analysis.Tie(
+            respondent,
+            named,
+            asked_on - timedelta(days=int(months * 30.4 / 2)),
+            TieSource.SURVEY.value,
+            False,
+            frequency.weight,
+        )
+        for respondent, named, asked_on, months, frequency in rows
+        if respondent in ids and named in ids
+    ]
 
 
 def co_attendance_ties(session: Session, programme_id: int) -> list[analysis.Tie]:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
@@ -40,6 +40,7 @@ class TieSource(LabelledEnum):
 
     LOGGED = "logged"
     IMPORTED = "imported"
+    SURVEY = "survey"
     CO_ATTENDANCE = "co_attendance"
 
     @classmethod
@@ -47,6 +48,7 @@ class TieSource(LabelledEnum):
         return {
             "logged": _l("Logged contacts"),
             "imported": _l("Imported contacts"),
+            "survey": _l("Network survey answers"),
             "co_attendance": _l("Attending the same itinerary item"),
         }
 
@@ -76,3 +78,71 @@ class Contact(db.Model):
 
     from_person: Mapped[Person] = relationship(foreign_keys=[from_person_id])
     to_person: Mapped[Person] = relationship(foreign_keys=[to_person_id])
+
+
+class Frequency(LabelledEnum):
+    """How often, in a survey's period; the tie's weight follows."""
+
+    ONCE_OR_TWICE = "once_or_twice"
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {
+            "once_or_twice": _l("Once or twice"),
+            "monthly": _l("About monthly"),
+            "weekly": _l("Weekly or more"),
+        }
+
+    @property
+    def weight(self) -> int:
+        return {"once_or_twice": 1, "monthly": 2, "weekly": 3}[self.value]
+
+
+class SurveyWave(db.Model):
+    """One round of the name-generator questionnaire ("whom did you contact about PB in the
+    last three months, how often?"), at baseline or at a follow-up."""
+
+    __tablename__ = "survey_wave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    # The day the question refers to: contacts in the ``months`` before it.
+    asked_on: Mapped[date] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(default=3)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    respondents: Mapped[list[SurveyRespondent]] = relationship(
+        back_populates="wave", cascade="all, delete-orphan", order_by="SurveyRespondent.id"
+    )
+
+
+class SurveyRespondent(db.Model):
+    __tablename__ = "survey_respondent"
+    __table_args__ = (UniqueConstraint("wave_id", "person_id", name="asked_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    wave: Mapped[SurveyWave] = relationship(back_populates="respondents")
+    person: Mapped[Person] = relationship()
+    answers: Mapped[list[SurveyAnswer]] = relationship(cascade="all, delete-orphan")
+
+
+class SurveyAnswer(db.Model):
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("respondent_id", "named_person_id", name="named_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_respondent.id", ondelete="CASCADE"), index=True
+    )
+    named_person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    frequency: Mapped[Frequency] = mapped_column(stored_enum(Frequency, 20))

@@ -36,7 +36,7 @@ from cop.network.loading import (
     pseudonym,
     windows_around,
 )
-from cop.network.models import Channel, Contact, TieSource
+from cop.network.models import Channel, Contact, SurveyWave, TieSource
 from cop.network.report import analyse, graph_in
 from cop.viewhelpers import form_status
 from cop.visits.models import Membership, Programme, Visit
@@ -231,6 +231,11 @@ def network(programme_id: int) -> str:
         all_sources=list(TieSource),
         formats=export.FORMATS,
         pictures=pictures,
+        waves=db.session.scalars(
+            select(SurveyWave)
+            .where(SurveyWave.programme_id == programme.id)
+            .order_by(SurveyWave.asked_on)
+        ).all(),
     )
 
 

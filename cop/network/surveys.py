@@ -1,0 +1,236 @@
+"""Network survey waves: the name-generator questionnaire, answered through personal links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from cop import access
+from cop.database import utcnow
+from cop.directory.models import Person
+from cop.extensions import db
+from cop.forms import options
+from cop.links import SignedLink, issue_link, token_for
+from cop.mail import queue_mail
+from cop.network.loading import programme_people
+from cop.network.models import Frequency, SurveyAnswer, SurveyRespondent, SurveyWave
+from cop.viewhelpers import form_status, link_problem_page, object_behind_link
+from cop.visits.forms import EmptyForm
+from cop.visits.models import Programme
+
+blueprint = Blueprint("surveys", __name__)
+
+SURVEY_PURPOSE = "network-survey"
+NOT_IN_TOUCH = ""
+
+
+class WaveForm(FlaskForm):
+    title = StringField(
+        _l("Name of the wave"),
+        description=_l("For example: Baseline, or Follow-up at 6 months."),
+        validators=[DataRequired(_l("Enter a name for the wave")), Length(max=200)],
+    )
+    asked_on = DateField(
+        _l("Reference day"), validators=[InputRequired(_l("Enter the reference day"))]
+    )
+    months = IntegerField(
+        _l("Months the question covers"),
+        default=3,
+        validators=[
+            InputRequired(_l("Enter a number of months")),
+            NumberRange(min=1, max=24, message=_l("Enter between 1 and 24 months")),
+        ],
+    )
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "programmes"
+
+
+def _analysable(programme_id: int) -> Programme:
+    programme = db.get_or_404(Programme, programme_id)
+    if not access.can_analyse_programme(current_user, programme.id):
+        abort(403)
+    return programme
+
+
+def _link_for(respondent: SurveyRespondent) -> str:
+    secret = current_app.config["SECRET_KEY"]
+    link = (
+        db.session.scalar(
+            select(SignedLink).where(
+                SignedLink.purpose == SURVEY_PURPOSE,
+                SignedLink.subject_id == respondent.id,
+                SignedLink.revoked_at.is_(None),
+            )
+        )
+        or issue_link(secret, SURVEY_PURPOSE, respondent.id, person_id=respondent.person_id).link
+    )
+    path = url_for("surveys.answer", token=token_for(secret, link))
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+@blueprint.route("/programmes/<int:programme_id>/surveys/new", methods=["GET", "POST"])
+@login_required
+def new_wave(programme_id: int) -> str | Response | tuple[str, int]:
+    programme = _analysable(programme_id)
+    form = WaveForm()
+    if request.method == "GET":
+        form.asked_on.data = utcnow().date()
+    if form.validate_on_submit():
+        ids = [row[0] for row in db.session.execute(programme_people(programme.id))]
+        people = db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
+        wave = SurveyWave(
+            programme_id=programme.id,
+            title=form.title.data.strip(),
+            asked_on=form.asked_on.data,
+            months=form.months.data,
+            respondents=[SurveyRespondent(person=person) for person in people if person.email],
+        )
+        db.session.add(wave)
+        db.session.flush()
+        for respondent in wave.respondents:
+            queue_mail(
+                respondent.person.email,
+                "network_survey",
+                respondent.person.preferred_language or "en",
+                person=respondent.person,
+                programme=programme,
+                wave=wave,
+                link=_link_for(respondent),
+            )
+        db.session.commit()
+        flash(_("The survey is sent to %(count)s people.", count=len(wave.respondents)), "success")
+        return redirect(url_for("surveys.wave", programme_id=programme.id, wave_id=wave.id))
+    return render_template("network/wave_form.html", form=form, programme=programme), form_status(
+        form
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/surveys/<int:wave_id>")
+@login_required
+def wave(programme_id: int, wave_id: int) -> str:
+    programme = _analysable(programme_id)
+    found = db.session.scalar(
+        select(SurveyWave).where(SurveyWave.id == wave_id, SurveyWave.programme_id == programme.id)
+    )
+    if found is None:
+        abort(404)
+    answered = sum(1 for respondent in found.respondents if respondent.answered_at)
+    return render_template(
+        "network/wave.html",
+        programme=programme,
+        wave=found,
+        answered=answered,
+        close_form=EmptyForm(),
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/surveys/<int:wave_id>/close", methods=["POST"])
+@login_required
+def close_wave(programme_id: int, wave_id: int) -> Response:
+    programme = _analysable(programme_id)
+    found = db.get_or_404(SurveyWave, wave_id)
+    if found.programme_id != programme.id or not EmptyForm().validate_on_submit():
+        abort(404 if found.programme_id != programme.id else 400)
+    found.closed_at = found.closed_at or utcnow()
+    db.session.commit()
+    flash(_("The wave is closed: answers can no longer be changed."), "success")
+    return redirect(url_for("surveys.wave", programme_id=programme.id, wave_id=found.id))
+
+
+def _answer_form(others: list[Person]):
+    class AnswerForm(FlaskForm):
+        pass
+
+    choices = [(NOT_IN_TOUCH, _("Not in touch")), *Frequency.choices()]
+    for person in others:
+        setattr(
+            AnswerForm,
+            f"person_{person.id}",
+            SelectField(
+                person.name
+                + (f" ({person.organisation.name})" if person.organisation is not None else ""),
+                choices=options(choices),
+                default=NOT_IN_TOUCH,
+            ),
+        )
+    return AnswerForm
+
+
+@blueprint.route("/survey/<token>", methods=["GET", "POST"])
+def answer(token: str) -> str | Response | tuple[str, int]:
+    """A respondent names whom they were in touch with, without signing in."""
+    from cop.links import LinkError
+
+    try:
+        respondent = object_behind_link(SURVEY_PURPOSE, token, SurveyRespondent)
+    except LinkError as error:
+        return link_problem_page(error)
+    db.session.commit()
+    g.link_language = respondent.person.preferred_language
+    wave_ = respondent.wave
+    ids = [row[0] for row in db.session.execute(programme_people(wave_.programme_id))]
+    others = db.session.scalars(
+        select(Person)
+        .where(Person.id.in_(ids), Person.id != respondent.person_id)
+        .options(joinedload(Person.organisation))
+        .order_by(Person.name)
+    ).all()
+    form_class = _answer_form(others)
+    given = {answer.named_person_id: answer.frequency.value for answer in respondent.answers}
+    form = form_class(data={f"person_{pid}": value for pid, value in given.items()})
+    period_start = wave_.asked_on - timedelta(days=int(wave_.months * 30.4))
+    if request.method == "POST" and wave_.closed_at is not None:
+        return render_template(
+            "network/survey_answer.html",
+            form=form,
+            wave=wave_,
+            respondent=respondent,
+            period_start=period_start,
+            closed=True,
+        ), 409
+    if form.validate_on_submit():
+        respondent.answers = [
+            SurveyAnswer(
+                named_person_id=person.id, frequency=Frequency(form[f"person_{person.id}"].data)
+            )
+            for person in others
+            if form[f"person_{person.id}"].data != NOT_IN_TOUCH
+        ]
+        respondent.answered_at = utcnow()
+        db.session.commit()
+        flash(
+            _("Thank you: your answers are saved. You can change them until the survey closes."),
+            "success",
+        )
+        return redirect(request.path)
+    return render_template(
+        "network/survey_answer.html",
+        form=form,
+        wave=wave_,
+        respondent=respondent,
+        period_start=period_start,
+        closed=wave_.closed_at is not None,
+    ), form_status(form)
