@@ -4,6 +4,7 @@ window comparison, so they are written here from their definitions."""
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from collections.abc import Hashable, Iterable
@@ -157,6 +158,29 @@ def compare_ties(before: nx.Graph, after: nx.Graph) -> Persistence:
     )
 
 
+def normalised_mutual_information(
+    first: dict[Hashable, str], second: dict[Hashable, str]
+) -> float | None:
+    """How far two labellings of the same people agree: 1 identical groupings, 0 unrelated."""
+    nodes = [node for node in first if node in second]
+    n = len(nodes)
+    if n == 0:
+        return None
+    joint = Counter((first[node], second[node]) for node in nodes)
+    a, b = Counter(first[node] for node in nodes), Counter(second[node] for node in nodes)
+
+    def entropy(counts: Counter) -> float:
+        return -sum(c / n * math.log(c / n) for c in counts.values() if c)
+
+    h_a, h_b = entropy(a), entropy(b)
+    if h_a == 0 or h_b == 0:
+        return 1.0 if h_a == h_b else 0.0
+    mutual = sum(
+        c / n * math.log((c / n) / ((a[x] / n) * (b[y] / n))) for (x, y), c in joint.items()
+    )
+    return mutual / math.sqrt(h_a * h_b)
+
+
 def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
     """The whole-network indicators researchers compare between windows."""
     undirected = nx.Graph(graph.to_undirected(as_view=True))
@@ -191,7 +215,20 @@ def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
         "max_core": max(core.values(), default=0),
         "communities": len(communities),
         "communities_spanning_organisations": mixed,
+        "community_organisation_agreement": _agreement(graph, communities),
     }
+
+
+def _agreement(graph: nx.DiGraph, communities: list[set]) -> float | None:
+    """Louvain communities of the tied people compared with their organisations (NMI)."""
+    membership = {node: str(index) for index, group in enumerate(communities) for node in group}
+    tied = {node for node in membership if graph.degree(node) > 0}
+    if len(tied) < 2:
+        return None
+    return normalised_mutual_information(
+        {node: membership[node] for node in tied},
+        {node: graph.nodes[node]["organisation"] for node in tied},
+    )
 
 
 def permutation_p_value(

@@ -50,12 +50,20 @@ class Scope:
 
 
 def load_scope(
-    session: Session, programme_id: int, sources: tuple[str, ...] = ALL_SOURCES
+    session: Session,
+    programme_id: int,
+    sources: tuple[str, ...] = ALL_SOURCES,
+    only_visit_id: int | None = None,
 ) -> Scope:
-    """Everyone who took part in the programme's visits and the ties among them."""
+    """Everyone who took part in the programme's visits (or in one of them) and their ties."""
+    query = programme_people(programme_id)
+    if only_visit_id is not None:
+        query = query.where(
+            Person.id.in_(select(Membership.person_id).where(Membership.visit_id == only_visit_id))
+        )
     people = [
         analysis.Person(person_id, organisation or "—", country or "—")
-        for person_id, organisation, country in session.execute(programme_people(programme_id))
+        for person_id, organisation, country in session.execute(query)
     ]
     ids = {person.id for person in people}
     ties: list[analysis.Tie] = []

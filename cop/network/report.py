@@ -25,6 +25,7 @@ class NetworkReport:
     conclusion: str
     ei_by_organisation_after: dict[str, float | None]
     brokers_after: list[tuple[str, dict[str, int]]]
+    betweenness_after: list[tuple[str, float]] = field(default_factory=list)
     timeline: list[tuple[date, date, int, float | None, float | None]] = field(default_factory=list)
 
     def as_json(self) -> str:
@@ -38,9 +39,16 @@ def analyse(
     sources: tuple[str, ...] = ALL_SOURCES,
     rounds: int = 300,
     label=str,
+    only_visit_people: bool = False,
+    custom: Windows | None = None,
 ) -> NetworkReport:
-    scope = load_scope(session, programme_id, sources)
-    windows = windows_around(session, programme_id, visit_id)
+    windows = custom or windows_around(session, programme_id, visit_id)
+    scope = load_scope(
+        session,
+        programme_id,
+        sources,
+        only_visit_id=windows.visit_id if (only_visit_people and windows) else None,
+    )
     return analyse_scope(scope, windows, rounds=rounds, label=label)
 
 
@@ -76,6 +84,10 @@ def analyse_scope(
         verdict.overall(indicators, too_small),
         analysis.ei_by_group(after, "organisation"),
         brokers,
+        sorted(
+            ((label(node), value) for node, value in analysis.betweenness(after).items() if value),
+            key=lambda item: (-item[1], item[0]),
+        )[:5],
         timeline(scope),
     )
 

@@ -20,6 +20,7 @@ EXPECTED = {
     "ei_country": "up",
     "cross_organisation_ties": "up",
     "communities_spanning_organisations": "up",
+    "community_organisation_agreement": "down",
 }
 TOO_FEW_PEOPLE = 6
 TOO_FEW_TIES = 5

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import networkx as nx
 from flask import (
     Blueprint,
@@ -32,6 +34,7 @@ from cop.network.importing import read_contacts
 from cop.network.loading import (
     ALL_SOURCES,
     DEFAULT_SOURCES,
+    Windows,
     load_scope,
     pseudonym,
     windows_around,
@@ -200,22 +203,30 @@ def _sources() -> tuple[str, ...]:
 def network(programme_id: int) -> str:
     programme = _programme_for_analysis(programme_id)
     visit_id = request.args.get("visit", type=int)
+    only_visit = request.args.get("people") == "visit"
+    custom, window_problem = custom_windows(visit_id)
     secret = current_app.config["SECRET_KEY"]
+    key = (programme.id, visit_id, _sources(), only_visit, custom)
     report = report_cache().get(
         db.session,
-        ("report", programme.id, visit_id, _sources()),
+        ("report", *key),
         lambda: analyse(
             db.session,
             programme.id,
             visit_id,
             _sources(),
             label=lambda person_id: pseudonym(secret, person_id),
+            only_visit_people=only_visit,
+            custom=custom,
         ),
     )
+    scope_visit = report.windows.visit_id if (only_visit and report.windows) else None
     pictures = report_cache().get(
         db.session,
-        ("pictures", programme.id, visit_id, _sources(), str(get_locale())),
-        lambda: draw(programme.id, report, _sources(), lambda pid: pseudonym(secret, pid)),
+        ("pictures", *key, str(get_locale())),
+        lambda: draw(
+            programme.id, report, _sources(), lambda pid: pseudonym(secret, pid), scope_visit
+        ),
     )
     visits = db.session.execute(
         select(Visit.id, Visit.title)
@@ -231,6 +242,10 @@ def network(programme_id: int) -> str:
         all_sources=list(TieSource),
         formats=export.FORMATS,
         pictures=pictures,
+        only_visit=only_visit,
+        custom=custom,
+        window_problem=window_problem,
+        args=request.args,
         waves=db.session.scalars(
             select(SurveyWave)
             .where(SurveyWave.programme_id == programme.id)
@@ -239,7 +254,24 @@ def network(programme_id: int) -> str:
     )
 
 
-def draw(programme_id: int, report, sources: tuple[str, ...], label) -> dict:
+def custom_windows(visit_id: int | None) -> tuple[Windows | None, bool]:
+    """Windows typed by the researcher (all four days), and whether what was typed was wrong."""
+    names = ("before_from", "before_to", "after_from", "after_to")
+    raw = [request.args.get(name, "").strip() for name in names]
+    if not any(raw):
+        return None, False
+    try:
+        days = [date.fromisoformat(value) for value in raw]
+    except ValueError:
+        return None, True
+    if days[1] < days[0] or days[3] < days[2]:
+        return None, True
+    return Windows((days[0], days[1]), (days[2], days[3]), visit_id), False
+
+
+def draw(
+    programme_id: int, report, sources: tuple[str, ...], label, only_visit_id: int | None = None
+) -> dict:
     """Before and after pictures on one layout, new ties marked, and the indicators over time."""
     result: dict = {"before": None, "after": None, "legend": [], "organisations": [], "charts": []}
     if report.timeline:
@@ -264,7 +296,7 @@ def draw(programme_id: int, report, sources: tuple[str, ...], label) -> dict:
         )
     if report.windows is None:
         return result
-    scope = load_scope(db.session, programme_id, sources)
+    scope = load_scope(db.session, programme_id, sources, only_visit_id=only_visit_id)
     before = graph_in(scope, *report.windows.before)
     after = graph_in(scope, *report.windows.after)
     union = nx.compose(before, after)

@@ -147,3 +147,13 @@ def test_the_permutation_test_of_ei_sees_ties_move_across_organisations() -> Non
     assert p_value < 0.05
     # Under the null the labels are exchangeable: no change gives p = 1.
     assert permutation_p_value(inside, inside.copy(), "ei_organisation", rounds=50) == 1.0
+
+
+def test_normalised_mutual_information_of_groupings() -> None:
+    from cop.network.analysis import normalised_mutual_information
+
+    same = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    renamed = {"a": "1", "b": "1", "c": "2", "d": "2"}
+    crossed = {"a": "1", "b": "2", "c": "1", "d": "2"}
+    assert normalised_mutual_information(same, renamed) == pytest.approx(1.0)
+    assert normalised_mutual_information(same, crossed) == pytest.approx(0.0)

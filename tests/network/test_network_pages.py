@@ -224,3 +224,16 @@ def test_repeated_views_come_from_the_cache_until_a_contact_is_added(app, client
     )
     client.get("/programmes/1/network")
     assert (cache.hits, cache.misses) == (2, 4)
+
+
+def test_researchers_choose_whose_ties_and_their_own_windows(client, demo) -> None:
+    sign_in(client, "researcher@wws.example", "cop-demo")
+    page = client.get(
+        "/programmes/1/network?people=visit&before_from=2016-01-01&before_to=2016-06-30"
+        "&after_from=2017-01-01&after_to=2017-06-30"
+    )
+    text = visible_text(page.get_data(as_text=True))
+    assert "Before: 1 January 2016 to 30 June 2016. After: 1 January 2017 to 30 June 2017." in text
+    wrong = client.get("/programmes/1/network?before_from=soon&before_to=x&after_from=&after_to=")
+    assert "Enter all four days as dates" in wrong.get_data(as_text=True)
+    assert "Communities following organisation lines" in text
