@@ -29,6 +29,18 @@ def pseudonym(secret_key: str, person_id: int) -> str:
     return "P-" + digest.hexdigest()[:10]
 
 
+def programme_organisations(programme_id: int) -> Select:
+    """The organisations of the programme's people, for choosing a scope."""
+    people = select(Membership.person_id).join(Visit, Visit.id == Membership.visit_id)
+    return (
+        select(Organisation.id, Organisation.name)
+        .join(Person, Person.organisation_id == Organisation.id)
+        .where(Person.id.in_(people.where(Visit.programme_id == programme_id)))
+        .distinct()
+        .order_by(Organisation.name)
+    )
+
+
 def programme_people(programme_id: int) -> Select:
     return (
         select(Person.id, Organisation.name, Organisation.country)
@@ -54,6 +66,7 @@ def load_scope(
     programme_id: int,
     sources: tuple[str, ...] = ALL_SOURCES,
     only_visit_id: int | None = None,
+    organisation_ids: tuple[int, ...] = (),
 ) -> Scope:
     """Everyone who took part in the programme's visits (or in one of them) and their ties."""
     query = programme_people(programme_id)
@@ -61,6 +74,8 @@ def load_scope(
         query = query.where(
             Person.id.in_(select(Membership.person_id).where(Membership.visit_id == only_visit_id))
         )
+    if organisation_ids:
+        query = query.where(Person.organisation_id.in_(organisation_ids))
     people = [
         analysis.Person(person_id, organisation or "—", country or "—")
         for person_id, organisation, country in session.execute(query)

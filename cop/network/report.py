@@ -24,6 +24,7 @@ class NetworkReport:
     too_small: bool
     conclusion: str
     ei_by_organisation_after: dict[str, float | None]
+    ei_by_country_after: dict[str, float | None]
     brokers_after: list[tuple[str, dict[str, int]]]
     betweenness_after: list[tuple[str, float]] = field(default_factory=list)
     timeline: list[tuple[date, date, int, float | None, float | None]] = field(default_factory=list)
@@ -41,6 +42,7 @@ def analyse(
     label=str,
     only_visit_people: bool = False,
     custom: Windows | None = None,
+    organisation_ids: tuple[int, ...] = (),
 ) -> NetworkReport:
     windows = custom or windows_around(session, programme_id, visit_id)
     scope = load_scope(
@@ -48,6 +50,7 @@ def analyse(
         programme_id,
         sources,
         only_visit_id=windows.visit_id if (only_visit_people and windows) else None,
+        organisation_ids=organisation_ids,
     )
     return analyse_scope(scope, windows, rounds=rounds, label=label)
 
@@ -60,7 +63,9 @@ def analyse_scope(
         whole = analysis.build_graph(scope.people, scope.ties)
         measured = analysis.measures(whole)
         indicators, too_small = verdict.judge(measured, measured)
-        return NetworkReport(None, measured, measured, None, indicators, True, "too_small", {}, [])
+        return NetworkReport(
+            None, measured, measured, None, indicators, True, "too_small", {}, {}, []
+        )
     before = graph_in(scope, *windows.before)
     after = graph_in(scope, *windows.after)
     measured_before, measured_after = analysis.measures(before), analysis.measures(after)
@@ -83,6 +88,7 @@ def analyse_scope(
         too_small,
         verdict.overall(indicators, too_small),
         analysis.ei_by_group(after, "organisation"),
+        analysis.ei_by_group(after, "country"),
         brokers,
         sorted(
             ((label(node), value) for node, value in analysis.betweenness(after).items() if value),

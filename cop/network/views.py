@@ -36,6 +36,7 @@ from cop.network.loading import (
     DEFAULT_SOURCES,
     Windows,
     load_scope,
+    programme_organisations,
     pseudonym,
     windows_around,
 )
@@ -206,7 +207,14 @@ def network(programme_id: int) -> str:
     only_visit = request.args.get("people") == "visit"
     custom, window_problem = custom_windows(visit_id)
     secret = current_app.config["SECRET_KEY"]
-    key = (programme.id, visit_id, _sources(), only_visit, custom)
+    organisations = db.session.execute(programme_organisations(programme.id)).all()
+    chosen = tuple(
+        sorted(
+            {o for o in request.args.getlist("organisation", type=int)}
+            & {o.id for o in organisations}
+        )
+    )
+    key = (programme.id, visit_id, _sources(), only_visit, custom, chosen)
     report = report_cache().get(
         db.session,
         ("report", *key),
@@ -218,6 +226,7 @@ def network(programme_id: int) -> str:
             label=lambda person_id: pseudonym(secret, person_id),
             only_visit_people=only_visit,
             custom=custom,
+            organisation_ids=chosen,
         ),
     )
     scope_visit = report.windows.visit_id if (only_visit and report.windows) else None
@@ -225,7 +234,12 @@ def network(programme_id: int) -> str:
         db.session,
         ("pictures", *key, str(get_locale())),
         lambda: draw(
-            programme.id, report, _sources(), lambda pid: pseudonym(secret, pid), scope_visit
+            programme.id,
+            report,
+            _sources(),
+            lambda pid: pseudonym(secret, pid),
+            scope_visit,
+            chosen,
         ),
     )
     visits = db.session.execute(
@@ -245,6 +259,8 @@ def network(programme_id: int) -> str:
         only_visit=only_visit,
         custom=custom,
         window_problem=window_problem,
+        organisations=organisations,
+        chosen_organisations=chosen,
         args=request.args,
         waves=db.session.scalars(
             select(SurveyWave)
@@ -270,7 +286,12 @@ def custom_windows(visit_id: int | None) -> tuple[Windows | None, bool]:
 
 
 def draw(
-    programme_id: int, report, sources: tuple[str, ...], label, only_visit_id: int | None = None
+    programme_id: int,
+    report,
+    sources: tuple[str, ...],
+    label,
+    only_visit_id: int | None = None,
+    organisation_ids: tuple[int, ...] = (),
 ) -> dict:
     """Before and after pictures on one layout, new ties marked, and the indicators over time."""
     result: dict = {"before": None, "after": None, "legend": [], "organisations": [], "charts": []}
@@ -296,7 +317,13 @@ def draw(
         )
     if report.windows is None:
         return result
-    scope = load_scope(db.session, programme_id, sources, only_visit_id=only_visit_id)
+    scope = load_scope(
+        db.session,
+        programme_id,
+        sources,
+        only_visit_id=only_visit_id,
+        organisation_ids=organisation_ids,
+    )
     before = graph_in(scope, *report.windows.before)
     after = graph_in(scope, *report.windows.after)
     union = nx.compose(before, after)

@@ -237,3 +237,22 @@ def test_researchers_choose_whose_ties_and_their_own_windows(client, demo) -> No
     wrong = client.get("/programmes/1/network?before_from=soon&before_to=x&after_from=&after_to=")
     assert "Enter all four days as dates" in wrong.get_data(as_text=True)
     assert "Communities following organisation lines" in text
+
+
+def test_the_network_can_be_narrowed_to_some_organisations(client, demo) -> None:
+    from cop.directory.models import Organisation
+
+    glasgow, fife = (
+        db.session.scalar(db.select(Organisation.id).filter_by(name=name))
+        for name in ("Glasgow City Council", "Fife Council")
+    )
+    sign_in(client, "researcher@wws.example", "cop-demo")
+    text = visible_text(
+        client.get(f"/programmes/1/network?organisation={glasgow}&organisation={fife}").get_data(
+            as_text=True
+        )
+    )
+    table = text.split("Ties by organisation, before and after", 1)[1].split("Over time", 1)[0]
+    assert "Glasgow City Council" in table and "Fife Council" in table
+    assert "Ville de Paris" not in table
+    assert "E-I index of each country" in text
