@@ -188,8 +188,18 @@ def _scope_options(command):
     command = click.option(
         "--ties",
         multiple=True,
-        type=click.Choice(["logged", "imported", "co_attendance"]),
-        help="Kinds of ties (default: logged and imported).",
+        type=click.Choice(["logged", "imported", "survey", "co_attendance"]),
+        help="Kinds of ties (default: logged, imported and survey).",
+    )(command)
+    command = click.option(
+        "--organisation",
+        "organisation_ids",
+        multiple=True,
+        type=int,
+        help="Only people of these organisations (ids).",
+    )(command)
+    command = click.option(
+        "--only-visit-people", is_flag=True, help="Only the people of the visit windowed around."
     )(command)
     return command
 
@@ -198,7 +208,14 @@ def _scope_options(command):
 @_scope_options
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 @with_appcontext
-def network_metrics(programme_id: int, visit_id: int | None, ties, as_json: bool) -> None:
+def network_metrics(
+    programme_id: int,
+    visit_id: int | None,
+    ties,
+    organisation_ids,
+    only_visit_people: bool,
+    as_json: bool,
+) -> None:
     """Measures before and after a visit, and the verdict."""
     from cop.network.loading import DEFAULT_SOURCES, pseudonym
     from cop.network.report import analyse
@@ -210,6 +227,8 @@ def network_metrics(programme_id: int, visit_id: int | None, ties, as_json: bool
         visit_id,
         tuple(ties) or DEFAULT_SOURCES,
         label=lambda person_id: pseudonym(secret, person_id),
+        only_visit_people=only_visit_people,
+        organisation_ids=tuple(organisation_ids),
     )
     if as_json:
         click.echo(report.as_json())
@@ -236,15 +255,23 @@ def network_metrics(programme_id: int, visit_id: int | None, ties, as_json: bool
     "--output", type=click.File("w"), default="-", help="File to write (default: stdout)."
 )
 @with_appcontext
-def network_export(programme_id, visit_id, ties, kind, window, output) -> None:
+def network_export(
+    programme_id, visit_id, ties, organisation_ids, only_visit_people, kind, window, output
+) -> None:
     """Write the pseudonymised network for other tools."""
     from cop.network import export
     from cop.network.analysis import build_graph
     from cop.network.loading import DEFAULT_SOURCES, load_scope, pseudonym, windows_around
     from cop.network.report import graph_in
 
-    scope = load_scope(db.session, programme_id, tuple(ties) or DEFAULT_SOURCES)
     windows = windows_around(db.session, programme_id, visit_id)
+    scope = load_scope(
+        db.session,
+        programme_id,
+        tuple(ties) or DEFAULT_SOURCES,
+        only_visit_id=windows.visit_id if (only_visit_people and windows) else None,
+        organisation_ids=tuple(organisation_ids),
+    )
     if window != "all" and windows is None:
         raise click.ClickException("The programme has no visit with dates to window around.")
     graph = (
