@@ -25,6 +25,7 @@ from cop.planning.models import (
     TaskStatus,
 )
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
+from cop.translation.seed import seed_glossary
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 DEMO_PASSWORD = "cop-demo"  # noqa: S105 - the published password of the demo sign-ins
@@ -407,6 +408,7 @@ def load_demo(session: Session) -> bool:
     _add_date_poll(session, visit, everyone)
     _add_planning_log(session, visit, people_by_email)
     _add_contacts(session, visit, people_by_email)
+    seed_glossary(session)
     for sign_in in DEMO_SIGN_INS:
         user = session.scalar(select(User).where(User.email == sign_in.email))
         if user is None:

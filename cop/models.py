@@ -9,9 +9,12 @@ from cop.mail import OutboxAttachment, OutboxMail
 from cop.network.models import Contact, SurveyAnswer, SurveyRespondent, SurveyWave
 from cop.planning.models import Cost, EffortEntry, PlanningTask
 from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
+from cop.translation.models import GlossaryTerm, MemoryEntry
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "GlossaryTerm",
+    "MemoryEntry",
     "SurveyAnswer",
     "SurveyRespondent",
     "SurveyWave",

@@ -1,0 +1,1 @@
+"""Machine translation behind one small interface, with a glossary and a translation memory."""
