@@ -151,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.network.views import blueprint as network
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
+    from cop.translation.views import blueprint as glossary
     from cop.visits.views import blueprint as visits
 
     app.register_blueprint(accounts)
@@ -163,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agenda_import)
     app.register_blueprint(network)
     app.register_blueprint(surveys)
+    app.register_blueprint(glossary)
     register_commands(app)
 
 

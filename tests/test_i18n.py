@@ -125,6 +125,9 @@ STORED_TEXT = [
     ("itinerary_item", "notes"),
     ("itinerary_item", "place"),
     ("poll_invitee", "comment"),
+    ("glossary_term", "term_a"),
+    ("glossary_term", "term_b"),
+    ("glossary_term", "explanation"),
 ]
 
 
@@ -163,6 +166,8 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/visits/{visit_id}/documents",
         f"/visits/{visit_id}/itinerary/import",
         "/contacts/new",
+        "/glossary",
+        "/glossary/new",
         "/contacts/import",
         f"/programmes/{programme_id}/network",
         f"/programmes/{programme_id}/surveys/new",

@@ -1,0 +1,38 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class TermForm(FlaskForm):
+    language_a = SelectField(_l("Language of the term"), choices=[])
+    term_a = StringField(
+        _l("Term"), validators=[DataRequired(_l("Enter the term")), Length(max=200)]
+    )
+    language_b = SelectField(_l("Language of the rendering"), choices=[])
+    term_b = StringField(
+        _l("Rendering (optional)"),
+        description=_l(
+            "Leave empty when there is no equivalent: the term is then kept and explained."
+        ),
+        validators=[Optional(), Length(max=200)],
+    )
+    explanation = TextAreaField(
+        _l("Explanation of the difference (optional)"),
+        description=_l("Added as a note to translations that contain the term."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    do_not_translate = BooleanField(_l("Never translate this term"))
+    domain = StringField(_l("Domain (optional)"), validators=[Optional(), Length(max=100)])
+
+
+class GlossaryImportForm(FlaskForm):
+    terms = FileField(
+        _l("CSV file"),
+        description=_l(
+            "Columns: language_a, term_a, language_b, term_b, and optionally explanation, "
+            "do_not_translate (yes/no), domain."
+        ),
+        validators=[FileRequired(_l("Choose a CSV file to import"))],
+    )

@@ -1,0 +1,80 @@
+"""The glossary: seeded from the case, searchable, added to, and round-tripped through CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from cop.extensions import db
+from cop.translation.models import GlossaryTerm
+from cop.translation.seed import seed_glossary
+from cop.visits.models import MembershipRole
+from tests.conftest import Factory, sign_in, visible_text
+
+
+def organiser(make: Factory):
+    lead = make.user()
+    make.member(make.visit(), lead.person, MembershipRole.LEAD)
+    return lead
+
+
+def test_the_glossary_is_seeded_once_with_the_cases_terms(app) -> None:
+    assert seed_glossary(db.session) == 21
+    assert seed_glossary(db.session) == 0
+    db.session.commit()
+    cpp = db.session.scalar(
+        db.select(GlossaryTerm).filter_by(term_a="Community Planning Partnership")
+    )
+    assert cpp.do_not_translate and cpp.term_b == ""
+
+
+def test_members_search_the_glossary_and_organisers_add_terms(client, make) -> None:
+    seed_glossary(db.session)
+    db.session.commit()
+    sign_in(client, organiser(make))
+    text = visible_text(client.get("/glossary?q=quartier").get_data(as_text=True))
+    assert "conseil de quartier" in text and "neighbourhood council" in text
+    assert "mairie d'arrondissement" not in text
+    response = client.post(
+        "/glossary/new",
+        data={
+            "language_a": "fr",
+            "term_a": "arrondissement",
+            "language_b": "en",
+            "term_b": "district",
+        },
+    )
+    assert response.status_code == 302
+    same = client.post(
+        "/glossary/new", data={"language_a": "fr", "term_a": "x", "language_b": "fr"}
+    )
+    assert "Choose a different language" in same.get_data(as_text=True)
+
+
+def test_the_glossary_round_trips_through_csv_and_bad_files_import_nothing(client, make) -> None:
+    seed_glossary(db.session)
+    db.session.commit()
+    sign_in(client, organiser(make))
+    exported = client.get("/glossary.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert len(rows) == 21
+    bad = "language_a,term_a,language_b,term_b\nfr,élus,en,elected members\nxx,a,en,b\nfr,,en,c\n"
+    response = client.post(
+        "/glossary/import",
+        data={"terms": (io.BytesIO(bad.encode()), "g.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    text = visible_text(response.get_data(as_text=True))
+    assert "Line 3: Use language codes like en or fr." in text and "Line 4:" in text
+    assert db.session.scalar(db.select(db.func.count(GlossaryTerm.id))) == 21
+    good = (
+        "language_a,term_a,language_b,term_b,do_not_translate\nfr,arrondissement,en,district,no\n"
+    )
+    response = client.post(
+        "/glossary/import",
+        data={"terms": (io.BytesIO(good.encode()), "g.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(GlossaryTerm.id))) == 22
