@@ -153,6 +153,29 @@ def close_polls_command() -> None:
     click.echo(f"{close_overdue_polls(utcnow())} polls closed.")
 
 
+@click.command("translate-pending")
+@with_appcontext
+def translate_pending_command() -> None:
+    """Try again the translations that are waiting (a provider was down, slow or refusing)."""
+    from cop.correspondence.logic import due_for_retry, translate_into
+    from cop.correspondence.views import provider_settings
+    from cop.database import utcnow
+
+    now, settings = utcnow(), provider_settings()
+    done = waiting = 0
+    for translation in due_for_retry(db.session, now):
+        message = translation.message
+        result = translate_into(
+            db.session, message, translation.target_language, settings, now, message.thread.visit_id
+        )
+        if result.failure_reason:
+            waiting += 1
+        else:
+            done += 1
+        db.session.commit()
+    click.echo(f"{done} translated, {waiting} still waiting.")
+
+
 @click.group("network")
 def network_group() -> None:
     """Contacts and the community-of-practice network."""
@@ -287,6 +310,7 @@ def network_export(
 
 def register_commands(app: Flask) -> None:
     for command in (
+        translate_pending_command,
         network_group,
         close_polls_command,
         demo_command,

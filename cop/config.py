@@ -25,6 +25,10 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "BASE_URL": str,
     "DOCUMENT_MAX_BYTES": int,
+    "TRANSLATION_PROVIDER": str,
+    "TRANSLATION_URL": str,
+    "TRANSLATION_API_KEY": str,
+    "TRANSLATION_TIMEOUT": float,
 }
 
 
@@ -60,6 +64,10 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:5000"
     PAGE_SIZE = 25
     DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    TRANSLATION_PROVIDER = "libretranslate"
+    TRANSLATION_URL = ""
+    TRANSLATION_API_KEY = ""
+    TRANSLATION_TIMEOUT = 10.0
 
 
 def parse_environment_value(raw: str, kind: type) -> Any:
@@ -67,6 +75,8 @@ def parse_environment_value(raw: str, kind: type) -> Any:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if kind is int:
         return int(raw)
+    if kind is float:
+        return float(raw)
     return raw
 
 

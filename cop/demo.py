@@ -11,6 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.accounts.models import User
+from cop.correspondence.models import (
+    Direction,
+    Message,
+    MessageTranslation,
+    Thread,
+    TranslationStatus,
+)
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem
@@ -409,6 +416,7 @@ def load_demo(session: Session) -> bool:
     _add_planning_log(session, visit, people_by_email)
     _add_contacts(session, visit, people_by_email)
     seed_glossary(session)
+    _add_correspondence(session, visit, people_by_email)
     for sign_in in DEMO_SIGN_INS:
         user = session.scalar(select(User).where(User.email == sign_in.email))
         if user is None:
@@ -690,3 +698,73 @@ def _add_contacts(session: Session, visit: Visit, people: dict[str, Person]) -> 
                     visit_id=visit.id if day >= date(2016, 12, 8) else None,
                 )
             )
+
+
+# direction, author, day, language, text, translation (reviewed by the researcher)
+CORRESPONDENCE = [
+    (
+        Direction.OUTBOUND,
+        "researcher@wws.example",
+        datetime(2016, 9, 12, 10, 0, tzinfo=UTC),
+        "en",
+        "Dear Ms Dubois,\n\nWhat Works Scotland would like to bring officers of Glasgow City "
+        "Council and Fife Council to Paris to learn how the city runs participatory budgeting at "
+        "scale. Could your team receive us for two days this winter?",
+        "Madame,\n\nWhat Works Scotland souhaiterait faire venir à Paris des agents de la ville "
+        "de Glasgow et du conseil de Fife pour comprendre comment la Ville mène le budget "
+        "participatif à grande échelle. Votre équipe pourrait-elle nous recevoir deux jours cet "
+        "hiver ?",
+    ),
+    (
+        Direction.INBOUND,
+        "hote@paris.example",
+        datetime(2016, 9, 20, 15, 30, tzinfo=UTC),
+        "fr",
+        "Bonjour,\n\nNous serons heureux de vous accueillir. Nous pouvons organiser quatre "
+        "réunions avec l'équipe du budget participatif et vous faire assister au comité de suivi. "
+        "Attention : rien ne doit être publié depuis cette réunion fermée.",
+        "Hello,\n\nWe will be happy to welcome you. We can organise four meetings with the "
+        "participatory budgeting team and let you observe the steering group. Please note: "
+        "nothing may be posted from that closed meeting.",
+    ),
+    (
+        Direction.OUTBOUND,
+        "researcher@wws.example",
+        datetime(2016, 10, 21, 16, 30, tzinfo=UTC),
+        "en",
+        "Thank you. The dates are agreed: 8 and 9 December. Our interpreter knows local "
+        "government in both countries.",
+        "Merci. Les dates sont convenues : les 8 et 9 décembre. Notre interprète connaît les "
+        "collectivités locales des deux pays.",
+    ),
+]
+
+
+def _add_correspondence(session: Session, visit: Visit, people: dict[str, Person]) -> None:
+    thread = Thread(
+        visit=visit,
+        subject="Study visit to Paris: dates and programme",
+        counterpart_organisation=people["hote@paris.example"].organisation,
+        counterpart_person=people["hote@paris.example"],
+    )
+    for direction, author, sent_at, language, text, translated in CORRESPONDENCE:
+        person = people[author]
+        thread.messages.append(
+            Message(
+                direction=direction,
+                author_name=person.name,
+                author_person=person,
+                language=language,
+                body=text,
+                sent_at=sent_at,
+                translations=[
+                    MessageTranslation(
+                        target_language="fr" if language == "en" else "en",
+                        text=translated,
+                        status=TranslationStatus.REVIEWED,
+                        provider="person",
+                    )
+                ],
+            )
+        )
+    session.add(thread)

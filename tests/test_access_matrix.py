@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from cop.correspondence.models import Direction, Message, MessageTranslation, Thread
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
 from cop.documents.views import folder_of
@@ -40,6 +41,7 @@ ROLES = [
 SIGNED_IN = ROLES[1:]
 ORGANISERS = {"lead", "admin"}
 # Everyone with a role in the visit is asked in the matrix's date poll.
+WRITERS = {"participant", "host", "interpreter", "member_researcher", "observer", "lead", "admin"}
 ANALYSTS = {"lead", "member_researcher", "researcher", "admin"}
 INVITED = {"participant", "host", "interpreter", "member_researcher", "observer", "lead"}
 
@@ -78,6 +80,8 @@ class World:
     task_id: int = 0
     document_id: int = 0
     wave_id: int = 0
+    thread_id: int = 0
+    translation_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -251,6 +255,33 @@ CASES = [
     Case("POST", lambda w: "/glossary/new", only(ORGANISERS, 400), blank_form),
     Case("GET", lambda w: "/glossary/import", only(ORGANISERS)),
     Case("POST", lambda w: "/glossary/import", only(ORGANISERS, 400), blank_form),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/correspondence", only(VISIT_VIEWERS)),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/correspondence", only(WRITERS, 400), blank_form),
+    Case(
+        "GET", lambda w: f"/visits/{w.visit.id}/correspondence/{w.thread_id}", only(VISIT_VIEWERS)
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/correspondence/{w.thread_id}",
+        only(WRITERS, 400),
+        blank_form,
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/correspondence/{w.thread_id}/retry",
+        only(WRITERS, 302),
+    ),
+    Case(
+        "GET",
+        lambda w: f"/visits/{w.visit.id}/correspondence/translations/{w.translation_id}",
+        only(WRITERS),
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/correspondence/translations/{w.translation_id}",
+        only(WRITERS, 400),
+        lambda w: {"text": ""},
+    ),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -336,6 +367,12 @@ def world(app: Flask, make: Factory) -> World:
     db.session.add(wave)
     db.session.commit()
     built.wave_id = wave.id
+    thread = Thread(visit_id=visit.id, subject="Dates")
+    message = Message(thread=thread, direction=Direction.INBOUND, language="fr", body="Bonjour")
+    translation = MessageTranslation(message=message, target_language="en", text="Hello")
+    db.session.add_all([thread, message, translation])
+    db.session.commit()
+    built.thread_id, built.translation_id = thread.id, translation.id
     built.users["researcher"] = make.user(researcher=True)
     built.users["admin"] = make.user(admin=True, with_person=False)
     return built

@@ -128,6 +128,10 @@ STORED_TEXT = [
     ("glossary_term", "term_a"),
     ("glossary_term", "term_b"),
     ("glossary_term", "explanation"),
+    ("thread", "subject"),
+    ("message", "body"),
+    ("message", "author_name"),
+    ("message_translation", "text"),
 ]
 
 
@@ -168,6 +172,8 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         "/contacts/new",
         "/glossary",
         "/glossary/new",
+        f"/visits/{visit_id}/correspondence",
+        f"/visits/{visit_id}/correspondence/1",
         "/contacts/import",
         f"/programmes/{programme_id}/network",
         f"/programmes/{programme_id}/surveys/new",

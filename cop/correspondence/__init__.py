@@ -1,0 +1,1 @@
+"""Correspondence with hosts: every message kept as written and in translation."""

@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ThreadForm(FlaskForm):
+    subject = StringField(
+        _l("Subject"), validators=[DataRequired(_l("Enter a subject")), Length(max=300)]
+    )
+    counterpart_organisation_id = SelectField(_l("With"), coerce=int, choices=[])
+
+
+class ReceivedMessageForm(FlaskForm):
+    author_name = StringField(_l("From"), validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language of the message"), choices=[])
+    body = TextAreaField(
+        _l("The message as received"),
+        description=_l("Paste it as it is: it is kept exactly, and translated beside it."),
+        validators=[DataRequired(_l("Paste the message")), Length(max=100_000)],
+    )
+
+
+class ReviewForm(FlaskForm):
+    text = TextAreaField(
+        _l("Translation"),
+        description=_l("Your version replaces the machine's and is remembered for next time."),
+        validators=[DataRequired(_l("Enter the translation")), Length(max=100_000)],
+    )

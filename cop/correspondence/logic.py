@@ -1,0 +1,126 @@
+"""Keeping every message, translating it when the provider allows, and retrying when not."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cop.correspondence.models import Message, MessageTranslation, TranslationStatus
+from cop.translation.providers import ProviderSettings, TranslationFailed
+from cop.translation.service import remember, translate
+
+STOPWORDS = {
+    "en": {"the", "and", "of", "to", "we", "you", "is", "for", "with", "our", "your", "will"},
+    "fr": {"le", "la", "les", "et", "de", "des", "nous", "vous", "est", "pour", "avec", "une"},
+}
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def guess_language(text: str, candidates: Sequence[str], fallback: str) -> str:
+    """The candidate language whose common words appear most often (enough for en/fr mail)."""
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
+    scores = {
+        code: sum(word in STOPWORDS.get(code, set()) for word in words) for code in candidates
+    }
+    best = max(scores, key=scores.get, default=fallback)
+    return best if scores.get(best) else fallback
+
+
+def other_language(languages: Sequence[str], language: str) -> str | None:
+    return next((code for code in languages if code != language), None)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes between retries, at most six hours."""
+    exponent = min(max(attempts - 1, 0), 20)  # 2**20 minutes is far past the cap already
+    return min(timedelta(minutes=2**exponent), MAX_BACKOFF)
+
+
+def format_notes(notes) -> str:
+    return "\n".join(f"{note.source}: {note.explanation}" for note in notes)
+
+
+def translate_into(
+    session: Session,
+    message: Message,
+    target: str,
+    settings: ProviderSettings,
+    now: datetime,
+    visit_id: int | None = None,
+) -> MessageTranslation:
+    """Translate a message, or keep it pending with the reason; the message itself is never
+    touched, so a failed translation cannot lose it."""
+    translation = session.scalar(
+        select(MessageTranslation).where(
+            MessageTranslation.message_id == message.id,
+            MessageTranslation.target_language == target,
+        )
+    )
+    if translation is None:
+        translation = MessageTranslation(message_id=message.id, target_language=target)
+        session.add(translation)
+    if translation.status == TranslationStatus.REVIEWED:
+        return translation
+    translation.attempts = (translation.attempts or 0) + 1
+    translation.updated_at = now
+    try:
+        done = translate(session, message.body, message.language, target, settings, visit_id)
+    except TranslationFailed as failure:
+        translation.status = TranslationStatus.PENDING
+        translation.failure_reason, translation.failure_detail = failure.reason, failure.detail
+        translation.next_attempt_at = now + backoff(translation.attempts)
+        return translation
+    translation.text, translation.notes = done.text, format_notes(done.notes)
+    translation.status, translation.provider = TranslationStatus.MACHINE, settings.name
+    translation.failure_reason = translation.failure_detail = ""
+    translation.next_attempt_at = None
+    return translation
+
+
+def due_for_retry(session: Session, now: datetime, limit: int = 100) -> list[MessageTranslation]:
+    """Pending translations whose wait is over; rows another worker holds are skipped (on
+    PostgreSQL), so concurrent retries never work on, or duplicate, the same translation."""
+    query = (
+        select(MessageTranslation)
+        .where(
+            MessageTranslation.status == TranslationStatus.PENDING,
+            (MessageTranslation.next_attempt_at.is_(None))
+            | (MessageTranslation.next_attempt_at <= now),
+        )
+        .order_by(MessageTranslation.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def review(session: Session, translation: MessageTranslation, text: str) -> None:
+    """A person's translation: it replaces the machine's and goes into the memory, paragraph by
+    paragraph when the paragraphs line up, else as a whole."""
+    message = translation.message
+    source_parts = [p.strip() for p in re.split(r"\n\s*\n", message.body.strip()) if p.strip()]
+    target_parts = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    pairs = (
+        zip(source_parts, target_parts, strict=True)
+        if len(source_parts) == len(target_parts)
+        else [(message.body.strip(), text.strip())]
+    )
+    for original, translated in pairs:
+        remember(
+            session,
+            message.language,
+            translation.target_language,
+            original,
+            translated,
+            "person",
+            reviewed=True,
+        )
+    translation.text = text.strip()
+    translation.status = TranslationStatus.REVIEWED
+    translation.failure_reason = translation.failure_detail = ""
+    translation.next_attempt_at = None

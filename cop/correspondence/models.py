@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cop.database import UTCDateTime, utcnow
+from cop.directory.models import Organisation, Person
+from cop.enums import LabelledEnum, stored_enum
+from cop.extensions import db
+from cop.visits.models import Visit
+
+
+class Direction(LabelledEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {"inbound": _l("Received"), "outbound": _l("Sent")}
+
+
+class TranslationStatus(LabelledEnum):
+    PENDING = "pending"
+    MACHINE = "machine"
+    REVIEWED = "reviewed"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {
+            "pending": _l("Waiting for translation"),
+            "machine": _l("Machine translation"),
+            "reviewed": _l("Reviewed by a person"),
+        }
+
+
+class Thread(db.Model):
+    __tablename__ = "thread"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    counterpart_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL")
+    )
+    counterpart_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    visit: Mapped[Visit] = relationship()
+    counterpart_organisation: Mapped[Organisation | None] = relationship()
+    counterpart_person: Mapped[Person | None] = relationship()
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="thread", order_by="Message.sent_at", cascade="all, delete-orphan"
+    )
+
+
+class Message(db.Model):
+    """A message exactly as written, whatever happens to its translation."""
+
+    __tablename__ = "message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[Direction] = mapped_column(stored_enum(Direction, 10))
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    author_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    recipient_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(300))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    thread: Mapped[Thread] = relationship(back_populates="messages")
+    author_person: Mapped[Person | None] = relationship(foreign_keys=[author_person_id])
+    translations: Mapped[list[MessageTranslation]] = relationship(
+        back_populates="message", cascade="all, delete-orphan"
+    )
+
+
+class MessageTranslation(db.Model):
+    __tablename__ = "message_translation"
+    __table_args__ = (UniqueConstraint("message_id", "target_language", name="one_per_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("message.id", ondelete="CASCADE"), index=True
+    )
+    target_language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[TranslationStatus] = mapped_column(
+        stored_enum(TranslationStatus, 10), default=TranslationStatus.PENDING, index=True
+    )
+    provider: Mapped[str] = mapped_column(String(40), default="")
+    failure_reason: Mapped[str] = mapped_column(String(40), default="")
+    failure_detail: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    message: Mapped[Message] = relationship(back_populates="translations")

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from cop import access
+from cop.correspondence import logic
+from cop.correspondence.forms import ReceivedMessageForm, ReviewForm, ThreadForm
+from cop.correspondence.models import Direction, Message, MessageTranslation, Thread
+from cop.database import utcnow
+from cop.directory.queries import organisation_choices
+from cop.extensions import db
+from cop.formatting import language_name
+from cop.forms import options
+from cop.translation.providers import ProviderSettings
+from cop.viewhelpers import form_status
+from cop.visits.forms import EmptyForm
+from cop.visits.models import Visit
+
+blueprint = Blueprint("correspondence", __name__)
+
+NOBODY = 0
+AUTO = "auto"
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "visits"
+
+
+def provider_settings() -> ProviderSettings:
+    config = current_app.config
+    return ProviderSettings(
+        name=config["TRANSLATION_PROVIDER"],
+        url=config["TRANSLATION_URL"],
+        api_key=config["TRANSLATION_API_KEY"],
+        timeout=config["TRANSLATION_TIMEOUT"],
+    )
+
+
+def _may_write(visit: Visit) -> bool:
+    return current_user.is_admin or access.visit_role(current_user, visit) is not None
+
+
+@blueprint.route("/visits/<int:visit_id>/correspondence", methods=["GET", "POST"])
+@login_required
+def threads(visit_id: int) -> str | Response | tuple[str, int]:
+    visit = access.visit_for(visit_id)
+    form = ThreadForm()
+    form.counterpart_organisation_id.choices = options(
+        [(NOBODY, _("No organisation named")), *organisation_choices(db.session)]
+    )
+    if request.method == "GET" and visit.host_organisation_id:
+        form.counterpart_organisation_id.data = visit.host_organisation_id
+    if form.is_submitted() and not _may_write(visit):
+        abort(403)
+    if form.validate_on_submit():
+        thread = Thread(
+            visit_id=visit.id,
+            subject=form.subject.data.strip(),
+            counterpart_organisation_id=form.counterpart_organisation_id.data or None,
+        )
+        db.session.add(thread)
+        db.session.commit()
+        return redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=thread.id))
+    found = db.session.scalars(
+        select(Thread).where(Thread.visit_id == visit.id).order_by(Thread.created_at.desc())
+    ).all()
+    return render_template(
+        "correspondence/threads.html",
+        visit=visit,
+        threads=found,
+        form=form,
+        may_write=_may_write(visit),
+    ), form_status(form)
+
+
+def _thread_of(visit: Visit, thread_id: int) -> Thread:
+    thread = db.session.scalar(
+        select(Thread)
+        .where(Thread.id == thread_id, Thread.visit_id == visit.id)
+        .options(selectinload(Thread.messages).selectinload(Message.translations))
+    )
+    if thread is None:
+        abort(404)
+    return thread
+
+
+def _message_form(visit: Visit) -> ReceivedMessageForm:
+    form = ReceivedMessageForm()
+    form.language.choices = options(
+        [
+            (AUTO, _("Find out from the text")),
+            *((code, language_name(code)) for code in visit.language_list),
+        ]
+    )
+    return form
+
+
+@blueprint.route("/visits/<int:visit_id>/correspondence/<int:thread_id>", methods=["GET", "POST"])
+@login_required
+def thread(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
+    visit = access.visit_for(visit_id)
+    found = _thread_of(visit, thread_id)
+    form = _message_form(visit)
+    if form.is_submitted() and not _may_write(visit):
+        abort(403)
+    if form.validate_on_submit():
+        languages = visit.language_list or ["en", "fr"]
+        language = form.language.data
+        if language == AUTO:
+            language = logic.guess_language(form.body.data, languages, languages[-1])
+        message = Message(
+            thread_id=found.id,
+            direction=Direction.INBOUND,
+            author_name=(form.author_name.data or "").strip(),
+            language=language,
+            body=form.body.data,
+        )
+        db.session.add(message)
+        # Kept first, translated second: a provider failure cannot lose the message.
+        db.session.commit()
+        target = logic.other_language(languages, language)
+        if target:
+            translation = logic.translate_into(
+                db.session, message, target, provider_settings(), utcnow(), visit.id
+            )
+            db.session.commit()
+            if translation.failure_reason:
+                flash(
+                    _(
+                        "The message is saved; its translation is waiting (%(reason)s).",
+                        reason=reason_text(translation.failure_reason),
+                    ),
+                    "error",
+                )
+            else:
+                flash(_("The message is saved and translated."), "success")
+        else:
+            flash(_("The message is saved."), "success")
+        return redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=found.id))
+    return render_template(
+        "correspondence/thread.html",
+        visit=visit,
+        thread=found,
+        form=form,
+        may_write=_may_write(visit),
+        retry_form=EmptyForm(),
+        reason_text=reason_text,
+    ), form_status(form)
+
+
+def reason_text(reason: str) -> str:
+    reasons = {
+        "unreachable": _("the translation service cannot be reached"),
+        "timeout": _("the translation service did not answer in time"),
+        "refused": _("the translation service refused the request"),
+        "rate_limited": _("the translation service asked us to slow down"),
+        "server_error": _("the translation service had an error"),
+        "empty": _("the translation service returned nothing"),
+        "garbage": _("the translation service answered something unreadable"),
+        "not_configured": _("no translation service is configured"),
+    }
+    return reasons.get(reason, _("the translation failed"))
+
+
+@blueprint.route("/visits/<int:visit_id>/correspondence/<int:thread_id>/retry", methods=["POST"])
+@login_required
+def retry(visit_id: int, thread_id: int) -> Response:
+    visit = access.visit_for(visit_id)
+    found = _thread_of(visit, thread_id)
+    if not _may_write(visit) or not EmptyForm().validate_on_submit():
+        abort(403 if not _may_write(visit) else 400)
+    settings, now, done = provider_settings(), utcnow(), 0
+    for message in found.messages:
+        for translation in message.translations:
+            if translation.status.value == "pending":
+                result = logic.translate_into(
+                    db.session, message, translation.target_language, settings, now, visit.id
+                )
+                done += 0 if result.failure_reason else 1
+    db.session.commit()
+    flash(_("%(count)s translations done.", count=done), "success")
+    return redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=found.id))
+
+
+@blueprint.route(
+    "/visits/<int:visit_id>/correspondence/translations/<int:translation_id>",
+    methods=["GET", "POST"],
+)
+@login_required
+def review(visit_id: int, translation_id: int) -> str | Response | tuple[str, int]:
+    visit = access.visit_for(visit_id)
+    translation = db.get_or_404(MessageTranslation, translation_id)
+    if translation.message.thread.visit_id != visit.id:
+        abort(404)
+    if not _may_write(visit):
+        abort(403)
+    form = ReviewForm()
+    if request.method == "GET":
+        form.text.data = translation.text
+    if form.validate_on_submit():
+        logic.review(db.session, translation, form.text.data)
+        db.session.commit()
+        flash(_("Your translation is saved and remembered."), "success")
+        return redirect(
+            url_for(
+                "correspondence.thread", visit_id=visit.id, thread_id=translation.message.thread_id
+            )
+        )
+    return render_template(
+        "correspondence/review.html", visit=visit, translation=translation, form=form
+    ), form_status(form)
