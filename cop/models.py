@@ -1,7 +1,7 @@
 """Imports every domain's models so that metadata (and so migrations) sees all tables."""
 
 from cop.accounts.models import User
-from cop.correspondence.models import Message, MessageTranslation, Thread
+from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
 from cop.directory.models import Organisation, Person
 from cop.documents.models import VisitDocument
 from cop.itinerary.models import ItineraryItem
@@ -14,6 +14,7 @@ from cop.translation.models import GlossaryTerm, MemoryEntry
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "MessageAttachment",
     "Message",
     "MessageTranslation",
     "Thread",

@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from cop.correspondence.models import Direction, Message, MessageTranslation, Thread
+from cop.correspondence.importing import attachments_folder
+from cop.correspondence.models import (
+    Direction,
+    Message,
+    MessageAttachment,
+    MessageTranslation,
+    Thread,
+)
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
 from cop.documents.views import folder_of
@@ -82,6 +89,7 @@ class World:
     wave_id: int = 0
     thread_id: int = 0
     translation_id: int = 0
+    attachment_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -282,6 +290,18 @@ CASES = [
         only(WRITERS, 400),
         lambda w: {"text": ""},
     ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/correspondence/import", only(WRITERS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/correspondence/import",
+        only(WRITERS, 400),
+        blank_form,
+    ),
+    Case(
+        "GET",
+        lambda w: f"/visits/{w.visit.id}/correspondence/attachments/{w.attachment_id}",
+        only(VISIT_VIEWERS),
+    ),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -373,6 +393,17 @@ def world(app: Flask, make: Factory) -> World:
     db.session.add_all([thread, message, translation])
     db.session.commit()
     built.thread_id, built.translation_id = thread.id, translation.id
+    kept = store(io.BytesIO(b"%PDF"), "programme.pdf", attachments_folder(visit.id), 1024)
+    attachment = MessageAttachment(
+        message_id=message.id,
+        filename=kept.filename,
+        content_type=kept.content_type,
+        size=kept.size,
+        stored_name=kept.stored_name,
+    )
+    db.session.add(attachment)
+    db.session.commit()
+    built.attachment_id = attachment.id
     built.users["researcher"] = make.user(researcher=True)
     built.users["admin"] = make.user(admin=True, with_person=False)
     return built

@@ -174,6 +174,7 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         "/glossary/new",
         f"/visits/{visit_id}/correspondence",
         f"/visits/{visit_id}/correspondence/1",
+        f"/visits/{visit_id}/correspondence/import",
         "/contacts/import",
         f"/programmes/{programme_id}/network",
         f"/programmes/{programme_id}/surveys/new",

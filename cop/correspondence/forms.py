@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -26,4 +27,12 @@ class ReviewForm(FlaskForm):
         _l("Translation"),
         description=_l("Your version replaces the machine's and is remembered for next time."),
         validators=[DataRequired(_l("Enter the translation")), Length(max=100_000)],
+    )
+
+
+class MailImportForm(FlaskForm):
+    mail = FileField(
+        _l("Mail file"),
+        description=_l("A message saved from your mail program (.eml), or a mailbox (.mbox)."),
+        validators=[FileRequired(_l("Choose a mail file to import"))],
     )

@@ -86,6 +86,7 @@ class Message(db.Model):
     translations: Mapped[list[MessageTranslation]] = relationship(
         back_populates="message", cascade="all, delete-orphan"
     )
+    attachments: Mapped[list[MessageAttachment]] = relationship(cascade="all, delete-orphan")
 
 
 class MessageTranslation(db.Model):
@@ -110,3 +111,18 @@ class MessageTranslation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     message: Mapped[Message] = relationship(back_populates="translations")
+
+
+class MessageAttachment(db.Model):
+    """A file that came with a received mail, kept as it came under instance/mail-attachments."""
+
+    __tablename__ = "message_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("message.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)

@@ -64,12 +64,19 @@ def kind_of(filename: str) -> str | None:
     return ALLOWED_TYPES.get(extension)
 
 
-def store(stream: BinaryIO, filename: str, folder: Path, max_bytes: int) -> StoredFile:
-    """Copy an upload into ``folder`` under a random name; refuse it whole if it breaks a rule."""
+def store(
+    stream: BinaryIO, filename: str, folder: Path, max_bytes: int, any_kind: bool = False
+) -> StoredFile:
+    """Copy an upload into ``folder`` under a random name; refuse it whole if it breaks a rule.
+
+    ``any_kind`` keeps files of any kind (mail attachments, which are kept as received and only
+    ever offered as downloads)."""
     filename = clean_filename(filename)
     content_type = kind_of(filename)
     if content_type is None:
-        raise UploadRefused("kind")
+        if not any_kind:
+            raise UploadRefused("kind")
+        content_type = "application/octet-stream"
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     partial = folder / f".{stored_name}.part"

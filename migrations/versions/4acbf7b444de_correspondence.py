@@ -1,8 +1,8 @@
 """correspondence
 
-Revision ID: 9736e5a0a1f3
+Revision ID: 4acbf7b444de
 Revises: e621e2abb71a
-Create Date: 2026-11-27 21:51:11.222289
+Create Date: 2026-11-27 21:58:12.131696
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '9736e5a0a1f3'
+revision = '4acbf7b444de'
 down_revision = 'e621e2abb71a'
 branch_labels = None
 depends_on = None
@@ -55,6 +55,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_message_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_thread_id'), ['thread_id'], unique=False)
 
+    op.create_table('message_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('stored_name', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_message_attachment_message_id_message'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_message_attachment')),
+    sa.UniqueConstraint('stored_name', name=op.f('uq_message_attachment_stored_name'))
+    )
+    with op.batch_alter_table('message_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_message_attachment_message_id'), ['message_id'], unique=False)
+
     op.create_table('message_translation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.Integer(), nullable=False),
@@ -86,6 +100,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_message_translation_message_id'))
 
     op.drop_table('message_translation')
+    with op.batch_alter_table('message_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_message_attachment_message_id'))
+
+    op.drop_table('message_attachment')
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_thread_id'))
         batch_op.drop_index(batch_op.f('ix_message_message_id'))

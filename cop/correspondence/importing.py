@@ -1,0 +1,174 @@
+"""Importing received mail into a visit's correspondence, threaded by the mail's own ids."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from cop import access
+from cop.correspondence import logic
+from cop.correspondence.forms import MailImportForm
+from cop.correspondence.mailfiles import MAX_BYTES, MailRefused, ReceivedMail, read_eml, read_mbox
+from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
+from cop.correspondence.views import provider_settings
+from cop.database import utcnow
+from cop.directory.models import Person
+from cop.documents.storage import UploadRefused, path_of, store
+from cop.extensions import db
+from cop.viewhelpers import form_status
+from cop.visits.models import Visit
+
+blueprint = Blueprint("mail_import", __name__)
+
+REFUSALS = {
+    "too_large": lambda: _("The file is too large."),
+    "empty": lambda: _("The file is empty."),
+    "not_mail": lambda: _("This is not a mail message that can be read."),
+    "not_mbox": lambda: _("This is not a mailbox (.mbox) file."),
+    "no_text": lambda: _("The message has neither text nor attachments."),
+    "too_many": lambda: _("The mailbox holds too many messages for one import."),
+}
+
+
+def attachments_folder(visit_id: int) -> Path:
+    return Path(current_app.instance_path) / "mail-attachments" / str(visit_id)
+
+
+def _bare_subject(subject: str) -> str:
+    return re.sub(r"^(\s*(re|tr|fw|fwd|aw)\s*:\s*)+", "", subject, flags=re.IGNORECASE).strip()
+
+
+def _thread_for(visit: Visit, mail: ReceivedMail) -> Thread:
+    ids = [i for i in [mail.in_reply_to, *mail.references] if i]
+    if ids:
+        thread = db.session.scalar(
+            select(Thread)
+            .join(Message, Message.thread_id == Thread.id)
+            .where(Thread.visit_id == visit.id, Message.message_id.in_(ids))
+            .limit(1)
+        )
+        if thread is not None:
+            return thread
+    subject = _bare_subject(mail.subject) or _("(no subject)")
+    thread = db.session.scalar(
+        select(Thread).where(Thread.visit_id == visit.id, Thread.subject == subject)
+    )
+    if thread is None:
+        thread = Thread(visit_id=visit.id, subject=subject)
+        db.session.add(thread)
+        db.session.flush()
+    return thread
+
+
+def keep(visit: Visit, mail: ReceivedMail) -> Message | None:
+    """Store one mail (None when it is already there); its attachments go on disk."""
+    if mail.message_id and db.session.scalar(
+        select(Message.id)
+        .join(Thread, Thread.id == Message.thread_id)
+        .where(Thread.visit_id == visit.id, Message.message_id == mail.message_id)
+    ):
+        return None
+    languages = visit.language_list or ["en", "fr"]
+    author = db.session.scalar(select(Person).where(Person.email == mail.sender_email))
+    message = Message(
+        thread=_thread_for(visit, mail),
+        direction=Direction.INBOUND,
+        author_name=mail.sender_name or mail.sender_email,
+        author_person_id=author.id if author else None,
+        language=logic.guess_language(mail.body, languages, languages[-1]),
+        body=mail.body,
+        message_id=mail.message_id,
+        in_reply_to=mail.in_reply_to,
+        sent_at=mail.sent_at or utcnow(),
+    )
+    for attachment in mail.attachments:
+        try:
+            kept = store(
+                io.BytesIO(attachment.data),
+                attachment.filename,
+                attachments_folder(visit.id),
+                current_app.config["DOCUMENT_MAX_BYTES"],
+                any_kind=True,
+            )
+        except UploadRefused:
+            continue  # an empty or oversized part; the message itself is still kept
+        message.attachments.append(
+            MessageAttachment(
+                filename=kept.filename,
+                content_type=kept.content_type,
+                size=kept.size,
+                stored_name=kept.stored_name,
+            )
+        )
+    db.session.add(message)
+    return message
+
+
+@blueprint.route("/visits/<int:visit_id>/correspondence/import", methods=["GET", "POST"])
+@login_required
+def import_mail(visit_id: int) -> str | Response | tuple[str, int]:
+    visit = access.visit_for(visit_id)
+    if not (current_user.is_admin or access.visit_role(current_user, visit) is not None):
+        abort(403)
+    form = MailImportForm()
+    if form.validate_on_submit():
+        data = form.mail.data.stream.read(MAX_BYTES + 1)
+        try:
+            mails = read_mbox(data) if data.startswith(b"From ") else [read_eml(data)]
+        except MailRefused as refusal:
+            form.mail.errors = [REFUSALS[refusal.reason]()]
+        else:
+            kept = [message for mail in mails if (message := keep(visit, mail)) is not None]
+            # The mail is committed before any translation is tried, so none can be lost.
+            db.session.commit()
+            settings, now = provider_settings(), utcnow()
+            for message in kept:
+                target = logic.other_language(visit.language_list, message.language)
+                if target:
+                    logic.translate_into(db.session, message, target, settings, now, visit.id)
+                    db.session.commit()
+            flash(
+                _(
+                    "%(kept)s messages imported (%(skipped)s already there).",
+                    kept=len(kept),
+                    skipped=len(mails) - len(kept),
+                ),
+                "success",
+            )
+            return redirect(url_for("correspondence.threads", visit_id=visit.id))
+    return render_template("correspondence/import.html", visit=visit, form=form), form_status(form)
+
+
+@blueprint.route("/visits/<int:visit_id>/correspondence/attachments/<int:attachment_id>")
+@login_required
+def attachment(visit_id: int, attachment_id: int) -> Response:
+    visit = access.visit_for(visit_id)
+    found = db.get_or_404(MessageAttachment, attachment_id)
+    message = db.session.get(Message, found.message_id)
+    if message is None or message.thread.visit_id != visit.id:
+        abort(404)
+    path = path_of(attachments_folder(visit.id), found.stored_name)
+    if not path.exists():
+        abort(404)
+    # Always a download with a neutral type: mail attachments are not vetted like documents.
+    response = send_file(
+        path, mimetype="application/octet-stream", as_attachment=True, download_name=found.filename
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,138 @@
+"""Received mail from files: charsets, HTML-only mail, attachments, threading, malformed files."""
+
+from __future__ import annotations
+
+import io
+from email.message import EmailMessage
+
+import pytest
+
+from cop.correspondence.mailfiles import MailRefused, html_to_text, read_eml, read_mbox
+from cop.correspondence.models import Message, MessageAttachment, Thread
+from cop.extensions import db
+from cop.visits.models import MembershipRole
+from tests.conftest import sign_in, visible_text
+
+
+def mail(
+    body: str, charset: str = "utf-8", subject: str = "Visite de décembre", **headers
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Claire Dubois <hote@paris.example>"
+    message["To"] = "researcher@wws.example"
+    message["Subject"] = subject
+    message["Date"] = "Tue, 20 Sep 2016 15:30:00 +0200"
+    message["Message-ID"] = headers.pop("message_id", "<m1@paris.example>")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body, charset=charset)
+    return bytes(message)
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "iso-8859-1", "windows-1252"])
+def test_accents_survive_every_charset(charset) -> None:
+    received = read_eml(mail("Réunion à l'Hôtel de Ville, merci beaucoup.", charset))
+    assert received.body == "Réunion à l'Hôtel de Ville, merci beaucoup."
+    assert received.subject == "Visite de décembre"
+    assert (received.sender_name, received.sender_email) == ("Claire Dubois", "hote@paris.example")
+    assert received.sent_at.isoformat() == "2016-09-20T15:30:00+02:00"
+
+
+def test_html_only_mail_becomes_safe_text() -> None:
+    message = EmailMessage()
+    message["From"] = "hote@paris.example"
+    message["Subject"] = "Programme"
+    message.set_content(
+        "<html><head><style>p{}</style></head><body><p>Bonjour,</p><p>Voici le <b>programme</b>"
+        "<script>alert(1)</script></p><ul><li>Réunion 1</li></ul></body></html>",
+        subtype="html",
+    )
+    received = read_eml(bytes(message))
+    assert received.body == "Bonjour,\n\nVoici le programme\n\nRéunion 1"
+    assert "alert" not in received.body and "<" not in received.body
+    assert html_to_text("a<br>b") == "a\nb"
+
+
+def test_attachments_are_kept() -> None:
+    message = EmailMessage()
+    message["From"] = "hote@paris.example"
+    message["Subject"] = "Programme"
+    message.set_content("Ci-joint le programme.")
+    message.add_attachment(
+        b"%PDF-1.4", maintype="application", subtype="pdf", filename="programme.pdf"
+    )
+    received = read_eml(bytes(message))
+    assert [(a.filename, a.data) for a in received.attachments] == [("programme.pdf", b"%PDF-1.4")]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"", "empty"), (b"\x00\x01 binary junk", "not_mail"), (b"Hello there", "not_mail")],
+)
+def test_files_that_are_not_mail_are_refused(data, reason) -> None:
+    with pytest.raises(MailRefused) as refused:
+        read_eml(data)
+    assert refused.value.reason == reason
+
+
+def test_a_mailbox_yields_each_message() -> None:
+    first = mail("Premier message.")
+    second = mail(
+        "Deuxième message.", message_id="<m2@paris.example>", In_Reply_To="<m1@paris.example>"
+    )
+    box = (
+        b"From hote@paris.example Tue Sep 20 15:30:00 2016\n"
+        + first
+        + b"\nFrom hote@paris.example Wed Sep 21 10:00:00 2016\n"
+        + second
+        + b"\n"
+    )
+    received = read_mbox(box)
+    assert [m.body.strip() for m in received] == ["Premier message.", "Deuxième message."]
+    assert received[1].in_reply_to == "<m1@paris.example>"
+    with pytest.raises(MailRefused):
+        read_mbox(b"not a mailbox")
+
+
+def upload(client, visit, data: bytes, name: str = "mail.eml"):
+    return client.post(
+        f"/visits/{visit.id}/correspondence/import",
+        data={"mail": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_imported_mail_is_threaded_kept_once_and_shown(client, make) -> None:
+    lead = make.user()
+    visit = make.visit(languages="en,fr")
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    sign_in(client, lead)
+    message = EmailMessage()
+    message["From"] = "Claire Dubois <hote@paris.example>"
+    message["Subject"] = "Visite de décembre"
+    message["Message-ID"] = "<m1@paris.example>"
+    message.set_content("Nous vous remercions pour la visite.")
+    message.add_attachment(b"%PDF", maintype="application", subtype="pdf", filename="programme.pdf")
+    assert upload(client, visit, bytes(message)).status_code == 302
+    reply = mail(
+        "Et pour la date du 8 décembre ?",
+        subject="Re: Visite de décembre",
+        message_id="<m2@paris.example>",
+        In_Reply_To="<m1@paris.example>",
+    )
+    assert upload(client, visit, reply).status_code == 302
+    assert upload(client, visit, reply).status_code == 302  # the same mail twice is kept once
+    assert db.session.scalar(db.select(db.func.count(Thread.id))) == 1
+    messages = db.session.scalars(db.select(Message).order_by(Message.id)).all()
+    assert len(messages) == 2 and messages[0].language == "fr"
+    [attachment] = db.session.scalars(db.select(MessageAttachment)).all()
+    thread = messages[0].thread
+    page = visible_text(
+        client.get(f"/visits/{visit.id}/correspondence/{thread.id}").get_data(as_text=True)
+    )
+    assert "Nous vous remercions pour la visite." in page and "programme.pdf" in page
+    download = client.get(f"/visits/{visit.id}/correspondence/attachments/{attachment.id}")
+    assert download.get_data() == b"%PDF" and download.mimetype == "application/octet-stream"
+    bad = upload(client, visit, b"Hello there")
+    assert bad.status_code == 400
+    assert "This is not a mail message that can be read." in bad.get_data(as_text=True)
