@@ -143,6 +143,7 @@ def select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from cop.accounts.views import blueprint as accounts
     from cop.cli import register_commands
+    from cop.correspondence.compose import blueprint as compose
     from cop.correspondence.importing import blueprint as mail_import
     from cop.correspondence.views import blueprint as correspondence
     from cop.directory.views import blueprint as directory
@@ -169,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(glossary)
     app.register_blueprint(correspondence)
     app.register_blueprint(mail_import)
+    app.register_blueprint(compose)
     register_commands(app)
 
 

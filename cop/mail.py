@@ -36,6 +36,9 @@ class OutboxMail(db.Model):
     transport: Mapped[str | None] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Threading headers, so that replies land in the recipient's conversation.
+    in_reply_to: Mapped[str | None] = mapped_column(String(300))
+    references: Mapped[str | None] = mapped_column(Text)
     # REQUEST or CANCEL when the mail is a calendar invitation (iTIP, RFC 5546).
     calendar_method: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -52,6 +55,10 @@ class OutboxMail(db.Model):
         message["Subject"] = self.subject
         message["Date"] = format_datetime(self.created_at)
         message["Message-ID"] = self.message_id
+        if self.in_reply_to:
+            message["In-Reply-To"] = self.in_reply_to
+        if self.references:
+            message["References"] = self.references
         message.set_content(self.body_text)
         for attachment in self.attachments:
             if self.calendar_method and attachment.content_type == "text/calendar":
@@ -94,6 +101,8 @@ def queue_mail(
     *,
     attachments: list[tuple[str, str, bytes]] | None = None,
     calendar_method: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
     **context: Any,
 ) -> OutboxMail:
     """Render ``templates/mail/<template>.txt`` in the recipient's language and queue it.
@@ -111,6 +120,8 @@ def queue_mail(
         language=language,
         message_id=make_msgid(domain="cop.example"),
         calendar_method=calendar_method,
+        in_reply_to=in_reply_to,
+        references=references,
         attachments=[
             OutboxAttachment(filename=name, content_type=kind, data=data)
             for name, kind, data in attachments or []

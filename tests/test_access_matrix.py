@@ -292,6 +292,15 @@ CASES = [
     ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/correspondence/import", only(WRITERS)),
     Case(
+        "GET", lambda w: f"/visits/{w.visit.id}/correspondence/{w.thread_id}/write", only(WRITERS)
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/correspondence/{w.thread_id}/write",
+        only(WRITERS, 400),
+        lambda w: {"body": ""},
+    ),
+    Case(
         "POST",
         lambda w: f"/visits/{w.visit.id}/correspondence/import",
         only(WRITERS, 400),

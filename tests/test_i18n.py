@@ -175,6 +175,7 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/visits/{visit_id}/correspondence",
         f"/visits/{visit_id}/correspondence/1",
         f"/visits/{visit_id}/correspondence/import",
+        f"/visits/{visit_id}/correspondence/1/write",
         "/contacts/import",
         f"/programmes/{programme_id}/network",
         f"/programmes/{programme_id}/surveys/new",

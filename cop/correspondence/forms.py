@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -36,3 +36,18 @@ class MailImportForm(FlaskForm):
         description=_l("A message saved from your mail program (.eml), or a mailbox (.mbox)."),
         validators=[FileRequired(_l("Choose a mail file to import"))],
     )
+
+
+class ComposeForm(FlaskForm):
+    recipient_id = SelectField(_l("To"), coerce=int, choices=[])
+    language = SelectField(_l("You write in"), choices=[])
+    body = TextAreaField(
+        _l("Your message"),
+        validators=[DataRequired(_l("Write the message")), Length(max=100_000)],
+    )
+    translation = TextAreaField(
+        _l("Translation the recipient will read"),
+        description=_l("Check it against the translation back into your language, and correct it."),
+        validators=[Optional(), Length(max=100_000)],
+    )
+    both_languages = BooleanField(_l("Also include your original text in the mail"))

@@ -1,0 +1,179 @@
+"""Writing to a host in your own language: a machine translation into theirs, a translation back
+into yours to check the meaning, your corrections, then the mail through the outbox."""
+
+from __future__ import annotations
+
+from email.utils import make_msgid
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from cop import access
+from cop.correspondence.forms import ComposeForm
+from cop.correspondence.models import (
+    Direction,
+    Message,
+    MessageTranslation,
+    Thread,
+    TranslationStatus,
+)
+from cop.correspondence.views import provider_settings, reason_text
+from cop.database import utcnow
+from cop.directory.models import Person
+from cop.extensions import db
+from cop.formatting import language_name
+from cop.forms import options
+from cop.mail import queue_mail
+from cop.translation.providers import TranslationFailed
+from cop.translation.service import remember, translate
+from cop.visits.queries import members_of_visit
+
+blueprint = Blueprint("compose", __name__)
+NOBODY = 0
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "visits"
+
+
+def _recipients(thread: Thread) -> list[Person]:
+    people = {
+        m.person.id: m.person
+        for m in db.session.scalars(members_of_visit(thread.visit_id)).unique()
+    }
+    if thread.counterpart_person is not None:
+        people[thread.counterpart_person.id] = thread.counterpart_person
+    return sorted(
+        (p for p in people.values() if p.email and p.id != current_user.person_id),
+        key=lambda p: p.name,
+    )
+
+
+@blueprint.route(
+    "/visits/<int:visit_id>/correspondence/<int:thread_id>/write", methods=["GET", "POST"]
+)
+@login_required
+def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
+    visit = access.visit_for(visit_id)
+    if not (current_user.is_admin or access.visit_role(current_user, visit) is not None):
+        abort(403)
+    thread = db.get_or_404(Thread, thread_id)
+    if thread.visit_id != visit.id:
+        abort(404)
+    recipients = _recipients(thread)
+    form = ComposeForm()
+    form.recipient_id.choices = options((p.id, f"{p.name} <{p.email}>") for p in recipients)
+    form.language.choices = options(
+        (code, language_name(code)) for code in visit.language_list or ["en"]
+    )
+    if request.method == "GET":
+        form.recipient_id.data = thread.counterpart_person_id or (
+            recipients[0].id if recipients else NOBODY
+        )
+        own = current_user.person.preferred_language if current_user.person else "en"
+        form.language.data = (
+            own if own in visit.language_list else (visit.language_list or ["en"])[0]
+        )
+    back_translation = problem = None
+    if form.validate_on_submit():
+        recipient = next((p for p in recipients if p.id == form.recipient_id.data), None)
+        if recipient is None:
+            abort(400)
+        target = recipient.preferred_language or "en"
+        if request.form.get("action") == "translate" or (
+            not form.translation.data and target != form.language.data
+        ):
+            try:
+                done = translate(
+                    db.session,
+                    form.body.data,
+                    form.language.data,
+                    target,
+                    provider_settings(),
+                    visit.id,
+                )
+                form.translation.data = done.text
+                back_translation = translate(
+                    db.session, done.text, target, form.language.data, provider_settings(), visit.id
+                ).text
+                db.session.commit()
+            except TranslationFailed as failure:
+                db.session.rollback()
+                problem = reason_text(failure.reason)
+        else:
+            _send(visit, thread, recipient, form, target)
+            flash(_("Your message to %(name)s is sent.", name=recipient.name), "success")
+            return redirect(
+                url_for("correspondence.thread", visit_id=visit.id, thread_id=thread.id)
+            )
+    return render_template(
+        "correspondence/write.html",
+        visit=visit,
+        thread=thread,
+        form=form,
+        back_translation=back_translation,
+        problem=problem,
+    ), (400 if form.errors else 200)
+
+
+def _send(visit, thread: Thread, recipient: Person, form: ComposeForm, target: str) -> None:
+    """Keep the message, its translation and the mail in one transaction."""
+    same_language = target == form.language.data
+    translated = form.body.data if same_language else (form.translation.data or "").strip()
+    earlier = db.session.scalars(
+        select(Message.message_id)
+        .where(Message.thread_id == thread.id, Message.message_id.is_not(None))
+        .order_by(Message.sent_at)
+    ).all()
+    message = Message(
+        thread_id=thread.id,
+        direction=Direction.OUTBOUND,
+        author_name=current_user.display_name,
+        author_person_id=current_user.person_id,
+        recipient_person_id=recipient.id,
+        language=form.language.data,
+        body=form.body.data,
+        message_id=make_msgid(domain="cop.example"),
+        in_reply_to=earlier[-1] if earlier else None,
+    )
+    db.session.add(message)
+    db.session.flush()
+    if not same_language:
+        db.session.add(
+            MessageTranslation(
+                message_id=message.id,
+                target_language=target,
+                text=translated,
+                status=TranslationStatus.REVIEWED if translated else TranslationStatus.PENDING,
+                provider="person" if translated else "",
+            )
+        )
+        if translated:
+            # What the writer checked and sent is the best translation there is: remember it.
+            remember(
+                db.session,
+                form.language.data,
+                target,
+                form.body.data,
+                translated,
+                "person",
+                reviewed=True,
+            )
+    mail = queue_mail(
+        recipient.email,
+        "correspondence",
+        target,
+        subject=thread.subject,
+        body=translated or form.body.data,
+        original=form.body.data if (form.both_languages.data and not same_language) else "",
+        original_language=form.language.data,
+        in_reply_to=message.in_reply_to,
+        references=" ".join(earlier) or None,
+    )
+    mail.message_id = message.message_id
+    message.sent_at = utcnow()
+    db.session.commit()

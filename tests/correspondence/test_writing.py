@@ -1,0 +1,138 @@
+"""Writing to a host in one's own language and sending it through the outbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from cop.correspondence.models import Direction, Message, Thread, TranslationStatus
+from cop.extensions import db
+from cop.visits.models import MembershipRole
+from tests.conftest import sign_in, visible_text
+from tests.libretranslate import LibreTranslateServer
+from tests.mailserver import MailServer
+
+
+@pytest.fixture
+def libre():
+    with LibreTranslateServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_server():
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture
+def config_overrides(libre, mail_server) -> dict:
+    return {
+        "TRANSLATION_URL": libre.url,
+        "TRANSLATION_TIMEOUT": 0.5,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": mail_server.port,
+    }
+
+
+@pytest.fixture
+def exchange(make):
+    lead = make.user(locale="en")
+    host = make.person(name="Claire Dubois", email="hote@paris.example", preferred_language="fr")
+    visit = make.visit(languages="en,fr")
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    make.member(visit, host, MembershipRole.HOST)
+    thread = Thread(visit_id=visit.id, subject="Visite de décembre", counterpart_person_id=host.id)
+    db.session.add(thread)
+    db.session.flush()
+    db.session.add(
+        Message(
+            thread_id=thread.id,
+            direction=Direction.INBOUND,
+            language="fr",
+            body="Bonjour",
+            message_id="<m1@paris.example>",
+        )
+    )
+    db.session.commit()
+    return visit, lead, host, thread
+
+
+def test_writing_shows_the_translation_and_its_back_translation(client, exchange) -> None:
+    visit, lead, host, thread = exchange
+    sign_in(client, lead)
+    response = client.post(
+        f"/visits/{visit.id}/correspondence/{thread.id}/write",
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Hello team",
+            "action": "translate",
+        },
+    )
+    page = visible_text(response.get_data(as_text=True))
+    assert "(fr) bonjour équipe" in page
+    assert "Translated back into your language" in page and "(en) (fr) hello team" in page
+
+
+def test_sending_keeps_both_texts_threads_the_mail_and_uses_the_recipients_language(
+    client, exchange, mail_server
+) -> None:
+    visit, lead, host, thread = exchange
+    sign_in(client, lead)
+    response = client.post(
+        f"/visits/{visit.id}/correspondence/{thread.id}/write",
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Thank you for the meeting.",
+            "translation": "Merci pour la réunion.",
+            "both_languages": "y",
+            "action": "send",
+        },
+    )
+    assert response.status_code == 302
+    [mail] = mail_server.messages
+    assert mail["To"] == "hote@paris.example"
+    assert mail["Subject"] == "Visite de décembre"
+    assert mail["In-Reply-To"] == "<m1@paris.example>"
+    assert mail["Content-Language"] == "fr"
+    body = mail.get_content()
+    assert body.startswith("Merci pour la réunion.")
+    assert "Le message tel qu’écrit (anglais) :" in body and "Thank you for the meeting." in body
+    sent = db.session.scalar(db.select(Message).filter_by(direction=Direction.OUTBOUND))
+    assert sent.message_id == mail["Message-ID"]
+    [translation] = sent.translations
+    assert (translation.text, translation.status) == (
+        "Merci pour la réunion.",
+        TranslationStatus.REVIEWED,
+    )
+
+
+def test_a_failed_translation_is_explained_and_the_writer_can_still_send(
+    client, exchange, libre, mail_server
+):
+    visit, lead, host, thread = exchange
+    sign_in(client, lead)
+    libre.mode = "500"
+    response = client.post(
+        f"/visits/{visit.id}/correspondence/{thread.id}/write",
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Hello",
+            "action": "translate",
+        },
+    )
+    assert "The translation could not be made" in response.get_data(as_text=True)
+    response = client.post(
+        f"/visits/{visit.id}/correspondence/{thread.id}/write",
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Hello",
+            "translation": "Bonjour",
+            "action": "send",
+        },
+    )
+    assert response.status_code == 302
+    assert len(mail_server.messages) == 1
