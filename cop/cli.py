@@ -211,7 +211,7 @@ def _scope_options(command):
     command = click.option(
         "--ties",
         multiple=True,
-        type=click.Choice(["logged", "imported", "survey", "co_attendance"]),
+        type=click.Choice(["logged", "imported", "survey", "correspondence", "co_attendance"]),
         help="Kinds of ties (default: logged, imported and survey).",
     )(command)
     command = click.option(

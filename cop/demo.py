@@ -749,11 +749,13 @@ def _add_correspondence(session: Session, visit: Visit, people: dict[str, Person
     )
     for direction, author, sent_at, language, text, translated in CORRESPONDENCE:
         person = people[author]
+        other = "hote@paris.example" if author != "hote@paris.example" else "researcher@wws.example"
         thread.messages.append(
             Message(
                 direction=direction,
                 author_name=person.name,
                 author_person=person,
+                recipient_person_id=people[other].id,
                 language=language,
                 body=text,
                 sent_at=sent_at,

@@ -49,4 +49,5 @@ def test_query_counts_do_not_grow_with_the_data(app) -> None:
     _empty_all_tables()
     larger = query_counts(app, LARGER, extra_items=40)
     assert larger == smaller
-    assert max(smaller.values()) <= 12
+    # The planning log is the busiest page: checklist, effort, costs and correspondence counts.
+    assert max(smaller.values()) <= 16

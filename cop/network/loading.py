@@ -19,7 +19,12 @@ from cop.visits.models import Membership, Visit
 
 ALL_SOURCES = tuple(source.value for source in TieSource)
 # Attending the same meeting makes everyone "tied" to everyone: analysis leaves it out unless asked.
-DEFAULT_SOURCES = (TieSource.LOGGED.value, TieSource.IMPORTED.value, TieSource.SURVEY.value)
+DEFAULT_SOURCES = (
+    TieSource.LOGGED.value,
+    TieSource.IMPORTED.value,
+    TieSource.SURVEY.value,
+    TieSource.CORRESPONDENCE.value,
+)
 WINDOW_DAYS = 365
 
 
@@ -105,6 +110,8 @@ def load_scope(
         ]
     if TieSource.SURVEY.value in sources:
         ties += survey_ties(session, programme_id, ids)
+    if TieSource.CORRESPONDENCE.value in sources:
+        ties += correspondence_ties(session, ids)
     if TieSource.CO_ATTENDANCE.value in sources:
         ties += co_attendance_ties(session, programme_id)
     return Scope(people, ties)
@@ -136,6 +143,21 @@ def survey_ties(session: Session, programme_id: int, ids: set) -> list[analysis.
         )
         for respondent, named, asked_on, months, frequency in rows
         if respondent in ids and named in ids
+    ]
+
+
+def correspondence_ties(session: Session, ids: set) -> list[analysis.Tie]:
+    """A tie from the writer to the recipient of every message between two known people."""
+    from cop.correspondence.models import Message
+
+    rows = session.execute(
+        select(Message.author_person_id, Message.recipient_person_id, Message.sent_at).where(
+            Message.author_person_id.in_(ids), Message.recipient_person_id.in_(ids)
+        )
+    )
+    return [
+        analysis.Tie(author, recipient, sent_at.date(), TieSource.CORRESPONDENCE.value)
+        for author, recipient, sent_at in rows
     ]
 
 

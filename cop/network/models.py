@@ -41,6 +41,7 @@ class TieSource(LabelledEnum):
     LOGGED = "logged"
     IMPORTED = "imported"
     SURVEY = "survey"
+    CORRESPONDENCE = "correspondence"
     CO_ATTENDANCE = "co_attendance"
 
     @classmethod
@@ -49,6 +50,7 @@ class TieSource(LabelledEnum):
             "logged": _l("Logged contacts"),
             "imported": _l("Imported contacts"),
             "survey": _l("Network survey answers"),
+            "correspondence": _l("Messages between known people"),
             "co_attendance": _l("Attending the same itinerary item"),
         }
 

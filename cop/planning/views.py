@@ -161,6 +161,7 @@ def _render(visit: Visit, effort_form: EffortForm, cost_form: CostForm, status: 
         total_cost=sum((row.reported for row in costs), Decimal(0)),
         reporting_currency=_reporting_currency(visit),
         recent_effort=recent,
+        correspondence=correspondence_counts(visit.id),
         effort_labels=dict(EffortCategory.choices()),
         cost_labels=dict(CostCategory.choices()),
         button_form=EmptyForm(),
@@ -298,3 +299,35 @@ def costs_export(visit_id: int) -> Response:
         logic.costs_csv(cost_rows(visit), _reporting_currency(visit)),
         f"visit-{visit.id}-costs.csv",
     )
+
+
+def correspondence_counts(visit_id: int) -> dict[str, int]:
+    """Messages and translations of the visit, which are planning work too."""
+    from sqlalchemy import func
+
+    from cop.correspondence.models import Message, MessageTranslation, Thread
+
+    by_direction = dict(
+        db.session.execute(
+            select(Message.direction, func.count(Message.id))
+            .join(Thread, Thread.id == Message.thread_id)
+            .where(Thread.visit_id == visit_id)
+            .group_by(Message.direction)
+        ).all()
+    )
+    by_status = dict(
+        db.session.execute(
+            select(MessageTranslation.status, func.count(MessageTranslation.id))
+            .join(Message, Message.id == MessageTranslation.message_id)
+            .join(Thread, Thread.id == Message.thread_id)
+            .where(Thread.visit_id == visit_id)
+            .group_by(MessageTranslation.status)
+        ).all()
+    )
+    return {
+        "received": sum(n for d, n in by_direction.items() if d.value == "inbound"),
+        "sent": sum(n for d, n in by_direction.items() if d.value == "outbound"),
+        "machine": sum(n for s, n in by_status.items() if s.value == "machine"),
+        "reviewed": sum(n for s, n in by_status.items() if s.value == "reviewed"),
+        "pending": sum(n for s, n in by_status.items() if s.value == "pending"),
+    }

@@ -136,3 +136,32 @@ def test_a_failed_translation_is_explained_and_the_writer_can_still_send(
     )
     assert response.status_code == 302
     assert len(mail_server.messages) == 1
+
+
+def test_messages_count_in_the_planning_log_and_become_network_ties(client, exchange, mail_server):
+    from cop.network.loading import load_scope
+
+    visit, lead, host, thread = exchange
+    sign_in(client, lead)
+    client.post(
+        f"/visits/{visit.id}/correspondence/{thread.id}/write",
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Hello",
+            "translation": "Bonjour",
+            "action": "send",
+        },
+    )
+    text = visible_text(client.get(f"/visits/{visit.id}/planning").get_data(as_text=True))
+    assert "1 messages received and 1 sent; 0 translated by machine, 1 reviewed" in text
+    from cop.visits.models import Programme
+
+    programme = Programme(name="Exchange")
+    db.session.add(programme)
+    visit.programme = programme
+    db.session.commit()
+    scope = load_scope(db.session, programme.id, ("correspondence",))
+    assert [(tie.source, tie.target, tie.kind) for tie in scope.ties] == [
+        (lead.person_id, host.id, "correspondence")
+    ]
