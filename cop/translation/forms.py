@@ -25,6 +25,13 @@ class TermForm(FlaskForm):
     )
     do_not_translate = BooleanField(_l("Never translate this term"))
     domain = StringField(_l("Domain (optional)"), validators=[Optional(), Length(max=100)])
+    visit_id = SelectField(
+        _l("For one visit only (optional)"),
+        description=_l("Leave as it is for a term that holds in every visit."),
+        coerce=int,
+        choices=[],
+        default=0,
+    )
 
 
 class GlossaryImportForm(FlaskForm):

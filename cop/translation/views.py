@@ -18,6 +18,7 @@ from cop.planning.logic import safe_cell
 from cop.translation.forms import GlossaryImportForm, TermForm
 from cop.translation.models import GlossaryTerm
 from cop.viewhelpers import form_status, paginate, search_text
+from cop.visits.models import Visit
 
 blueprint = Blueprint("glossary", __name__)
 
@@ -42,14 +43,25 @@ def mark_section() -> None:
 @login_required
 def glossary() -> str:
     text = search_text()
-    query = select(GlossaryTerm).order_by(GlossaryTerm.term_a)
+    visible = select(Visit.id).where(access.visible_visits_filter(current_user))
+    query = (
+        select(GlossaryTerm)
+        .where(GlossaryTerm.visit_id.is_(None) | GlossaryTerm.visit_id.in_(visible))
+        .order_by(GlossaryTerm.term_a)
+    )
     if text.strip():
         query = query.where(
             matches_text(text, GlossaryTerm.term_a, GlossaryTerm.term_b, GlossaryTerm.explanation)
         )
+    page = paginate(query)
+    visit_ids = {term.visit_id for term in page.items if term.visit_id}
+    titles = dict(
+        db.session.execute(select(Visit.id, Visit.title).where(Visit.id.in_(visit_ids))).all()
+    )
     return render_template(
         "translation/glossary.html",
-        page=paginate(query),
+        visit_titles=titles,
+        page=page,
         q=text,
         can_organise=access.can_organise(current_user),
     )
@@ -61,6 +73,12 @@ def new_term() -> str | WerkzeugResponse | tuple[str, int]:
     form = TermForm()
     choices = options((code, language_name(code)) for code in LANGUAGES)
     form.language_a.choices, form.language_b.choices = choices, list(choices)
+    visits = db.session.execute(
+        select(Visit.id, Visit.title)
+        .where(access.visible_visits_filter(current_user))
+        .order_by(Visit.title)
+    )
+    form.visit_id.choices = options([(0, _("Every visit")), *((v.id, v.title) for v in visits)])
     if request.method == "GET":
         form.language_a.data, form.language_b.data = "fr", "en"
     if form.validate_on_submit():
@@ -76,6 +94,7 @@ def new_term() -> str | WerkzeugResponse | tuple[str, int]:
                     explanation=(form.explanation.data or "").strip(),
                     do_not_translate=form.do_not_translate.data,
                     domain=(form.domain.data or "").strip(),
+                    visit_id=form.visit_id.data or None,
                 )
             )
             db.session.commit()

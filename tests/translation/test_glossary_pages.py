@@ -78,3 +78,27 @@ def test_the_glossary_round_trips_through_csv_and_bad_files_import_nothing(clien
     )
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count(GlossaryTerm.id))) == 22
+
+
+def test_a_term_for_one_visit_applies_to_that_visits_translations_only(client, make) -> None:
+    from cop.translation.service import glossary_terms
+
+    lead = organiser(make)
+    visit = lead.person.memberships[0].visit
+    sign_in(client, lead)
+    response = client.post(
+        "/glossary/new",
+        data={
+            "language_a": "fr",
+            "term_a": "comité de suivi",
+            "language_b": "en",
+            "term_b": "steering group",
+            "visit_id": str(visit.id),
+        },
+    )
+    assert response.status_code == 302
+    assert [t.term_a for t in glossary_terms(db.session, visit.id)] == ["comité de suivi"]
+    assert glossary_terms(db.session, None) == []
+    outsider = client.application.test_client()
+    sign_in(outsider, make.user())
+    assert "comité de suivi" not in outsider.get("/glossary").get_data(as_text=True)
