@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
@@ -47,7 +47,13 @@ def object_behind_link(purpose: str, token: str, model: type[Model]) -> Model:
     found = db.session.get(model, link.subject_id)
     if found is None:
         raise LinkError("invalid")
+    db.session.commit()  # records when the link was last used
     return found
+
+
+def speak_to(person: Any) -> None:
+    """Show this page in the language of the person the link was sent to."""
+    g.link_language = person.preferred_language
 
 
 def link_problem_page(error: LinkError) -> tuple[str, int]:

@@ -30,11 +30,11 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
-from cop.links import SignedLink, issue_link, token_for
+from cop.links import LinkError, SignedLink, issue_link, token_for
 from cop.mail import queue_mail
 from cop.network.loading import programme_people
 from cop.network.models import Frequency, SurveyAnswer, SurveyRespondent, SurveyWave
-from cop.viewhelpers import form_status, link_problem_page, object_behind_link
+from cop.viewhelpers import form_status, link_problem_page, object_behind_link, speak_to
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Programme
 
@@ -182,14 +182,11 @@ def _answer_form(others: list[Person]):
 @blueprint.route("/survey/<token>", methods=["GET", "POST"])
 def answer(token: str) -> str | Response | tuple[str, int]:
     """A respondent names whom they were in touch with, without signing in."""
-    from cop.links import LinkError
-
     try:
         respondent = object_behind_link(SURVEY_PURPOSE, token, SurveyRespondent)
     except LinkError as error:
         return link_problem_page(error)
-    db.session.commit()
-    g.link_language = respondent.person.preferred_language
+    speak_to(respondent.person)
     wave_ = respondent.wave
     ids = [row[0] for row in db.session.execute(programme_people(wave_.programme_id))]
     others = db.session.scalars(

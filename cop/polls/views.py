@@ -33,7 +33,7 @@ from cop.mail import queue_mail
 from cop.polls import logic
 from cop.polls.forms import CloseForm, PollForm, answer_form
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
-from cop.viewhelpers import form_status, link_problem_page, object_behind_link
+from cop.viewhelpers import form_status, link_problem_page, object_behind_link, speak_to
 from cop.visits.models import Membership, MembershipRole, Visit
 from cop.visits.queries import members_of_visit
 
@@ -322,8 +322,7 @@ def answer_by_link(token: str) -> str | Response | tuple[str, int]:
         invitee = object_behind_link(ANSWER_PURPOSE, token, PollInvitee)
     except LinkError as error:
         return link_problem_page(error)
-    db.session.commit()
-    g.link_language = invitee.person.preferred_language
+    speak_to(invitee.person)
     visit = invitee.poll.visit
     return _answer(
         _poll_of(visit, invitee.poll_id), db.session.get(PollInvitee, invitee.id), {"visit": visit}
