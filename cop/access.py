@@ -128,17 +128,6 @@ def can_analyse_programme(user: User, programme_id: int) -> bool:
     )
 
 
-def admin_required(view: View) -> View:
-    @wraps(view)
-    @login_required
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return guarded  # type: ignore[return-value]
-
-
 def organiser_required(view: View) -> View:
     @wraps(view)
     @login_required

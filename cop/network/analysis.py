@@ -296,10 +296,6 @@ def in_window(ties: Iterable[Tie], first: date, last: date) -> list[Tie]:
     return [tie for tie in ties if first <= tie.day <= last]
 
 
-def group_sizes(graph: nx.Graph, attribute: str) -> Counter:
-    return Counter(data[attribute] for _node, data in graph.nodes(data=True))
-
-
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12

@@ -106,10 +106,6 @@ class Visit(db.Model):
     )
 
     @property
-    def dates_agreed(self) -> bool:
-        return self.start_date is not None
-
-    @property
     def language_list(self) -> list[str]:
         return [code for code in (self.languages or "").split(",") if code]
 
