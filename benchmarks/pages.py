@@ -89,18 +89,10 @@ def main_pages(session) -> list[str]:
 def personal_feed_path(session, secret_key: str, person_id: int) -> str:
     """The path of a person's calendar feed, creating the link if needed."""
     from cop.itinerary.views import FEED_PURPOSE
-    from cop.links import SignedLink, issue_link, token_for
+    from cop.links import link_for, token_for
 
-    link = session.scalar(
-        select(SignedLink).where(
-            SignedLink.purpose == FEED_PURPOSE,
-            SignedLink.subject_id == person_id,
-            SignedLink.revoked_at.is_(None),
-        )
-    )
-    if link is None:
-        link = issue_link(secret_key, FEED_PURPOSE, person_id, person_id=person_id).link
-        session.commit()
+    link = link_for(secret_key, FEED_PURPOSE, person_id, person_id=person_id)
+    session.commit()
     return f"/calendar/{token_for(secret_key, link)}.ics"
 
 

@@ -101,6 +101,31 @@ def resolve_link(secret_key: str, purpose: str, token: str) -> SignedLink:
     return link
 
 
+def live_link(purpose: str, subject_id: int) -> SignedLink | None:
+    """The link of a purpose for a subject that still works, if there is one."""
+    return db.session.scalar(
+        db.select(SignedLink)
+        .where(
+            SignedLink.purpose == purpose,
+            SignedLink.subject_id == subject_id,
+            SignedLink.revoked_at.is_(None),
+        )
+        .order_by(SignedLink.id.desc())
+        .limit(1)
+    )
+
+
+def link_for(
+    secret_key: str, purpose: str, subject_id: int, *, person_id: int | None = None
+) -> SignedLink:
+    """The working link for a subject, issuing one when there is none, so a resent invitation
+    carries the same link as the first."""
+    return (
+        live_link(purpose, subject_id)
+        or issue_link(secret_key, purpose, subject_id, person_id=person_id).link
+    )
+
+
 def revoke_links(purpose: str, subject_id: int) -> int:
     """Revoke every live link of a purpose for one subject; returns how many were revoked."""
     links = db.session.scalars(

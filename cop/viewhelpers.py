@@ -41,6 +41,11 @@ def search_text() -> str:
     return request.args.get("q", "")
 
 
+def absolute(path: str) -> str:
+    """A path on this site as the full address mail needs (COP_BASE_URL in front)."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
 def object_behind_link(purpose: str, token: str, model: type[Model]) -> Model:
     """What a signed link points at; :class:`LinkError` when the link or the object is gone."""
     link = resolve_link(current_app.config["SECRET_KEY"], purpose, token)

@@ -15,7 +15,6 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
@@ -29,7 +28,7 @@ from cop.itinerary import logic
 from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
 from cop.itinerary.queries import items_attended_by, items_of_visit, people_by_id
-from cop.links import LinkError, SignedLink, issue_link, revoke_links, token_for
+from cop.links import LinkError, issue_link, live_link, revoke_links, token_for
 from cop.mail import queue_mail
 from cop.viewhelpers import form_status, link_problem_page, object_behind_link
 from cop.visits.forms import EmptyForm
@@ -49,16 +48,6 @@ def mark_section() -> None:
 
 def _members(visit: Visit) -> list:
     return list(db.session.scalars(members_of_visit(visit.id)).unique())
-
-
-def _feed_link(person_id: int) -> SignedLink | None:
-    return db.session.scalar(
-        select(SignedLink).where(
-            SignedLink.purpose == FEED_PURPOSE,
-            SignedLink.subject_id == person_id,
-            SignedLink.revoked_at.is_(None),
-        )
-    )
 
 
 @blueprint.route("/visits/<int:visit_id>/itinerary")
@@ -94,7 +83,7 @@ def itinerary(visit_id: int) -> str:
     viewer_zone = (
         person.organisation.time_zone if person is not None and person.organisation else None
     )
-    feed = _feed_link(person.id) if person is not None else None
+    feed = live_link(FEED_PURPOSE, person.id) if person is not None else None
     return render_template(
         "itinerary/itinerary.html",
         visit=visit,

@@ -30,11 +30,11 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
-from cop.links import LinkError, SignedLink, issue_link, token_for
+from cop.links import LinkError, link_for, token_for
 from cop.mail import queue_mail
 from cop.network.loading import programme_people
 from cop.network.models import Frequency, SurveyAnswer, SurveyRespondent, SurveyWave
-from cop.viewhelpers import form_status, link_problem_page, object_behind_link, speak_to
+from cop.viewhelpers import absolute, form_status, link_problem_page, object_behind_link, speak_to
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Programme
 
@@ -77,18 +77,8 @@ def _analysable(programme_id: int) -> Programme:
 
 def _link_for(respondent: SurveyRespondent) -> str:
     secret = current_app.config["SECRET_KEY"]
-    link = (
-        db.session.scalar(
-            select(SignedLink).where(
-                SignedLink.purpose == SURVEY_PURPOSE,
-                SignedLink.subject_id == respondent.id,
-                SignedLink.revoked_at.is_(None),
-            )
-        )
-        or issue_link(secret, SURVEY_PURPOSE, respondent.id, person_id=respondent.person_id).link
-    )
-    path = url_for("surveys.answer", token=token_for(secret, link))
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    link = link_for(secret, SURVEY_PURPOSE, respondent.id, person_id=respondent.person_id)
+    return absolute(url_for("surveys.answer", token=token_for(secret, link)))
 
 
 @blueprint.route("/programmes/<int:programme_id>/surveys/new", methods=["GET", "POST"])

@@ -28,12 +28,12 @@ from cop.extensions import db
 from cop.formatting import format_day_range
 from cop.forms import options
 from cop.itinerary.logic import to_utc
-from cop.links import LinkError, SignedLink, issue_link, token_for
+from cop.links import LinkError, link_for, token_for
 from cop.mail import queue_mail
 from cop.polls import logic
 from cop.polls.forms import CloseForm, PollForm, answer_form
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
-from cop.viewhelpers import form_status, link_problem_page, object_behind_link, speak_to
+from cop.viewhelpers import absolute, form_status, link_problem_page, object_behind_link, speak_to
 from cop.visits.models import Membership, MembershipRole, Visit
 from cop.visits.queries import members_of_visit
 
@@ -65,22 +65,9 @@ def _poll_of(visit: Visit, poll_id: int) -> DatePoll:
 
 
 def _answer_url(invitee: PollInvitee) -> str:
-    link = db.session.scalar(
-        select(SignedLink).where(
-            SignedLink.purpose == ANSWER_PURPOSE,
-            SignedLink.subject_id == invitee.id,
-            SignedLink.revoked_at.is_(None),
-        )
-    )
-    if link is None:
-        link = issue_link(
-            current_app.config["SECRET_KEY"],
-            ANSWER_PURPOSE,
-            invitee.id,
-            person_id=invitee.person_id,
-        ).link
-    token = token_for(current_app.config["SECRET_KEY"], link)
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("polls.answer_by_link", token=token)
+    secret = current_app.config["SECRET_KEY"]
+    link = link_for(secret, ANSWER_PURPOSE, invitee.id, person_id=invitee.person_id)
+    return absolute(url_for("polls.answer_by_link", token=token_for(secret, link)))
 
 
 @blueprint.route("/visits/<int:visit_id>/polls/new", methods=["GET", "POST"])
@@ -299,8 +286,7 @@ def _tell_leads(poll: DatePoll, template: str) -> None:
                 visit=poll.visit,
                 poll=poll,
                 # Built by hand: `cop close-polls` runs outside any request, where url_for cannot.
-                link=f"{current_app.config['BASE_URL'].rstrip('/')}"
-                f"/visits/{poll.visit_id}/polls/{poll.id}",
+                link=absolute(f"/visits/{poll.visit_id}/polls/{poll.id}"),
             )
 
 
