@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_location
 from flask_babel import (
@@ -48,8 +49,16 @@ def format_day_range(start: date | None, end: date | None) -> str:
     return _("%(start)s to %(end)s", start=format_day(start), end=format_day(end))
 
 
-def format_moment(value: datetime | None) -> str:
-    return format_datetime(value, "medium") if value else ""
+def format_moment(value: datetime | None, zone_name: str | None = None) -> str:
+    """A moment; with a zone, as the clock there reads, the zone's city named (Paris)."""
+    if value is None:
+        return ""
+    if zone_name is None:
+        return format_datetime(value, "medium")
+    local = value.astimezone(ZoneInfo(zone_name))
+    day = babel_format_date(local.date(), "medium", locale=_locale())
+    clock = babel_format_time(local, "short", tzinfo=ZoneInfo(zone_name), locale=_locale())
+    return f"{day}, {clock} ({zone_city(zone_name)})"
 
 
 def format_measure(value: float) -> str:

@@ -197,3 +197,17 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         text = without_stored_text(visible_text(html))
         english = set(ENGLISH_INTERFACE_WORDS.findall(text))
         assert not english, f"{url}: {english} in {text[:400]}"
+
+
+def test_moments_read_as_the_clock_in_the_visits_zone(app) -> None:
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    from cop.formatting import format_moment
+
+    moment = datetime(2016, 9, 12, 10, 0, tzinfo=UTC)
+    with app.test_request_context(), force_locale("fr"):
+        assert format_moment(moment, "Europe/Paris") == "12 sept. 2016, 12:00 (Paris)"
+    with app.test_request_context(), force_locale("en_GB"):
+        assert format_moment(moment, "Europe/London") == "12 Sept 2016, 11:00 (London)"

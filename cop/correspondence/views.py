@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from cop import access
@@ -78,7 +78,10 @@ def threads(visit_id: int) -> str | Response | tuple[str, int]:
         db.session.commit()
         return redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=thread.id))
     found = db.session.scalars(
-        select(Thread).where(Thread.visit_id == visit.id).order_by(Thread.created_at.desc())
+        select(Thread)
+        .where(Thread.visit_id == visit.id)
+        .options(joinedload(Thread.counterpart_organisation))
+        .order_by(Thread.created_at.desc())
     ).all()
     return render_template(
         "correspondence/threads.html",
@@ -93,7 +96,10 @@ def _thread_of(visit: Visit, thread_id: int) -> Thread:
     thread = db.session.scalar(
         select(Thread)
         .where(Thread.id == thread_id, Thread.visit_id == visit.id)
-        .options(selectinload(Thread.messages).selectinload(Message.translations))
+        .options(
+            selectinload(Thread.messages).selectinload(Message.translations),
+            selectinload(Thread.messages).selectinload(Message.attachments),
+        )
     )
     if thread is None:
         abort(404)
