@@ -310,9 +310,7 @@ def answer_by_link(token: str) -> str | Response | tuple[str, int]:
         return link_problem_page(error)
     speak_to(invitee.person)
     visit = invitee.poll.visit
-    return _answer(
-        _poll_of(visit, invitee.poll_id), db.session.get(PollInvitee, invitee.id), {"visit": visit}
-    )
+    return _answer(_poll_of(visit, invitee.poll_id), invitee, {"visit": visit})
 
 
 @blueprint.route("/visits/<int:visit_id>/polls/<int:poll_id>/close", methods=["POST"])
