@@ -240,8 +240,9 @@ def network_metrics(
     as_json: bool,
 ) -> None:
     """Measures before and after a visit, and the verdict."""
-    from cop.network.loading import DEFAULT_SOURCES, pseudonym
+    from cop.network.loading import DEFAULT_SOURCES
     from cop.network.report import analyse
+    from cop.pseudonyms import pseudonym
 
     secret = current_app.config["SECRET_KEY"]
     report = analyse(
@@ -284,8 +285,9 @@ def network_export(
     """Write the pseudonymised network for other tools."""
     from cop.network import export
     from cop.network.analysis import build_graph
-    from cop.network.loading import DEFAULT_SOURCES, load_scope, pseudonym, windows_around
+    from cop.network.loading import DEFAULT_SOURCES, load_scope, windows_around
     from cop.network.report import graph_in
+    from cop.pseudonyms import pseudonym
 
     windows = windows_around(db.session, programme_id, visit_id)
     scope = load_scope(

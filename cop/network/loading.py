@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,12 +24,6 @@ DEFAULT_SOURCES = (
     TieSource.CORRESPONDENCE.value,
 )
 WINDOW_DAYS = 365
-
-
-def pseudonym(secret_key: str, person_id: int) -> str:
-    """A stable pseudonym: the same person always gets the same one, and it reveals nothing."""
-    digest = hmac.new(secret_key.encode(), f"person:{person_id}".encode(), hashlib.sha256)
-    return "P-" + digest.hexdigest()[:10]
 
 
 def programme_organisations(programme_id: int) -> Select:

@@ -37,11 +37,11 @@ from cop.network.loading import (
     Windows,
     load_scope,
     programme_organisations,
-    pseudonym,
     windows_around,
 )
 from cop.network.models import Channel, Contact, SurveyWave, TieSource
 from cop.network.report import analyse, graph_in
+from cop.pseudonyms import pseudonym
 from cop.viewhelpers import form_status
 from cop.visits.models import Membership, Programme, Visit
 
