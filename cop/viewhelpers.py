@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import current_app, g, render_template, request
+from flask import Response, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
@@ -66,3 +66,12 @@ def link_problem_page(error: LinkError) -> tuple[str, int]:
     db.session.rollback()
     status, message = LINK_PROBLEMS[error.reason]
     return render_template("accounts/link_problem.html", message=message()), status
+
+
+def csv_download(body: str, filename: str) -> Response:
+    # A byte-order mark so that spreadsheet programs read the accents right.
+    return Response(
+        "\ufeff" + body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

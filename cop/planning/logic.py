@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from cop.spreadsheets import safe_cell
+
 BEFORE, DURING, AFTER = "before", "during", "after"
 PHASES = (BEFORE, DURING, AFTER)
 
@@ -74,11 +76,6 @@ def sum_by(rows: Iterable, key: str, value: str) -> dict[str, int | Decimal]:
     for row in rows:
         totals[getattr(row, key)] += getattr(row, value)
     return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
-
-
-def safe_cell(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def effort_csv(rows: Iterable[EffortRow]) -> str:

@@ -25,6 +25,7 @@ from cop.planning.models import (
     PlanningTask,
     TaskStatus,
 )
+from cop.viewhelpers import csv_download
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
@@ -275,27 +276,18 @@ def edit_task(visit_id: int, task_id: int):
     return render_template("planning/task_form.html", form=form, visit=visit, task=task), status
 
 
-def _csv(body: str, filename: str) -> Response:
-    # A byte-order mark so that spreadsheet programs read the accents right.
-    return Response(
-        "\ufeff" + body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 @blueprint.route("/visits/<int:visit_id>/planning/effort.csv")
 @login_required
 def effort_export(visit_id: int) -> Response:
     visit = access.visit_for(visit_id)
-    return _csv(logic.effort_csv(effort_rows(visit)), f"visit-{visit.id}-effort.csv")
+    return csv_download(logic.effort_csv(effort_rows(visit)), f"visit-{visit.id}-effort.csv")
 
 
 @blueprint.route("/visits/<int:visit_id>/planning/costs.csv")
 @login_required
 def costs_export(visit_id: int) -> Response:
     visit = access.visit_for(visit_id)
-    return _csv(
+    return csv_download(
         logic.costs_csv(cost_rows(visit), _reporting_currency(visit)),
         f"visit-{visit.id}-costs.csv",
     )

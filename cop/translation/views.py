@@ -14,10 +14,10 @@ from cop.database import matches_text
 from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import options
-from cop.planning.logic import safe_cell
+from cop.spreadsheets import safe_cell
 from cop.translation.forms import GlossaryImportForm, TermForm
 from cop.translation.models import GlossaryTerm
-from cop.viewhelpers import form_status, paginate, search_text
+from cop.viewhelpers import csv_download, form_status, paginate, search_text
 from cop.visits.models import Visit
 
 blueprint = Blueprint("glossary", __name__)
@@ -123,11 +123,7 @@ def export() -> Response:
                 safe_cell(term.domain),
             ]
         )
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="glossary.csv"'},
-    )
+    return csv_download(out.getvalue(), "glossary.csv")
 
 
 def read_terms(text: str) -> tuple[list[dict], list[tuple[int, str]]]:

@@ -18,10 +18,10 @@ from cop.planning.logic import (
     costs_csv,
     in_reporting_currency,
     phase_of,
-    safe_cell,
     sum_by,
 )
 from cop.planning.models import Cost, EffortEntry, PlanningTask, TaskStatus
+from cop.spreadsheets import safe_cell
 from cop.visits.models import MembershipRole
 from tests.conftest import Factory, sign_in, visible_text
 
