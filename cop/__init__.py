@@ -120,9 +120,12 @@ REGIONAL_LOCALES = {"en": "en_GB"}
 
 def select_language() -> str:
     """The user's profile language, else the one chosen with the switcher, else the browser's."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # A console command (``cop demo``, ``cop remind``): nobody to ask, so the default.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
@@ -154,6 +157,9 @@ def _register_blueprints(app: Flask) -> None:
     from cop.network.views import blueprint as network
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
+    from cop.reflections.actions import blueprint as actions
+    from cop.reflections.coding import blueprint as coding
+    from cop.reflections.views import blueprint as reflections
     from cop.translation.views import blueprint as glossary
     from cop.visits.views import blueprint as visits
 
@@ -167,6 +173,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agenda_import)
     app.register_blueprint(network)
     app.register_blueprint(surveys)
+    app.register_blueprint(reflections)
+    app.register_blueprint(coding)
+    app.register_blueprint(actions)
     app.register_blueprint(glossary)
     app.register_blueprint(correspondence)
     app.register_blueprint(mail_import)

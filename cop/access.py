@@ -146,3 +146,36 @@ def visit_for(visit_id: int, *, manage: bool = False) -> Visit:
     if not allowed(current_user, visit):
         abort(403)
     return visit
+
+
+def researches_visit(user: User, visit: Visit) -> bool:
+    """Reads reflections as a researcher (as far as each writer's consent allows): researchers of
+    the installation and the visit's own researchers. Not administrators or leads as such."""
+    return user.is_researcher or visit_role(user, visit) == MembershipRole.RESEARCHER
+
+
+def researches_programme(user: User, programme_id: int) -> bool:
+    """Codes and analyses a programme's reflections: researchers, and the researchers of its
+    visits."""
+    if user.is_researcher:
+        return True
+    if user.person_id is None:
+        return False
+    return (
+        db.session.scalar(
+            db.select(Membership.id)
+            .join(Visit, Visit.id == Membership.visit_id)
+            .where(
+                Visit.programme_id == programme_id,
+                Membership.person_id == user.person_id,
+                Membership.role == MembershipRole.RESEARCHER,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def reflects_on_visit(user: User, visit: Visit) -> bool:
+    """Writes their own reflections on a visit: the participants and the leads who travel."""
+    return visit_role(user, visit) in (MembershipRole.PARTICIPANT, MembershipRole.LEAD)

@@ -32,6 +32,7 @@ from cop.planning.models import (
     TaskStatus,
 )
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
+from cop.reflections.demo import add_reflections
 from cop.translation.seed import seed_glossary
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
@@ -52,6 +53,7 @@ DEMO_SIGN_INS = [
     DemoSignIn("participant@fife.example", "participant", "en"),
     DemoSignIn("hote@paris.example", "host (French interface)", "fr"),
     DemoSignIn("researcher@wws.example", "researcher", "en"),
+    DemoSignIn("tom.baxter@wws.example", "second researcher (for agreement between coders)", "en"),
     DemoSignIn("admin@cop.example", "administrator", "en"),
 ]
 
@@ -426,6 +428,8 @@ def load_demo(session: Session) -> bool:
         user.person = people_by_email.get(sign_in.email)
         user.is_admin = sign_in.email == ADMIN_EMAIL
         user.is_researcher = sign_in.email == "researcher@wws.example"
+    session.flush()
+    add_reflections(session, visit, people_by_email)
     return True
 
 

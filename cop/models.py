@@ -10,10 +10,32 @@ from cop.mail import OutboxAttachment, OutboxMail
 from cop.network.models import Contact, SurveyAnswer, SurveyRespondent, SurveyWave
 from cop.planning.models import Cost, EffortEntry, PlanningTask
 from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
+from cop.reflections.models import (
+    Action,
+    ActionUpdate,
+    Code,
+    CodedSegment,
+    GuideQuestion,
+    Memo,
+    Passage,
+    Reflection,
+    Reminder,
+    SelfRating,
+)
 from cop.translation.models import GlossaryTerm, MemoryEntry
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "Action",
+    "ActionUpdate",
+    "Code",
+    "CodedSegment",
+    "GuideQuestion",
+    "Memo",
+    "Passage",
+    "Reflection",
+    "Reminder",
+    "SelfRating",
     "MessageAttachment",
     "Message",
     "MessageTranslation",

@@ -304,4 +304,5 @@ def programme(programme_id: int) -> str:
         programme=found,
         page=page,
         can_analyse=access.can_analyse_programme(current_user, found.id),
+        can_research=access.researches_programme(current_user, found.id),
     )

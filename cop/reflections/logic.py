@@ -1,0 +1,207 @@
+"""The guide, the codebook and who may read which reflection (plain functions, no Flask)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cop.pseudonyms import pseudonym
+from cop.reflections.defaults import (
+    CODE_DEFINITIONS,
+    CODE_NAMES,
+    DEFAULT_CODEBOOK,
+    DEFAULT_GUIDE,
+    QUESTION_TEXTS,
+    THEMES_ROOT,
+)
+from cop.reflections.models import (
+    Code,
+    CodedSegment,
+    Consent,
+    GuideQuestion,
+    Phase,
+    Reflection,
+)
+
+# Phases a person writes one reflection for; "during" has one per session.
+ONE_PER_PERSON = frozenset(Phase) - {Phase.DURING}
+
+
+def question_text(question: GuideQuestion) -> str:
+    if question.default_key and not question.text:
+        return str(QUESTION_TEXTS[question.default_key])
+    return question.text
+
+
+def code_name(code: Code) -> str:
+    if code.default_key and not code.name:
+        return str(CODE_NAMES[code.default_key])
+    return code.name
+
+
+def code_definition(code: Code) -> str:
+    if code.default_key and not code.definition:
+        return str(CODE_DEFINITIONS[code.default_key])
+    return code.definition
+
+
+def default_guide_questions(visit_id: int) -> list[GuideQuestion]:
+    return [
+        GuideQuestion(
+            visit_id=visit_id, phase=phase, position=position, kind=kind, default_key=key, text=""
+        )
+        for phase, questions in DEFAULT_GUIDE.items()
+        for position, (key, kind) in enumerate(questions)
+    ]
+
+
+def ensure_guide(session: Session, visit_id: int) -> None:
+    """Give a visit the default guide the first time anyone needs it."""
+    has_guide = session.scalar(
+        select(GuideQuestion.id).where(GuideQuestion.visit_id == visit_id).limit(1)
+    )
+    if has_guide is None:
+        session.add_all(default_guide_questions(visit_id))
+        session.flush()
+
+
+def guide_questions(session: Session, visit_id: int, phase: Phase) -> list[GuideQuestion]:
+    return list(
+        session.scalars(
+            select(GuideQuestion)
+            .where(GuideQuestion.visit_id == visit_id, GuideQuestion.phase == phase)
+            .order_by(GuideQuestion.position, GuideQuestion.id)
+        )
+    )
+
+
+def ensure_codebook(session: Session, programme_id: int) -> None:
+    """Give a programme the default codebook the first time anyone needs it."""
+    has_codes = session.scalar(select(Code.id).where(Code.programme_id == programme_id).limit(1))
+    if has_codes is not None:
+        return
+    for root_position, (root_key, children) in enumerate(DEFAULT_CODEBOOK):
+        root = Code(programme_id=programme_id, default_key=root_key, position=root_position)
+        session.add(root)
+        session.flush()
+        session.add_all(
+            Code(programme_id=programme_id, parent_id=root.id, default_key=key, position=position)
+            for position, key in enumerate(children)
+        )
+    session.flush()
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    """A code placed in the tree: its depth and the names from the root down to it."""
+
+    code: Code
+    depth: int
+    path: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+def code_tree(codes: Iterable[Code]) -> list[CodeLine]:
+    """Codes in reading order: each parent followed by its children, by position."""
+    children: dict[int | None, list[Code]] = {}
+    for code in codes:
+        children.setdefault(code.parent_id, []).append(code)
+    for siblings in children.values():
+        siblings.sort(key=lambda code: (code.position, code.id))
+    lines: list[CodeLine] = []
+
+    def walk(parent_id: int | None, depth: int, path: tuple[str, ...]) -> None:
+        for code in children.get(parent_id, []):
+            here = (*path, code_name(code))
+            lines.append(CodeLine(code, depth, here))
+            walk(code.id, depth + 1, here)
+
+    walk(None, 0, ())
+    return lines
+
+
+def programme_codes(session: Session, programme_id: int) -> list[CodeLine]:
+    return code_tree(session.scalars(select(Code).where(Code.programme_id == programme_id)))
+
+
+def children_of(session: Session, programme_id: int, root_key: str) -> list[Code]:
+    """The codes under one of the default roots (the learning themes, the value cycles)."""
+    root = session.scalar(
+        select(Code).where(
+            Code.programme_id == programme_id,
+            Code.default_key == root_key,
+            Code.parent_id.is_(None),
+        )
+    )
+    if root is None:
+        return []
+    return list(
+        session.scalars(
+            select(Code).where(Code.parent_id == root.id).order_by(Code.position, Code.id)
+        )
+    )
+
+
+def learning_themes(session: Session, programme_id: int) -> list[Code]:
+    return children_of(session, programme_id, THEMES_ROOT)
+
+
+def descendants(session: Session, code: Code) -> list[int]:
+    """The ids of a code and every code below it."""
+    ids = [code.id]
+    frontier = [code.id]
+    while frontier:
+        frontier = list(session.scalars(select(Code.id).where(Code.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    return ids
+
+
+def is_in_use(session: Session, code: Code) -> bool:
+    ids = descendants(session, code)
+    return bool(
+        session.scalar(select(func.count(CodedSegment.id)).where(CodedSegment.code_id.in_(ids)))
+    )
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is reading: their person, and whether they read as a researcher."""
+
+    person_id: int | None
+    researcher: bool
+
+
+def may_read(reader: Reader, reflection: Reflection) -> bool:
+    """The consent matrix. Writers always read their own; researchers read submitted reflections
+    whose writer allowed it; nobody else reads anyone's reflections."""
+    if reader.person_id is not None and reader.person_id == reflection.person_id:
+        return True
+    return reader.researcher and not reflection.is_draft and reflection.consent.researchers_read
+
+
+def readable_consents() -> list[Consent]:
+    return [consent for consent in Consent if consent.researchers_read]
+
+
+def writer_label(reader: Reader, reflection: Reflection, secret_key: str) -> str:
+    """The name a reader sees for the writer: the name when consent allows, else the pseudonym."""
+    if reader.person_id == reflection.person_id or reflection.consent.researchers_see_name:
+        return reflection.person.name
+    return pseudonym(secret_key, reflection.person_id)
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a quoted stretch lies in a passage, ignoring differences in spacing at its ends."""
+    wanted = quote.strip()
+    if not wanted:
+        return None
+    start = text.find(wanted)
+    if start < 0:
+        return None
+    return start, start + len(wanted)
