@@ -153,6 +153,24 @@ def close_polls_command() -> None:
     click.echo(f"{close_overdue_polls(utcnow())} polls closed.")
 
 
+@click.command("remind")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Act as if it were this day (YYYY-MM-DD); for trying it on old data.",
+)
+@with_appcontext
+def remind_command(today) -> None:
+    """Mail follow-up reflections that are due (3, 6, 12 months after a visit) and actions whose
+    target date has come; each reminder is sent once."""
+    from cop.database import utcnow
+    from cop.reflections.views import send_reminders
+
+    day = today.date() if today else utcnow().date()
+    click.echo(f"{send_reminders(day)} reminders queued.")
+
+
 @click.command("translate-pending")
 @with_appcontext
 def translate_pending_command() -> None:
@@ -315,6 +333,7 @@ def register_commands(app: Flask) -> None:
         translate_pending_command,
         network_group,
         close_polls_command,
+        remind_command,
         demo_command,
         start_command,
         create_user_command,

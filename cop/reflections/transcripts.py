@@ -50,6 +50,18 @@ PLAIN_TIMESTAMP = re.compile(
 )
 
 
+# Otter.ai and similar tools: a line "Moira Campbell  0:03" (or "1:02:03"), the words below it.
+HEADING_LINE = re.compile(r"^(?P<speaker>\S.{0,59}?)\s+(?P<stamp>(?:\d{1,2}:)?\d{1,2}:\d{2})$")
+
+
+def looks_like_name(text: str) -> bool:
+    """A speaker's name, not a clause: "Moira Campbell", "SPEAKER 1", not "We saw it"."""
+    words = text.split()
+    return 0 < len(words) <= 5 and all(
+        word[0].isupper() or word[0].isdigit() or word.lower() in NAME_PARTICLES for word in words
+    )
+
+
 def split_speaker(text: str) -> tuple[str, str]:
     """The speaker named at the start of a cue or line, and the words after it."""
     match = SPEAKER_PREFIX.match(text)
@@ -57,12 +69,8 @@ def split_speaker(text: str) -> tuple[str, str]:
         return "", text.strip()
     plain = match.group("plain")
     speaker = (match.group("bracketed") or match.group("parenthesised") or plain).strip()
-    words = speaker.split()
-    # A name before a colon, not a clause: "Moira Campbell:", "SPEAKER 1:", not "We saw it:".
-    looks_like_name = all(
-        word[0].isupper() or word[0].isdigit() or word.lower() in NAME_PARTICLES for word in words
-    )
-    if len(words) > 5 or (plain and not looks_like_name) or not match.group("rest").strip():
+    too_long = len(speaker.split()) > 5
+    if too_long or (plain and not looks_like_name(speaker)) or not match.group("rest").strip():
         return "", text.strip()
     return speaker, match.group("rest").strip()
 
@@ -145,6 +153,21 @@ def _plain_turns(text: str) -> list[Turn]:
         line = raw_line.strip()
         if not line:
             continuing = False
+            continue
+        heading = HEADING_LINE.match(line)
+        if (
+            heading
+            and not PLAIN_TIMESTAMP.match(line)
+            and looks_like_name(heading.group("speaker"))
+        ):
+            turns.append(
+                Turn(
+                    speaker=heading.group("speaker").strip()[:120],
+                    text="",
+                    starts_ms=milliseconds(heading.group("stamp")),
+                )
+            )
+            continuing = True
             continue
         starts_ms = None
         stamp = PLAIN_TIMESTAMP.match(line)
