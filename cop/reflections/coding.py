@@ -177,9 +177,7 @@ def _ratings_against_baseline(reflection: Reflection) -> list[tuple[str, int | N
                     Reflection.person_id == reflection.person_id,
                     Reflection.phase == Phase.BEFORE,
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     codes = {
         code.id: code
@@ -331,9 +329,7 @@ def codebook(programme_id: int) -> Any:
             .join(Code, Code.id == CodedSegment.code_id)
             .where(Code.programme_id == programme.id)
             .group_by(CodedSegment.code_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return render_template(
         "reflections/codebook.html",

@@ -47,7 +47,7 @@ class DueReminder:
 
 
 def due_reminders(session: Session, today: date) -> list[DueReminder]:
-    sent = set(session.execute(select(Reminder.person_id, Reminder.subject)).tuples())
+    sent = {tuple(row) for row in session.execute(select(Reminder.person_id, Reminder.subject))}
     due = [*_due_follow_ups(session, today), *_due_actions(session, today)]
     return [reminder for reminder in due if (reminder.person_id, reminder.subject) not in sent]
 
@@ -78,13 +78,14 @@ def _due_follow_ups(session: Session, today: date) -> list[DueReminder]:
                 Membership.visit_id == visit_id, Membership.role.in_(REFLECTING_ROLES)
             )
         ).all()
-        submitted = set(
-            session.execute(
+        submitted = {
+            tuple(row)
+            for row in session.execute(
                 select(Reflection.person_id, Reflection.phase).where(
                     Reflection.visit_id == visit_id, Reflection.submitted_at.is_not(None)
                 )
-            ).tuples()
-        )
+            )
+        }
         for phase in phases:
             for person_id in members:
                 if (person_id, phase) not in submitted:

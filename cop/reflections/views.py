@@ -113,9 +113,7 @@ def visit_reflections(visit_id: int) -> str:
                 .join(CodedSegment, CodedSegment.passage_id == Passage.id)
                 .where(Passage.reflection_id.in_([r.id for r in readable]))
                 .group_by(Passage.reflection_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     secret = current_app.config["SECRET_KEY"]
     return render_template(
@@ -236,9 +234,7 @@ def _write_context(visit, phase, form, text_questions, themes, questions) -> dic
                     Reflection.person_id == current_user.person_id,
                     Reflection.phase == Phase.BEFORE,
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     return {
         "visit": visit,
