@@ -48,13 +48,18 @@ def test_every_interface_text_has_a_translation(language: str) -> None:
     assert missing == [], f"untranslated in {language}: {missing[:10]}"
 
 
+def plain(text: str | list | tuple) -> str | tuple:
+    """A message or its plural forms, in one comparable shape (.mo files give lists)."""
+    return text if isinstance(text, str) else tuple(text)
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_compiled_catalogue_matches_its_source(language: str) -> None:
     folder = TRANSLATIONS / language / "LC_MESSAGES"
     source = read_po((folder / "messages.po").open("rb"), locale=language)
     compiled = read_mo((folder / "messages.mo").open("rb"))
-    expected = {m.id: m.string for m in source if m.id}
-    actual = {m.id: m.string for m in compiled if m.id}
+    expected = {plain(m.id): plain(m.string) for m in source if m.id}
+    actual = {plain(m.id): plain(m.string) for m in compiled if m.id}
     assert actual == expected, "run: pybabel compile -d cop/translations"
 
 
@@ -62,10 +67,19 @@ def test_french_placeholders_match_the_english_ones() -> None:
     catalogue = read_po((TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").open("rb"))
     placeholder = re.compile(r"%\(\w+\)[sd]")
     for message in catalogue:
-        if message.id:
-            assert sorted(placeholder.findall(message.id)) == sorted(
-                placeholder.findall(message.string)
-            ), message.id
+        if not message.id:
+            continue
+        # A plural's every form must carry the singular's placeholders.
+        english = plain(message.id)
+        french = plain(message.string)
+        for source, translated in zip(
+            english if isinstance(english, tuple) else (english,),
+            french if isinstance(french, tuple) else (french,),
+            strict=False,
+        ):
+            assert sorted(placeholder.findall(source)) == sorted(placeholder.findall(translated)), (
+                message.id
+            )
 
 
 def test_the_browsers_language_is_used_when_nobody_chose_one(client) -> None:
@@ -132,6 +146,16 @@ STORED_TEXT = [
     ("message", "body"),
     ("message", "author_name"),
     ("message_translation", "text"),
+    ("passage", "text"),
+    ("passage", "question_text"),
+    ("passage", "speaker"),
+    ("reflection", "video_reference"),
+    ("memo", "text"),
+    ("action", "title"),
+    ("action", "learning_point"),
+    ("action", "adaptation"),
+    ("action", "evidence"),
+    ("action_update", "note"),
 ]
 
 
@@ -150,13 +174,40 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
     load_demo(db.session)
     host = db.session.scalar(db.select(User).filter_by(email="hote@paris.example"))
     host.is_admin = True  # so that every page below is open to this French reader
+    host.is_researcher = True
     db.session.commit()
     sign_in(client, "hote@paris.example", "cop-demo")
     visit_id = host.person.memberships[0].visit_id
     programme_id = db.session.scalar(db.select(Visit.programme_id).filter_by(id=visit_id))
     poll_id = db.session.scalar(db.select(DatePoll.id).filter_by(visit_id=visit_id))
+    from cop.pseudonyms import pseudonym
+    from cop.reflections.models import Action, Code, Reflection, ReflectionSource
+
+    interview_id = db.session.scalar(
+        db.select(Reflection.id).filter_by(source=ReflectionSource.INTERVIEW)
+    )
+    code_id = db.session.scalar(db.select(Code.id).filter_by(default_key="resourcing"))
+    action_id = db.session.scalar(db.select(Action.id))
+    writer_id = db.session.scalar(db.select(Reflection.person_id).filter_by(id=interview_id))
+    story = pseudonym(client.application.config["SECRET_KEY"], writer_id)
     pages = [
         "/",
+        f"/visits/{visit_id}/reflections",
+        f"/visits/{visit_id}/reflections/{interview_id}",
+        f"/visits/{visit_id}/guide",
+        f"/visits/{visit_id}/interviews/new",
+        f"/visits/{visit_id}/actions",
+        f"/visits/{visit_id}/actions/new",
+        f"/visits/{visit_id}/actions/{action_id}",
+        f"/visits/{visit_id}/actions/{action_id}/edit",
+        f"/programmes/{programme_id}/actions?by=theme",
+        f"/programmes/{programme_id}/codebook",
+        f"/programmes/{programme_id}/codebook/{code_id}",
+        f"/programmes/{programme_id}/agreement",
+        f"/programmes/{programme_id}/themes",
+        f"/programmes/{programme_id}/themes/{code_id}",
+        f"/programmes/{programme_id}/stories/{story}",
+        "/reflections",
         "/visits",
         f"/visits/{visit_id}",
         f"/visits/{visit_id}/edit",

@@ -14,11 +14,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from cop.reflections.models import ActionStatus, Consent
 
-RATING_CHOICES = [(str(score), str(score)) for score in range(1, 6)]
+RATING_VALUES = [str(score) for score in range(1, 6)]
+RATING_CHOICES = [SelectChoice(value, value) for value in RATING_VALUES]
 ANSWER_LENGTH = 20_000
 
 
@@ -36,9 +38,18 @@ class ReflectionBaseForm(FlaskForm):
     ``reflection_form``."""
 
     consent = consent_field()
-    itinerary_item_id = SelectField(_l("Session (optional)"), coerce=int, choices=[])
+    itinerary_item_id = SelectField(_l("Session (optional)"), coerce=int, choices=[], default=0)
     save_draft = SubmitField(_l("Save as a draft"))
     submit_reflection = SubmitField(_l("Submit the reflection"))
+
+
+def rating_field() -> RadioField:
+    """A 1-to-5 rating that may be left unanswered (WTForms would call an empty one invalid)."""
+    return RadioField(
+        choices=RATING_CHOICES,
+        validate_choice=False,
+        validators=[Optional(), AnyOf(RATING_VALUES, _l("Choose a rating from 1 to 5"))],
+    )
 
 
 def reflection_form(
@@ -60,10 +71,10 @@ def reflection_form(
         setattr(
             ReflectionForm,
             f"rating_{theme_id}",
-            RadioField(choices=RATING_CHOICES, validators=[Optional()]),
+            rating_field(),
         )
     if satisfaction:
-        ReflectionForm.satisfaction = RadioField(choices=RATING_CHOICES, validators=[Optional()])
+        ReflectionForm.satisfaction = rating_field()
     return ReflectionForm(**kwargs)
 
 
