@@ -6,13 +6,14 @@ Statuses: 200 page shown, 302 done and redirected (or, for someone not signed in
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 
 from cop.correspondence.importing import attachments_folder
 from cop.correspondence.models import (
@@ -22,6 +23,7 @@ from cop.correspondence.models import (
     MessageTranslation,
     Thread,
 )
+from cop.database import utcnow
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
 from cop.documents.views import folder_of
@@ -29,6 +31,18 @@ from cop.extensions import db
 from cop.network.models import SurveyWave
 from cop.planning.models import PlanningTask
 from cop.polls.models import DateOption, DatePoll, PollInvitee
+from cop.pseudonyms import pseudonym
+from cop.reflections.logic import ensure_codebook, ensure_guide
+from cop.reflections.models import (
+    Action,
+    Code,
+    CodedSegment,
+    Consent,
+    GuideQuestion,
+    Passage,
+    Phase,
+    Reflection,
+)
 from cop.visits.logic import neighbouring_statuses
 from cop.visits.models import Membership, MembershipRole, Visit
 from tests.conftest import Factory, sign_in
@@ -90,6 +104,12 @@ class World:
     thread_id: int = 0
     translation_id: int = 0
     attachment_id: int = 0
+    reflection_id: int = 0
+    passage_id: int = 0
+    question_id: int = 0
+    code_id: int = 0
+    action_id: int = 0
+    story_key: str = "P-unknown"
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -135,6 +155,57 @@ def shared_document(visit: Visit) -> VisitDocument:
     db.session.add(document)
     db.session.commit()
     return document
+
+
+RESEARCHERS = {"member_researcher", "researcher"}
+SPANS = itertools.count()
+REFLECTORS = {"participant", "lead"}
+GUIDE_EDITORS = ORGANISERS | RESEARCHERS
+ACTION_CHANGERS = {"participant", "lead", "admin"}
+
+
+def participants_reflection(world: World, consent: Consent = Consent.NAMED) -> Reflection:
+    reflection = Reflection(
+        visit_id=world.visit.id,
+        person_id=world.users["participant"].person_id,
+        phase=Phase.AFTER,
+        consent=consent,
+        submitted_at=utcnow(),
+        passages=[Passage(position=0, text="Paris has a named officer in every department.")],
+    )
+    db.session.add(reflection)
+    db.session.commit()
+    return reflection
+
+
+def removable_reflection_url(world: World) -> str:
+    """A reflection of the participant's, written afresh for each attempt to delete it."""
+    reflection = participants_reflection(world)
+    return f"/visits/{world.visit.id}/reflections/{reflection.id}/delete"
+
+
+def removable_segment_url(world: World) -> str:
+    """A code the installation's researcher applied, afresh for each attempt to remove it."""
+    segment = CodedSegment(
+        passage_id=world.passage_id,
+        code_id=world.code_id,
+        coder_id=world.users["researcher"].id,
+        # A span of its own each time: the same code on the same words is applied only once.
+        char_start=next(SPANS),
+        char_end=40,
+    )
+    db.session.add(segment)
+    db.session.commit()
+    return (
+        f"/visits/{world.visit.id}/reflections/{world.reflection_id}/segments/{segment.id}/delete"
+    )
+
+
+def removable_code_url(world: World) -> str:
+    code = Code(programme_id=world.programme_id, name="Spare code")
+    db.session.add(code)
+    db.session.commit()
+    return f"/programmes/{world.programme_id}/codebook/{code.id}/delete"
 
 
 def next_status(world: World) -> dict[str, str]:
@@ -311,6 +382,119 @@ CASES = [
         lambda w: f"/visits/{w.visit.id}/correspondence/attachments/{w.attachment_id}",
         only(VISIT_VIEWERS),
     ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/reflections", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/reflections/new?phase=before", only(REFLECTORS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/reflections/new?phase=before",
+        only(REFLECTORS, 400),
+        blank_form,
+    ),
+    Case(
+        "GET",
+        lambda w: f"/visits/{w.visit.id}/reflections/{w.reflection_id}",
+        only({"participant"} | RESEARCHERS),
+    ),
+    # Submitted reflections are final: their writer is sent back to read them.
+    Case(
+        "GET",
+        lambda w: f"/visits/{w.visit.id}/reflections/{w.reflection_id}/edit",
+        only({"participant"}, 302),
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/reflections/{w.reflection_id}/edit",
+        only({"participant"}, 302),
+        blank_form,
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/reflections/{w.reflection_id}/consent",
+        only({"participant"}, 400),
+        blank_form,
+    ),
+    Case("POST", removable_reflection_url, only({"participant"}, 302)),
+    Case(
+        "POST",
+        lambda w: (
+            f"/visits/{w.visit.id}/reflections/{w.reflection_id}/passages/{w.passage_id}/code"
+        ),
+        only(RESEARCHERS, 400),
+        blank_form,
+    ),
+    Case("POST", removable_segment_url, only({"researcher"}, 302)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/reflections/{w.reflection_id}/memos",
+        only(RESEARCHERS, 400),
+        blank_form,
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/interviews/new", only(RESEARCHERS)),
+    Case(
+        "POST", lambda w: f"/visits/{w.visit.id}/interviews/new", only(RESEARCHERS, 400), blank_form
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/guide", only(GUIDE_EDITORS)),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/guide", only(GUIDE_EDITORS, 400), blank_form),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/guide/{w.question_id}",
+        only(GUIDE_EDITORS, 400),
+        blank_form,
+    ),
+    Case("GET", lambda w: "/reflections", everyone()),
+    Case("GET", lambda w: "/reflections/mine.json", everyone()),
+    Case("POST", lambda w: "/reflections/delete", everyone(400), blank_form),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/codebook", only(RESEARCHERS)),
+    Case(
+        "POST",
+        lambda w: f"/programmes/{w.programme_id}/codebook",
+        only(RESEARCHERS, 400),
+        blank_form,
+    ),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/codebook/{w.code_id}", only(RESEARCHERS)),
+    Case(
+        "POST",
+        lambda w: f"/programmes/{w.programme_id}/codebook/{w.code_id}",
+        only(RESEARCHERS, 400),
+        blank_form,
+    ),
+    Case("POST", removable_code_url, only(RESEARCHERS, 302)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/codebook.qdc", only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/coded-segments.csv", only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/agreement", only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/themes", only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/themes/{w.code_id}", only(RESEARCHERS)),
+    # A value-creation story: for researchers, and for the person it is about.
+    Case(
+        "GET",
+        lambda w: f"/programmes/{w.programme_id}/stories/{w.story_key}",
+        only(RESEARCHERS | {"participant"}),
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/actions", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/actions", only(ANALYSTS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/actions/new", only(ACTION_CHANGERS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/actions/new",
+        only(ACTION_CHANGERS, 400),
+        blank_form,
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/actions/{w.action_id}", only(VISIT_VIEWERS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/actions/{w.action_id}",
+        {**only(VISIT_VIEWERS - ACTION_CHANGERS, 403), **{r: 400 for r in ACTION_CHANGERS}},
+        blank_form,
+    ),
+    Case(
+        "GET", lambda w: f"/visits/{w.visit.id}/actions/{w.action_id}/edit", only(ACTION_CHANGERS)
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/actions/{w.action_id}/edit",
+        only(ACTION_CHANGERS, 400),
+        blank_form,
+    ),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -415,6 +599,19 @@ def world(app: Flask, make: Factory) -> World:
     built.attachment_id = attachment.id
     built.users["researcher"] = make.user(researcher=True)
     built.users["admin"] = make.user(admin=True, with_person=False)
+    ensure_guide(db.session, visit.id)
+    ensure_codebook(db.session, programme.id)
+    reflection = participants_reflection(built)
+    built.reflection_id, built.passage_id = reflection.id, reflection.passages[0].id
+    built.question_id = db.session.scalar(db.select(GuideQuestion.id).limit(1))
+    built.code_id = db.session.scalar(db.select(Code.id).filter_by(default_key="resourcing"))
+    action = Action(
+        visit_id=visit.id, title="Named officers", owner_id=built.users["participant"].person_id
+    )
+    db.session.add(action)
+    db.session.commit()
+    built.action_id = action.id
+    built.story_key = pseudonym(current_app.config["SECRET_KEY"], action.owner_id)
     return built
 
 
@@ -469,6 +666,14 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             continue
         if case.url is removable_document_url:
             covered.add(("POST", "documents.delete"))
+            continue
+        removals = {
+            removable_reflection_url: "reflections.delete_reflection",
+            removable_segment_url: "coding.remove_code",
+            removable_code_url: "coding.delete_code",
+        }
+        if case.url in removals:
+            covered.add(("POST", removals[case.url]))
             continue
         path, _, _query = case.url(world).partition("?")
         endpoint, _arguments = adapter.match(path, method=case.method)
