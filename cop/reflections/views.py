@@ -190,11 +190,7 @@ def _write(visit: Visit, phase: Phase, reflection: Reflection | None) -> Any:
             int(form.satisfaction.data) if asks_satisfaction and form.satisfaction.data else None
         )
         _store_answers(reflection, text_questions, form)
-        reflection.ratings = [
-            SelfRating(code_id=theme.id, score=int(form[f"rating_{theme.id}"].data))
-            for theme in themes
-            if form[f"rating_{theme.id}"].data
-        ]
+        _store_ratings(reflection, themes, form)
         submitting = bool(form.submit_reflection.data)
         if submitting:
             if not any(p.text for p in reflection.passages) and not reflection.ratings:
@@ -245,6 +241,21 @@ def _write_context(visit, phase, form, text_questions, themes, questions) -> dic
         "themes": [(theme, logic.code_name(theme)) for theme in themes],
         "baseline": baseline if phase is not Phase.BEFORE else {},
     }
+
+
+def _store_ratings(reflection: Reflection, themes: list, form: Any) -> None:
+    """Change scores in place: replacing the rows would insert a theme's new rating before the
+    old one is deleted, which the one-rating-per-theme constraint refuses."""
+    existing = {rating.code_id: rating for rating in reflection.ratings}
+    kept = []
+    for theme in themes:
+        answer = form[f"rating_{theme.id}"].data
+        if not answer:
+            continue
+        rating = existing.get(theme.id) or SelfRating(code_id=theme.id)
+        rating.score = int(answer)
+        kept.append(rating)
+    reflection.ratings = kept
 
 
 def _store_answers(reflection: Reflection, questions: list[GuideQuestion], form: Any) -> None:

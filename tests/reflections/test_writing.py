@@ -240,3 +240,28 @@ def test_the_guide_can_be_reworded_per_visit_and_defaults_follow_the_language(
     participant = app.test_client()
     sign_in(participant, study.users["colleague"])
     assert participant.get(f"/visits/{study.visit.id}/guide").status_code == 403
+
+
+def test_a_draft_with_ratings_can_be_saved_again_and_submitted(app: Flask, study: Study) -> None:
+    themes = learning_themes(db.session, study.programme_id)
+    client = app.test_client()
+    sign_in(client, study.users["writer"])
+    url = f"/visits/{study.visit.id}/reflections/new?phase=before"
+    client.post(url, data={f"rating_{themes[0].id}": "2", "consent": "named", "save_draft": "1"})
+    draft = db.session.scalar(db.select(Reflection))
+    edit = f"/visits/{study.visit.id}/reflections/{draft.id}/edit"
+    response = client.post(
+        edit,
+        data={
+            f"rating_{themes[0].id}": "3",
+            f"rating_{themes[1].id}": "1",
+            "consent": "named",
+            "submit_reflection": "1",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    scores = {
+        rating.code_id: rating.score for rating in db.session.get(Reflection, draft.id).ratings
+    }
+    assert scores == {themes[0].id: 3, themes[1].id: 1}

@@ -1,0 +1,103 @@
+"""A participant reflects and takes an action home; a researcher codes, compares and reads.
+Every page is checked for accessibility; JavaScript is off throughout."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_journeys import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_participant_reflects_after_the_visit_and_takes_an_action_home(
+    page: Page, live_server: str, axe
+) -> None:
+    sign_in(page, live_server, "participant@fife.example")
+    page.goto(f"{live_server}/visits/1")
+    page.get_by_role("link", name="Reflections", exact=True).click()
+    axe.check(page)
+    page.get_by_role("link", name="Soon after the visit").click()
+    axe.check(page)
+    page.get_by_label("What did you learn, compared with what you knew before?").fill(
+        "Paris accepts a period of uncertainty as a risk worth taking."
+    )
+    page.get_by_role("group", name="Do-think-review").get_by_label("4").check()
+    page.get_by_label("Researchers may read it with my name", exact=True).check()
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.get_by_text("Your draft is saved.")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Submit the reflection").click()
+    expect(page.get_by_text("Your reflection is submitted. Thank you.")).to_be_visible()
+    expect(page.get_by_role("cell", name="+3")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Turn this learning point into an action at home").click()
+    axe.check(page)
+    page.get_by_label("Action", exact=True).fill("Try do-think-review in a third area")
+    page.get_by_label("Learning theme (optional)").select_option(label="Do-think-review")
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.get_by_role("heading", name="Try do-think-review in a third area")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Status now").select_option(label="In progress")
+    page.get_by_label("What happened").fill("The area committee agreed.")
+    page.get_by_role("button", name="Add the update").click()
+    expect(page.get_by_text("The area committee agreed.")).to_be_visible()
+    page.get_by_role("link", name="Actions at home").first.click()
+    page.get_by_role("link", name="learning theme").click()
+    expect(page.get_by_role("heading", name="Do-think-review")).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_server}/reflections")
+    axe.check(page)
+
+
+def test_a_researcher_codes_without_javascript_and_reads_by_theme(
+    page: Page, live_server: str, axe
+) -> None:
+    sign_in(page, live_server, "researcher@wws.example")
+    page.goto(f"{live_server}/visits/1/reflections")
+    axe.check(page)
+    page.get_by_role("link", name="Iain MacLeod").click()
+    expect(page.get_by_text("WWS-Paris-2016/interview-03.mp4")).to_be_visible()
+    axe.check(page)
+    passage = page.locator("section.passage").nth(1)
+    passage.get_by_text("Code this passage").click()
+    passage.get_by_label("Code", exact=True).select_option(
+        label="Learning themes of the visit › Participatory democracy"
+    )
+    passage.get_by_label("Words to code (optional)").fill("with a workshop to improve them")
+    passage.get_by_role("button", name="Apply the code").click()
+    expect(page.get_by_text("The code has been applied.")).to_be_visible()
+    page.get_by_label("Memo").fill("Iain names Fife as a source of learning too.")
+    page.get_by_role("button", name="Save the memo").click()
+    expect(page.get_by_text("Iain names Fife as a source of learning too.")).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_server}/programmes/1/codebook")
+    axe.check(page)
+    page.get_by_role("link", name="Agreement between coders").click()
+    axe.check(page)
+    expect(page.get_by_role("cell", name="not defined").first).to_be_visible()
+    page.goto(f"{live_server}/programmes/1/themes")
+    axe.check(page)
+    page.get_by_role("link", name="Realised value").click()
+    expect(page.get_by_text("twice as many proposals came in as the year before")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Eilidh Robertson").first.click()
+    expect(
+        page.get_by_role("heading", name="Value-creation story: Eilidh Robertson")
+    ).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_server}/visits/1/interviews/new")
+    axe.check(page)
+    page.get_by_label("Who was interviewed").select_option(label="Fiona Duncan")
+    page.get_by_label("Day of the interview").fill("2017-06-12")
+    page.get_by_label("Researchers may read it under a pseudonym").check()
+    page.get_by_label("Or paste the transcript").fill(
+        "[00:00:03] Tom Baxter: Where is the volunteers action?\n"
+        "[00:00:08] Fiona Duncan: Dropped, for now: no budget for the youth workers."
+    )
+    page.get_by_role("button", name="Save the interview").click()
+    expect(page.get_by_text("The interview is saved with 2 passages.")).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_server}/visits/1/guide")
+    axe.check(page)
