@@ -65,6 +65,7 @@ def main_pages(session) -> list[str]:
     )
     organisation = session.scalar(select(Organisation.id).order_by(Organisation.id).limit(1))
     programme = session.scalar(select(Programme.id).order_by(Programme.id).limit(1))
+    busiest_programme = session.scalar(select(Visit.programme_id).where(Visit.id == busiest_visit))
     return [
         "/",
         "/visits",
@@ -75,6 +76,10 @@ def main_pages(session) -> list[str]:
         f"/visits/{busiest_visit}/itinerary.ics",
         f"/visits/{busiest_visit}/planning",
         f"/visits/{busiest_visit}/documents",
+        f"/visits/{busiest_visit}/reflections",
+        f"/visits/{busiest_visit}/actions",
+        f"/programmes/{busiest_programme}/actions?by=theme",
+        "/reflections",
         "/programmes",
         f"/programmes/{programme}",
         "/people",
@@ -113,10 +118,11 @@ def add_big_itinerary(session, items: int = 500) -> int:
 
 
 def benchmark_users(session) -> dict[str, str]:
-    """An administrator and the lead of the busiest visit, created if missing."""
+    """An administrator who also researches (so that the researchers' views are measured) and
+    the lead of the busiest visit, created if missing."""
     admin = session.scalar(select(User).where(User.email == "bench-admin@cop.example"))
     if admin is None:
-        admin = User(email="bench-admin@cop.example", is_admin=True)
+        admin = User(email="bench-admin@cop.example", is_admin=True, is_researcher=True)
         admin.set_password(BENCHMARK_PASSWORD)
         session.add(admin)
     lead_person = session.scalar(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -16,6 +16,15 @@ from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem, item_attendee, new_uid
 from cop.network.models import Channel, Contact, TieSource
+from cop.reflections.models import (
+    Action,
+    ActionStatus,
+    Consent,
+    Passage,
+    Phase,
+    Reflection,
+    ReflectionSource,
+)
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 
@@ -252,6 +261,7 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
     for visit_id, programme_id in zip(visits, programme_of_visit, strict=True):
         pools.setdefault(programme_id, set()).update(members_of[visit_id])
     contacts = add_contacts(session, [sorted(pool) for pool in pools.values()], scale.contacts, rng)
+    reflections, actions = add_reflections(session, membership_rows, rng)
     return {
         "organisations": len(organisations),
         "people": len(people),
@@ -260,7 +270,76 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
         "memberships": len(membership_rows),
         "itinerary items": items,
         "contacts": contacts,
+        "reflections": reflections,
+        "actions": actions,
     }
+
+
+LEARNING_POINTS = [
+    "A central team and a named officer in every department.",
+    "Residents merge similar proposals online before the vote.",
+    "Accepting a period of uncertainty as a risk worth taking.",
+    "Volunteers help people put their proposals together.",
+]
+
+
+def add_reflections(
+    session: Session, memberships: list[dict], rng: random.Random
+) -> tuple[int, int]:
+    """An after-visit reflection of two passages from each participant and lead, under a
+    random consent, and one action at home for each lead."""
+    reflecting = [
+        row
+        for row in memberships
+        if row["role"] in (MembershipRole.PARTICIPANT, MembershipRole.LEAD)
+    ]
+    start = session.scalar(select(func.coalesce(func.max(Reflection.id), 0))) or 0
+    submitted = datetime(2020, 1, 1, tzinfo=UTC)
+    session.execute(
+        insert(Reflection),
+        [
+            {
+                "visit_id": row["visit_id"],
+                "person_id": row["person_id"],
+                "phase": Phase.AFTER,
+                "source": ReflectionSource.WRITTEN,
+                "consent": rng.choice(list(Consent)),
+                "submitted_at": submitted if rng.random() < 0.9 else None,
+            }
+            for row in reflecting
+        ],
+    )
+    reflection_ids = session.scalars(
+        select(Reflection.id).where(Reflection.id > start).order_by(Reflection.id)
+    ).all()
+    session.execute(
+        insert(Passage),
+        [
+            {
+                "reflection_id": reflection_id,
+                "position": position,
+                "question_text": "What did you learn?",
+                "text": rng.choice(LEARNING_POINTS),
+            }
+            for reflection_id in reflection_ids
+            for position in range(2)
+        ],
+    )
+    leads = [row for row in memberships if row["role"] == MembershipRole.LEAD]
+    if leads:
+        session.execute(
+            insert(Action),
+            [
+                {
+                    "visit_id": row["visit_id"],
+                    "owner_id": row["person_id"],
+                    "title": "Try at home what the hosts showed",
+                    "status": rng.choice(list(ActionStatus)),
+                }
+                for row in leads
+            ],
+        )
+    return len(reflection_ids), len(leads)
 
 
 def add_contacts(session: Session, pools: list[list[int]], count: int, rng: random.Random) -> int:
