@@ -152,7 +152,16 @@ def reflection_page(visit: Visit, reflection: Reflection, reader: logic.Reader) 
         ratings=ratings,
         format_timestamp=format_timestamp,
         session_title=_session_title(reflection),
+        speaker=lambda passage: _speaker_for(reader, reflection, passage),
     )
+
+
+def _speaker_for(reader: logic.Reader, reflection: Reflection, passage: Passage) -> str:
+    """The speaker of a turn; the interviewee's own name gives way to their pseudonym where
+    they did not agree to be named."""
+    if passage.speaker and passage.speaker == reflection.person.name:
+        return logic.writer_label(reader, reflection, _secret())
+    return passage.speaker
 
 
 def _session_title(reflection: Reflection) -> str:
