@@ -93,6 +93,9 @@ def test_generated_data_is_the_same_for_the_same_seed(app) -> None:
             "memberships": 12,
             "itinerary items": 20,
             "contacts": 0,
+            # An after-visit reflection per participant and lead, an action per lead.
+            "reflections": 10,
+            "actions": 4,
         }
     )
     assert names == list(db.session.scalars(db.select(Person.name).order_by(Person.id)))

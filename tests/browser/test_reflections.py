@@ -101,3 +101,30 @@ def test_a_researcher_codes_without_javascript_and_reads_by_theme(
     axe.check(page)
     page.goto(f"{live_server}/visits/1/guide")
     axe.check(page)
+
+
+def test_with_javascript_selecting_words_fills_in_the_words_to_code(
+    browser, live_server: str
+) -> None:
+    context = browser.new_context(java_script_enabled=True)
+    page = context.new_page()
+    sign_in(page, live_server, "researcher@wws.example")
+    page.goto(f"{live_server}/visits/1/reflections")
+    page.get_by_role("link", name="Morag Campbell").last.click()
+    first_passage = page.locator("section.passage").first
+    selected = first_passage.locator(".passage__text").evaluate(
+        """element => {
+            const text = element.firstChild;
+            const range = document.createRange();
+            range.setStart(text, 0);
+            range.setEnd(text, 14);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+            element.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+            return range.toString().trim();
+        }"""
+    )
+    assert len(selected) > 5
+    expect(first_passage.get_by_label("Words to code (optional)")).to_have_value(selected)
+    expect(first_passage.get_by_label("Words to code (optional)")).to_be_visible()
+    context.close()
