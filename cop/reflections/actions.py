@@ -129,6 +129,7 @@ def _prepare(form: ActionForm, visit: Visit, manager: bool) -> None:
     themes = []
     if visit.programme_id is not None:
         logic.ensure_codebook(db.session, visit.programme_id)
+        db.session.commit()
         themes = logic.learning_themes(db.session, visit.programme_id)
     form.theme_id.choices = options(
         [(NO_THEME, _("None")), *((t.id, logic.code_name(t)) for t in themes)]

@@ -147,6 +147,9 @@ def _write(visit: Visit, phase: Phase, reflection: Reflection | None) -> Any:
     themes = (
         _themes_for(visit) if any(q.kind is QuestionKind.THEME_RATINGS for q in questions) else []
     )
+    # The form's fields are named after the questions' and themes' ids: a guide or codebook
+    # seeded by this request must outlive it, or the answers sent back would match nothing.
+    db.session.commit()
     text_questions = [q for q in questions if q.kind is QuestionKind.TEXT]
     asks_satisfaction = any(q.kind is QuestionKind.SATISFACTION for q in questions)
     form = reflection_form(

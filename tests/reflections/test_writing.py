@@ -265,3 +265,41 @@ def test_a_draft_with_ratings_can_be_saved_again_and_submitted(app: Flask, study
         rating.code_id: rating.score for rating in db.session.get(Reflection, draft.id).ratings
     }
     assert scores == {themes[0].id: 3, themes[1].id: 1}
+
+
+def test_the_first_reflection_on_a_new_visit_keeps_its_answers(app: Flask, make) -> None:
+    # No guide and no codebook yet: the first form seeds them, and the answers must match them.
+    programme_id = make.programme().id
+    visit = make.visit(programme_id=programme_id)
+    writer = make.user()
+    make.member(visit, writer.person)
+    client = app.test_client()
+    sign_in(client, writer)
+    url = f"/visits/{visit.id}/reflections/new?phase=before"
+    form = client.get(url).get_data(as_text=True)
+    # What a real server does at the end of each request (the tests share one app context).
+    db.session.remove()
+    expectations = question_id_in(form, "What do you expect to learn from this visit?")
+    theme = learning_themes(db.session, programme_id)[0]
+    response = client.post(
+        url,
+        data={
+            expectations: "How Paris scaled PB up.",
+            f"rating_{theme.id}": "3",
+            "consent": "private",
+            "submit_reflection": "1",
+        },
+    )
+    assert response.status_code == 302
+    reflection = db.session.scalar(db.select(Reflection))
+    assert [p.text for p in reflection.passages] == ["How Paris scaled PB up."]
+    assert [r.score for r in reflection.ratings] == [3]
+
+
+def question_id_in(html: str, question: str) -> str:
+    """The name of the answer field labelled with this question, as the browser would send it."""
+    import re
+
+    label = re.search(r'<label class="label" for="(answer_\d+)">' + re.escape(question), html)
+    assert label, question
+    return label.group(1)
