@@ -402,7 +402,10 @@ def delete_code(programme_id: int, code_id: int) -> Any:
         abort(400)
     if logic.is_in_use(db.session, code):
         flash(
-            _("This code, or a code under it, has been applied; remove those codings first."),
+            _(
+                "This code, or a code under it, has been applied or rated; it cannot be "
+                "deleted, but it can be renamed or moved."
+            ),
             "error",
         )
         return redirect(url_for("coding.edit_code", programme_id=programme.id, code_id=code.id))

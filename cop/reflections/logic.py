@@ -24,6 +24,7 @@ from cop.reflections.models import (
     GuideQuestion,
     Phase,
     Reflection,
+    SelfRating,
 )
 
 # Phases a person writes one reflection for; "during" has one per session.
@@ -163,10 +164,14 @@ def descendants(session: Session, code: Code) -> list[int]:
 
 
 def is_in_use(session: Session, code: Code) -> bool:
+    """Whether the code or one below it has been applied, or rated as a learning theme: deleting
+    it would delete those codings or people's self-ratings with it."""
     ids = descendants(session, code)
-    return bool(
-        session.scalar(select(func.count(CodedSegment.id)).where(CodedSegment.code_id.in_(ids)))
+    applied = session.scalar(
+        select(func.count(CodedSegment.id)).where(CodedSegment.code_id.in_(ids))
     )
+    rated = session.scalar(select(func.count(SelfRating.id)).where(SelfRating.code_id.in_(ids)))
+    return bool(applied or rated)
 
 
 @dataclass(frozen=True)

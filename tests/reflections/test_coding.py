@@ -12,7 +12,15 @@ from flask import Flask
 
 from cop.extensions import db
 from cop.reflections.logic import programme_codes
-from cop.reflections.models import Code, CodedSegment, Consent, Reflection, ReflectionSource
+from cop.reflections.models import (
+    Code,
+    CodedSegment,
+    Consent,
+    Phase,
+    Reflection,
+    ReflectionSource,
+    SelfRating,
+)
 from tests.conftest import sign_in, visible_text
 from tests.reflections.conftest import Study
 
@@ -269,3 +277,13 @@ def test_coded_segments_export_for_spreadsheets_and_qda_tools(app: Flask, study:
     assert row["quote"] == "'=SUM(A1)"
     assert row["participant"].startswith("P-")
     assert row["organisation"] == "Glasgow City Council"
+
+
+def test_a_theme_someone_rated_cannot_be_deleted(app: Flask, study: Study) -> None:
+    reflection = study.reflection(Consent.PRIVATE, phase=Phase.BEFORE)
+    db.session.add(SelfRating(reflection_id=reflection.id, code_id=code_id("equality"), score=2))
+    db.session.commit()
+    client = researcher_client(app, study)
+    client.post(f"/programmes/{study.programme_id}/codebook/{code_id('equality')}/delete")
+    assert code_id("equality") is not None
+    assert db.session.scalar(db.select(db.func.count(SelfRating.id))) == 1
