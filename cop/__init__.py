@@ -151,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.correspondence.views import blueprint as correspondence
     from cop.directory.views import blueprint as directory
     from cop.documents.views import blueprint as documents
+    from cop.interpreting.views import blueprint as interpreting
     from cop.itinerary.importing import blueprint as agenda_import
     from cop.itinerary.views import blueprint as itinerary
     from cop.network.surveys import blueprint as surveys
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.reflections.actions import blueprint as actions
     from cop.reflections.coding import blueprint as coding
     from cop.reflections.views import blueprint as reflections
+    from cop.social.views import blueprint as social
     from cop.translation.views import blueprint as glossary
     from cop.visits.views import blueprint as visits
 
@@ -176,6 +178,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reflections)
     app.register_blueprint(coding)
     app.register_blueprint(actions)
+    app.register_blueprint(interpreting)
+    app.register_blueprint(social)
     app.register_blueprint(glossary)
     app.register_blueprint(correspondence)
     app.register_blueprint(mail_import)

@@ -4,6 +4,7 @@ from cop.accounts.models import User
 from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
 from cop.directory.models import Organisation, Person
 from cop.documents.models import VisitDocument
+from cop.interpreting.models import Booking, Interpreter, LanguagePair, Unavailability
 from cop.itinerary.models import ItineraryItem
 from cop.links import SignedLink
 from cop.mail import OutboxAttachment, OutboxMail
@@ -22,10 +23,26 @@ from cop.reflections.models import (
     Reminder,
     SelfRating,
 )
+from cop.social.models import (
+    Embargo,
+    MediaConsent,
+    PostCheck,
+    ProtocolAcknowledgement,
+    SocialProtocol,
+)
 from cop.translation.models import GlossaryTerm, MemoryEntry
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "Booking",
+    "Interpreter",
+    "LanguagePair",
+    "Unavailability",
+    "Embargo",
+    "MediaConsent",
+    "PostCheck",
+    "ProtocolAcknowledgement",
+    "SocialProtocol",
     "Action",
     "ActionUpdate",
     "Code",

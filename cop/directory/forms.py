@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from cop.accounts.forms import LANGUAGE_CHOICES
@@ -18,6 +18,14 @@ class OrganisationForm(FlaskForm):
         _l("Name"), validators=[DataRequired(_l("Enter the organisation’s name")), Length(max=200)]
     )
     kind = SelectField(_l("Kind of organisation"), choices=[])
+    description = TextAreaField(
+        _l("What it is and does (optional)"),
+        description=_l(
+            "A sentence or two for visitors and interpreters, for example what a mairie "
+            "d’arrondissement decides."
+        ),
+        validators=[Optional(), Length(max=2000)],
+    )
     city = StringField(_l("City or town"), validators=[Optional(), Length(max=120)])
     country = StringField(
         _l("Country"),

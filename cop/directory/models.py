@@ -55,6 +55,8 @@ class Organisation(db.Model):
     subdivision: Mapped[str | None] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(8), default="en")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # What it is and does, for a visitor or an interpreter who does not know it.
+    description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     people: Mapped[list[Person]] = relationship(back_populates="organisation")

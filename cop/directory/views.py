@@ -74,6 +74,7 @@ def _save_organisation(form: OrganisationForm, organisation: Organisation) -> bo
     organisation.name = form.name.data.strip()
     organisation.kind = OrganisationKind(form.kind.data)
     organisation.city = (form.city.data or "").strip()
+    organisation.description = (form.description.data or "").strip()
     organisation.country = form.country.data
     organisation.subdivision = (form.subdivision.data or "").strip().upper() or None
     organisation.language = parse_language_codes(form.language.data).split(",")[0]

@@ -1,0 +1,136 @@
+"""Whether an interpreter can take an itinerary item, and what it will cost (no Flask here).
+
+Two steps, as Indico does for room bookings: the database gives the interpreter's other bookings
+near the item, then these functions classify each problem. Times are compared in UTC, so items in
+different time zones and across a change of summer time compare as the instants they are; days
+(unavailability) are read in each item's own zone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+HALF_DAY = timedelta(hours=4)
+PAIR = re.compile(r"^\s*([a-zA-Z]{2,3})\s*(>|<>|<)\s*([a-zA-Z]{2,3})\s*$")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An itinerary item as the checks need it."""
+
+    item_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    place: str = ""
+    travel_minutes: int = 0
+
+    def local_days(self) -> set[date]:
+        zone = ZoneInfo(self.time_zone)
+        first = self.starts_at.astimezone(zone).date()
+        # An item ending exactly at midnight does not reach into the next day.
+        last = (self.ends_at - timedelta(microseconds=1)).astimezone(zone).date()
+        return {first + timedelta(days=n) for n in range((last - first).days + 1)}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """``kind``: clash, unavailable (both refuse the booking), travel, second_interpreter (both
+    only warn). ``other`` names the other item, ``minutes`` the time short or too long."""
+
+    kind: str
+    other: str = ""
+    minutes: int = 0
+
+    @property
+    def refuses(self) -> bool:
+        return self.kind in ("clash", "unavailable")
+
+
+def parse_pairs(text: str) -> list[tuple[str, str]]:
+    """ "fr>en, en<>es" as directed pairs; ValueError naming the part that cannot be read."""
+    pairs: list[tuple[str, str]] = []
+    for part in re.split(r"[,;\n]+", text):
+        if not part.strip():
+            continue
+        match = PAIR.match(part)
+        if match is None or match.group(1).lower() == match.group(3).lower():
+            raise ValueError(part.strip())
+        first, arrow, second = match.group(1).lower(), match.group(2), match.group(3).lower()
+        if arrow in (">", "<>"):
+            pairs.append((first, second))
+        if arrow in ("<", "<>"):
+            pairs.append((second, first))
+    return sorted(set(pairs))
+
+
+def format_pairs(pairs: list[tuple[str, str]]) -> str:
+    """Directed pairs written back the way they are typed, both ways as "<>"."""
+    found = set(pairs)
+    written, seen = [], set()
+    for source, target in sorted(found):
+        if (source, target) in seen:
+            continue
+        if (target, source) in found:
+            written.append(f"{source}<>{target}")
+            seen.add((target, source))
+        else:
+            written.append(f"{source}>{target}")
+        seen.add((source, target))
+    return ", ".join(written)
+
+
+def booking_problems(
+    slot: Slot,
+    confirmed: list[Slot],
+    unavailable: list[tuple[date, date]],
+    simultaneous: bool,
+    solo_limit_minutes: int,
+    simultaneous_colleagues: int = 0,
+) -> list[Problem]:
+    """What stands against booking the interpreter for ``slot``, given their other confirmed
+    items (the item itself excluded), their unavailable days and the mode."""
+    problems: list[Problem] = []
+    for other in confirmed:
+        if other.item_id == slot.item_id:
+            continue
+        # Touching items (one ends as the next begins) do not overlap.
+        if other.starts_at < slot.ends_at and slot.starts_at < other.ends_at:
+            problems.append(Problem("clash", other.title))
+            continue
+        if other.place == slot.place or not (other.place and slot.place):
+            continue
+        if other.ends_at <= slot.starts_at:
+            gap = slot.starts_at - other.ends_at
+            needed = timedelta(minutes=slot.travel_minutes)
+        else:
+            gap = other.starts_at - slot.ends_at
+            needed = timedelta(minutes=other.travel_minutes)
+        if gap < needed:
+            problems.append(
+                Problem("travel", other.title, int((needed - gap).total_seconds() // 60))
+            )
+    days = slot.local_days()
+    for first, last in unavailable:
+        if any(first <= day <= last for day in days):
+            problems.append(Problem("unavailable", f"{first.isoformat()}–{last.isoformat()}"))
+            break
+    length = int((slot.ends_at - slot.starts_at).total_seconds() // 60)
+    if simultaneous and length > solo_limit_minutes and simultaneous_colleagues == 0:
+        problems.append(Problem("second_interpreter", minutes=length))
+    return problems
+
+
+def estimate(slot: Slot, day_rate: Decimal | None, half_day_rate: Decimal | None) -> Decimal | None:
+    """Half a day's rate for up to four hours, a day's rate per day beyond; None without rates."""
+    length = slot.ends_at - slot.starts_at
+    if length <= HALF_DAY and half_day_rate is not None:
+        return half_day_rate
+    if day_rate is None:
+        return None
+    days = max(1, len(slot.local_days()))
+    return day_rate * days

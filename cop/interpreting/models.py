@@ -1,0 +1,168 @@
+"""Interpreters, what they can do, when they cannot, and their bookings for itinerary items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cop.database import UTCDateTime, utcnow
+from cop.directory.models import Person
+from cop.enums import LabelledEnum, stored_enum
+from cop.extensions import db
+from cop.itinerary.models import ItineraryItem
+
+
+class Mode(LabelledEnum):
+    CONSECUTIVE = "consecutive"
+    SIMULTANEOUS = "simultaneous"
+    WHISPERED = "whispered"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {
+            "consecutive": _l("Consecutive"),
+            "simultaneous": _l("Simultaneous"),
+            "whispered": _l("Whispered (chuchotage)"),
+        }
+
+
+class Knowledge(LabelledEnum):
+    LOCAL_GOVERNMENT = "local_government"
+    PARTICIPATORY_BUDGETING = "participatory_budgeting"
+    PUBLIC_FINANCE = "public_finance"
+    COMMUNITY_DEVELOPMENT = "community_development"
+    YOUTH_AND_VOLUNTEERING = "youth_and_volunteering"
+    DIGITAL_DEMOCRACY = "digital_democracy"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {
+            "local_government": _l("Local government"),
+            "participatory_budgeting": _l("Participatory budgeting"),
+            "public_finance": _l("Public finance"),
+            "community_development": _l("Community development"),
+            "youth_and_volunteering": _l("Youth work and volunteering"),
+            "digital_democracy": _l("Digital democracy"),
+        }
+
+
+class Interpreter(db.Model):
+    """A person of the directory who interprets, with their languages, modes and rates."""
+
+    __tablename__ = "interpreter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    # Comma-separated values of Mode and Knowledge.
+    modes: Mapped[str] = mapped_column(String(100), default="consecutive")
+    knowledge: Mapped[str] = mapped_column(String(300), default="")
+    day_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    half_day_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+    pairs: Mapped[list[LanguagePair]] = relationship(
+        back_populates="interpreter",
+        cascade="all, delete-orphan",
+        order_by="(LanguagePair.source, LanguagePair.target)",
+    )
+    unavailable: Mapped[list[Unavailability]] = relationship(
+        back_populates="interpreter",
+        cascade="all, delete-orphan",
+        order_by="Unavailability.first_day",
+    )
+
+    @property
+    def mode_list(self) -> list[Mode]:
+        return [Mode(value) for value in self.modes.split(",") if value]
+
+    @property
+    def knowledge_list(self) -> list[Knowledge]:
+        return [Knowledge(value) for value in self.knowledge.split(",") if value]
+
+
+class LanguagePair(db.Model):
+    """A direction the interpreter works in: from ``source`` into ``target``."""
+
+    __tablename__ = "language_pair"
+    __table_args__ = (
+        UniqueConstraint("interpreter_id", "source", "target", name="pair_once"),
+        CheckConstraint("source <> target", name="two_languages"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interpreter_id: Mapped[int] = mapped_column(
+        ForeignKey("interpreter.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(8), index=True)
+    target: Mapped[str] = mapped_column(String(8), index=True)
+
+    interpreter: Mapped[Interpreter] = relationship(back_populates="pairs")
+
+
+class Unavailability(db.Model):
+    __tablename__ = "interpreter_unavailability"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="days_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interpreter_id: Mapped[int] = mapped_column(
+        ForeignKey("interpreter.id", ondelete="CASCADE"), index=True
+    )
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    interpreter: Mapped[Interpreter] = relationship(back_populates="unavailable")
+
+
+class BookingStatus(LabelledEnum):
+    REQUESTED = "requested"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {
+            "requested": _l("Requested"),
+            "confirmed": _l("Confirmed"),
+            "declined": _l("Declined"),
+            "cancelled": _l("Cancelled"),
+        }
+
+
+class Booking(db.Model):
+    """An interpreter asked for an itinerary item."""
+
+    __tablename__ = "booking"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interpreter_id: Mapped[int] = mapped_column(
+        ForeignKey("interpreter.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("itinerary_item.id", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[Mode] = mapped_column(stored_enum(Mode, 20))
+    status: Mapped[BookingStatus] = mapped_column(
+        stored_enum(BookingStatus, 20), default=BookingStatus.REQUESTED
+    )
+    estimate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # The line of the visit's costs this booking put there once confirmed.
+    cost_id: Mapped[int | None] = mapped_column(ForeignKey("cost.id", ondelete="SET NULL"))
+    # Problems the organiser saw and accepted when booking (travel time, a second interpreter).
+    warnings: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    interpreter: Mapped[Interpreter] = relationship()
+    item: Mapped[ItineraryItem] = relationship()
