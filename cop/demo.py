@@ -33,6 +33,7 @@ from cop.planning.models import (
 )
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
 from cop.reflections.demo import add_reflections
+from cop.social.demo import add_interpreting_and_protocol
 from cop.translation.seed import seed_glossary
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
@@ -430,6 +431,7 @@ def load_demo(session: Session) -> bool:
         user.is_researcher = sign_in.email == "researcher@wws.example"
     session.flush()
     add_reflections(session, visit, people_by_email)
+    add_interpreting_and_protocol(session, visit, people_by_email)
     return True
 
 

@@ -134,3 +134,13 @@ def estimate(slot: Slot, day_rate: Decimal | None, half_day_rate: Decimal | None
         return None
     days = max(1, len(slot.local_days()))
     return day_rate * days
+
+
+def term_used(term: str, text: str) -> bool:
+    """Whether a glossary term appears in a text, its words also in the plural ("conseil de
+    quartier" in "les conseils de quartier")."""
+    words = [re.escape(word) + r"[sx]?" for word in term.lower().split()]
+    if not words:
+        return False
+    pattern = r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+    return re.search(pattern, text.lower()) is not None

@@ -653,8 +653,8 @@ def briefing_context(visit: Visit, interpreter: Interpreter) -> dict:
         )
         # The visit's own terms, and the general ones its agenda uses.
         if term.visit_id == visit.id
-        or term.term_a.lower() in text
-        or (term.term_b and term.term_b.lower() in text)
+        or logic.term_used(term.term_a, text)
+        or (term.term_b and logic.term_used(term.term_b, text))
         or term.domain.lower() in ("participatory budgeting", "local government")
     ]
     documents = db.session.scalars(
