@@ -14,6 +14,7 @@ from cop.interpreting.logic import (
     estimate,
     format_pairs,
     parse_pairs,
+    term_used,
 )
 from cop.itinerary.logic import to_utc
 
@@ -166,8 +167,6 @@ def test_the_estimate_follows_the_length() -> None:
 
 
 def test_glossary_terms_are_found_in_the_plural_too() -> None:
-    from cop.interpreting.logic import term_used
-
     assert term_used("conseil de quartier", "Les conseils de quartier et les élus")
     assert term_used("arrondissement", "the 14th Arrondissement")
     assert not term_used("budget", "budgetary")
