@@ -28,6 +28,7 @@ from cop.documents.models import VisitDocument
 from cop.documents.storage import store
 from cop.documents.views import folder_of
 from cop.extensions import db
+from cop.interpreting.models import Booking, Interpreter, LanguagePair, Mode, Unavailability
 from cop.network.models import SurveyWave
 from cop.planning.models import PlanningTask
 from cop.polls.models import DateOption, DatePoll, PollInvitee
@@ -43,6 +44,7 @@ from cop.reflections.models import (
     Phase,
     Reflection,
 )
+from cop.social.models import Embargo, Platform, PostCheck, SocialProtocol
 from cop.visits.logic import neighbouring_statuses
 from cop.visits.models import Membership, MembershipRole, Visit
 from tests.conftest import Factory, sign_in
@@ -110,6 +112,9 @@ class World:
     code_id: int = 0
     action_id: int = 0
     story_key: str = "P-unknown"
+    interpreter_id: int = 0
+    booking_id: int = 0
+    post_check_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
 
 
@@ -206,6 +211,23 @@ def removable_code_url(world: World) -> str:
     db.session.add(code)
     db.session.commit()
     return f"/programmes/{world.programme_id}/codebook/{code.id}/delete"
+
+
+def removable_unavailability_url(world: World) -> str:
+    entry = Unavailability(
+        interpreter_id=world.interpreter_id, first_day=date(2017, 1, 2), last_day=date(2017, 1, 3)
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return f"/interpreters/{world.interpreter_id}/unavailable/{entry.id}/delete"
+
+
+def removable_embargo_url(world: World) -> str:
+    protocol = db.session.scalar(db.select(SocialProtocol).filter_by(visit_id=world.visit.id))
+    embargo = Embargo(protocol_id=protocol.id, subject="steering group", until=utcnow())
+    db.session.add(embargo)
+    db.session.commit()
+    return f"/visits/{world.visit.id}/protocol/embargoes/{embargo.id}/delete"
 
 
 def next_status(world: World) -> dict[str, str]:
@@ -495,6 +517,90 @@ CASES = [
         only(ACTION_CHANGERS, 400),
         blank_form,
     ),
+    Case("GET", lambda w: "/interpreters", only(ORGANISERS)),
+    Case("GET", lambda w: "/interpreters/new", only(ORGANISERS)),
+    Case("POST", lambda w: "/interpreters/new", only(ORGANISERS, 400), blank_form),
+    Case("GET", lambda w: f"/interpreters/{w.interpreter_id}", only(ORGANISERS)),
+    Case("POST", lambda w: f"/interpreters/{w.interpreter_id}", only(ORGANISERS, 400), blank_form),
+    Case(
+        "POST",
+        lambda w: f"/interpreters/{w.interpreter_id}/unavailable",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
+    Case("POST", removable_unavailability_url, only(ORGANISERS, 302)),
+    Case("POST", lambda w: f"/interpreters/{w.interpreter_id}/link", only(ORGANISERS, 302)),
+    Case(
+        "GET",
+        lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/interpreters",
+        only(ORGANISERS),
+    ),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/interpreters",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/interpreting", only(VISIT_VIEWERS)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/bookings/{w.booking_id}",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
+    # The briefing pack: for the organisers, and for the interpreter it is written for.
+    Case(
+        "GET",
+        lambda w: f"/visits/{w.visit.id}/briefing/{w.interpreter_id}",
+        only(ORGANISERS | {"interpreter"}),
+    ),
+    Case("GET", lambda w: "/interpreting/not-a-token", everyone(400, anonymous=400)),
+    Case("POST", lambda w: "/interpreting/not-a-token", everyone(400, anonymous=400)),
+    Case(
+        "GET",
+        lambda w: f"/interpreting/not-a-token/briefing/{w.visit.id}",
+        everyone(400, anonymous=400),
+    ),
+    Case(
+        "GET",
+        lambda w: f"/interpreting/not-a-token/briefing/{w.visit.id}/documents/{w.document_id}",
+        everyone(400, anonymous=400),
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/protocol", only(VISIT_VIEWERS)),
+    # Members accept the approved protocol before the change below makes a new version.
+    Case("POST", lambda w: f"/visits/{w.visit.id}/protocol/acknowledge", only(INVITED, 302)),
+    # Every field of the protocol may be empty, so a blank form is a valid change.
+    Case("POST", lambda w: f"/visits/{w.visit.id}/protocol", only(ORGANISERS, 302), blank_form),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/protocol/embargoes",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
+    Case("POST", removable_embargo_url, only(ORGANISERS, 302)),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/protocol/send", only(ORGANISERS, 302)),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/protocol/remind", only(ORGANISERS, 302)),
+    Case("GET", lambda w: "/protocol/approve/not-a-token", everyone(400, anonymous=400)),
+    Case("POST", lambda w: "/protocol/approve/not-a-token", everyone(400, anonymous=400)),
+    Case("GET", lambda w: "/protocol/acknowledge/not-a-token", everyone(400, anonymous=400)),
+    Case("POST", lambda w: "/protocol/acknowledge/not-a-token", everyone(400, anonymous=400)),
+    Case("GET", lambda w: "/consent", {**everyone(), "admin": 403}),
+    Case("POST", lambda w: "/consent", {**everyone(302), "admin": 403}, blank_form),
+    Case("GET", lambda w: f"/people/{w.other_person_id}/consent", only(ORGANISERS)),
+    Case(
+        "POST",
+        lambda w: f"/people/{w.other_person_id}/consent",
+        only(ORGANISERS, 302),
+        blank_form,
+    ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/posts", only(WRITERS)),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/posts", only(WRITERS, 400), blank_form),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/posts/{w.post_check_id}",
+        {**only(VISIT_VIEWERS, 403), **{r: 400 for r in ("participant", "lead", "admin")}},
+        blank_form,
+    ),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
@@ -612,6 +718,25 @@ def world(app: Flask, make: Factory) -> World:
     db.session.commit()
     built.action_id = action.id
     built.story_key = pseudonym(current_app.config["SECRET_KEY"], action.owner_id)
+    interpreter = Interpreter(
+        person_id=built.users["interpreter"].person_id,
+        pairs=[LanguagePair(source="fr", target="en")],
+    )
+    db.session.add(interpreter)
+    db.session.flush()
+    booking = Booking(interpreter_id=interpreter.id, item_id=built.item_id, mode=Mode.CONSECUTIVE)
+    protocol = SocialProtocol(visit_id=visit.id, approved_at=utcnow())
+    check = PostCheck(
+        visit_id=visit.id,
+        author_id=built.users["participant"].person_id,
+        platform=Platform.X,
+        text="Learning from Paris",
+        post_at=utcnow(),
+    )
+    db.session.add_all([booking, protocol, check])
+    db.session.commit()
+    built.interpreter_id, built.booking_id = interpreter.id, booking.id
+    built.post_check_id = check.id
     return built
 
 
@@ -668,6 +793,8 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             covered.add(("POST", "documents.delete"))
             continue
         removals = {
+            removable_unavailability_url: "interpreting.remove_unavailable",
+            removable_embargo_url: "social.remove_embargo",
             removable_reflection_url: "reflections.delete_reflection",
             removable_segment_url: "coding.remove_code",
             removable_code_url: "coding.delete_code",
