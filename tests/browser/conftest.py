@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 from werkzeug.serving import make_server
 
@@ -33,8 +34,9 @@ SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="module")
-def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = create_app(
+def live_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The application the live server runs, for tests that read what it stored (a mailed link)."""
+    return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
             "INSTANCE_PATH": str(tmp_path_factory.mktemp("live")),
@@ -43,6 +45,11 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
             "RATELIMIT_ENABLED": False,
         }
     )
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app: Flask) -> Iterator[str]:
+    app = live_app
     with app.app_context():
         _empty_all_tables()
         load_demo(db.session)
