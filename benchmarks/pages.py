@@ -76,6 +76,8 @@ def main_pages(session) -> list[str]:
         f"/visits/{busiest_visit}/itinerary.ics",
         f"/visits/{busiest_visit}/planning",
         f"/visits/{busiest_visit}/documents",
+        f"/visits/{busiest_visit}/interpreting",
+        f"/visits/{busiest_visit}/protocol",
         f"/visits/{busiest_visit}/reflections",
         f"/visits/{busiest_visit}/actions",
         f"/programmes/{busiest_programme}/actions?by=theme",
