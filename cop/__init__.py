@@ -151,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.correspondence.views import blueprint as correspondence
     from cop.directory.views import blueprint as directory
     from cop.documents.views import blueprint as documents
+    from cop.evaluation.views import blueprint as evaluation
     from cop.interpreting.views import blueprint as interpreting
     from cop.itinerary.importing import blueprint as agenda_import
     from cop.itinerary.views import blueprint as itinerary
@@ -180,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(actions)
     app.register_blueprint(interpreting)
     app.register_blueprint(social)
+    app.register_blueprint(evaluation)
     app.register_blueprint(glossary)
     app.register_blueprint(correspondence)
     app.register_blueprint(mail_import)

@@ -179,3 +179,13 @@ def researches_programme(user: User, programme_id: int) -> bool:
 def reflects_on_visit(user: User, visit: Visit) -> bool:
     """Writes their own reflections on a visit: the participants and the leads who travel."""
     return visit_role(user, visit) in (MembershipRole.PARTICIPANT, MembershipRole.LEAD)
+
+
+def can_read_evaluation(user: User, visit: Visit) -> bool:
+    """Those who organise or study the visit: its leads, researchers and administrators, and
+    those who analyse its programme."""
+    return (
+        can_manage_visit(user, visit)
+        or researches_visit(user, visit)
+        or (visit.programme_id is not None and can_analyse_programme(user, visit.programme_id))
+    )

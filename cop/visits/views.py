@@ -148,6 +148,7 @@ def visit(visit_id: int) -> str:
         polls=polls,
         members=members,
         can_manage=can_manage,
+        can_read_report=access.can_read_evaluation(current_user, found),
         status_form=status_form,
         remove_form=EmptyForm(),
     )

@@ -1,0 +1,207 @@
+"""The evaluation report of a visit as a page, a PDF, JSON and CSV; and visits compared across a
+programme."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, g, render_template
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from cop import access
+from cop.evaluation import pdf
+from cop.evaluation.report import Report, build
+from cop.extensions import db
+from cop.network import cache
+from cop.network.loading import DEFAULT_SOURCES
+from cop.network.pictures import draw
+from cop.network.report import analyse
+from cop.planning.views import cost_rows, effort_rows
+from cop.pseudonyms import pseudonym
+from cop.spreadsheets import csv_text
+from cop.viewhelpers import csv_download
+from cop.visits.models import Programme, Visit
+
+blueprint = Blueprint("evaluation", __name__)
+
+PERMUTATION_ROUNDS = 200
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "visits"
+
+
+
+def _visit(visit_id: int) -> Visit:
+    visit = db.get_or_404(Visit, visit_id)
+    if not access.can_read_evaluation(current_user, visit):
+        abort(403)
+    return visit
+
+
+def _network(visit: Visit, rounds: int = PERMUTATION_ROUNDS):
+    if visit.programme_id is None:
+        return None
+    secret = current_app.config["SECRET_KEY"]
+    reports = current_app.extensions.setdefault("cop_network_reports", cache.ReportCache())
+    return reports.get(
+        db.session,
+        ("evaluation", visit.programme_id, visit.id, rounds),
+        lambda: analyse(
+            db.session,
+            visit.programme_id,
+            visit.id,
+            DEFAULT_SOURCES,
+            rounds=rounds,
+            label=lambda person_id: pseudonym(secret, person_id),
+        ),
+    )
+
+
+def report_for(visit: Visit) -> Report:
+    currency = visit.programme.reporting_currency if visit.programme else "GBP"
+    report = build(
+        db.session, visit, effort_rows(visit), cost_rows(visit), currency, _network(visit)
+    )
+    db.session.commit()  # a codebook seeded for the report stays
+    return report
+
+
+@blueprint.route("/visits/<int:visit_id>/report")
+@login_required
+def visit_report(visit_id: int) -> str:
+    visit = _visit(visit_id)
+    report = report_for(visit)
+    network = _network(visit)
+    pictures = None
+    if network is not None and network.windows is not None:
+        secret = current_app.config["SECRET_KEY"]
+        pictures = draw(
+            visit.programme_id,
+            network,
+            DEFAULT_SOURCES,
+            lambda person_id: pseudonym(secret, person_id),
+        )
+    return render_template("evaluation/report.html", visit=visit, report=report, pictures=pictures)
+
+
+@blueprint.route("/visits/<int:visit_id>/report.pdf")
+@login_required
+def visit_report_pdf(visit_id: int) -> Response:
+    visit = _visit(visit_id)
+    body = pdf.render(report_for(visit), str(get_locale()))
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="evaluation-visit-{visit.id}.pdf"'},
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def report_json(report: Report) -> dict:
+    return {
+        "visit": report.visit.title,
+        "currency": report.currency,
+        "figures": {key: _plain(value) for key, value in report.figures.items()},
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "question": section.question,
+                "findings": section.findings,
+                "quotes": [
+                    {"theme": theme, "quote": quote, "who": who}
+                    for theme, quote, who in section.quotes
+                ],
+                "tables": [
+                    {
+                        "key": table.key,
+                        "title": table.title,
+                        "columns": table.columns,
+                        "rows": [[_plain(cell) for cell in row] for row in table.rows],
+                    }
+                    for table in section.tables
+                ],
+            }
+            for section in [*report.sections, report.toolkit]
+        ],
+    }
+
+
+@blueprint.route("/visits/<int:visit_id>/report.json")
+@login_required
+def visit_report_json(visit_id: int) -> Response:
+    visit = _visit(visit_id)
+    return Response(
+        json.dumps(report_json(report_for(visit)), ensure_ascii=False, indent=2, default=str),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="evaluation-visit-{visit.id}.json"'},
+    )
+
+
+@blueprint.route("/visits/<int:visit_id>/report/<key>.csv")
+@login_required
+def visit_report_table(visit_id: int, key: str) -> Response:
+    visit = _visit(visit_id)
+    table = next((t for t in report_for(visit).all_tables() if t.key == key), None)
+    if table is None:
+        abort(404)
+    return csv_download(
+        csv_text(table.columns, ([_plain(c) for c in row] for row in table.rows)),
+        f"evaluation-visit-{visit.id}-{key}.csv",
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/report")
+@login_required
+def programme_report(programme_id: int) -> str:
+    programme = db.get_or_404(Programme, programme_id)
+    if not access.can_analyse_programme(current_user, programme.id):
+        abort(403)
+    visits = db.session.scalars(
+        select(Visit)
+        .where(Visit.programme_id == programme.id, Visit.start_date.is_not(None))
+        .order_by(Visit.start_date)
+    ).all()
+    rows = []
+    for visit in visits:
+        report = report_for(visit)
+        figures = report.figures
+        network = figures.get("network", {})
+        density = network.get("density", [None, None])
+        themes = [name for name, count in figures.get("themes", {}).items() if count][:2]
+        rows.append(
+            {
+                "visit": visit,
+                "participants": figures.get("participants", 0),
+                "total_cost": figures.get("total_cost"),
+                "implemented": figures.get("implemented_actions", 0),
+                "per_action": figures.get("cost_per_implemented_action"),
+                "density_before": density[0],
+                "density_after": density[1],
+                "verdict": figures.get("verdict"),
+                "themes": ", ".join(themes),
+            }
+        )
+    return render_template(
+        "evaluation/programme.html",
+        programme=programme,
+        rows=rows,
+        verdicts={
+            "forming": _("forming"),
+            "not_forming": _("not forming"),
+            "mixed": _("mixed"),
+            "too_small": _("too small to tell"),
+        },
+    )
