@@ -220,6 +220,8 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         f"/programmes/{programme_id}/stories/{story}",
         "/reflections",
         "/interpreters",
+        f"/visits/{visit_id}/report",
+        f"/programmes/{programme_id}/report",
         "/interpreters/new",
         "/interpreters/1",
         f"/visits/{visit_id}/itinerary/1/interpreters",
