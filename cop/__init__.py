@@ -54,7 +54,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_error_pages(app)
     _register_request_hooks(app)
     _register_template_helpers(app)
+    _configure_serving(app)
     return app
+
+
+def _configure_serving(app: Flask) -> None:
+    """Behind a reverse proxy, trust its forwarded headers; log in the chosen format."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from cop.serving import configure_logging
+
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+    log_format = app.config.get("LOG_FORMAT") or (
+        "json" if app.config["ENV"] == "production" else "text"
+    )
+    configure_logging(app, log_format)
 
 
 def _configure(app: Flask, overrides: dict[str, Any]) -> None:
@@ -74,7 +92,14 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
     options = cop_config.engine_options(url)
     options.update(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    if not app.config.get("SECRET_KEY"):
+    secret_was_given = bool(app.config.get("SECRET_KEY"))
+    if app.config["ENV"] == "production":
+        problems = cop_config.production_problems(app.config, secret_was_given)
+        if problems:
+            raise cop_config.ConfigurationError(
+                "cop will not start in production until these are set:\n- " + "\n- ".join(problems)
+            )
+    if not secret_was_given:
         app.config["SECRET_KEY"] = cop_config.load_or_create_secret_key(app.instance_path)
     # Cookies travel only over HTTPS outside development; tests and the demo run on plain HTTP.
     production = app.config["ENV"] == "production"
@@ -162,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.reflections.actions import blueprint as actions
     from cop.reflections.coding import blueprint as coding
     from cop.reflections.views import blueprint as reflections
+    from cop.serving import blueprint as serving
     from cop.social.views import blueprint as social
     from cop.translation.views import blueprint as glossary
     from cop.visits.views import blueprint as visits
@@ -182,6 +208,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(interpreting)
     app.register_blueprint(social)
     app.register_blueprint(evaluation)
+    app.register_blueprint(serving)
     app.register_blueprint(glossary)
     app.register_blueprint(correspondence)
     app.register_blueprint(mail_import)

@@ -135,9 +135,9 @@ def generate_command(scale: str, seed: int) -> None:
 @with_appcontext
 def send_mail_command() -> None:
     """Send every queued mail and retry the ones that failed."""
-    from cop.mail import deliver
+    from cop.jobs import send_mail
 
-    outcome = deliver()
+    outcome = send_mail()
     click.echo(
         f"{outcome['sent']} sent, {outcome['failed']} failed, {outcome['queued']} still queued."
     )
@@ -147,10 +147,9 @@ def send_mail_command() -> None:
 @with_appcontext
 def close_polls_command() -> None:
     """Close date polls whose deadline has passed and tell their leads."""
-    from cop.database import utcnow
-    from cop.polls.views import close_overdue_polls
+    from cop.jobs import close_polls
 
-    click.echo(f"{close_overdue_polls(utcnow())} polls closed.")
+    click.echo(f"{close_polls()['closed']} polls closed.")
 
 
 @click.command("remind")
@@ -164,34 +163,34 @@ def close_polls_command() -> None:
 def remind_command(today) -> None:
     """Mail follow-up reflections that are due (3, 6, 12 months after a visit) and actions whose
     target date has come; each reminder is sent once."""
-    from cop.database import utcnow
-    from cop.reflections.views import send_reminders
+    from cop.jobs import remind
 
-    day = today.date() if today else utcnow().date()
-    click.echo(f"{send_reminders(day)} reminders queued.")
+    click.echo(f"{remind(today.date() if today else None)['queued']} reminders queued.")
 
 
 @click.command("translate-pending")
 @with_appcontext
 def translate_pending_command() -> None:
     """Try again the translations that are waiting (a provider was down, slow or refusing)."""
-    from cop.correspondence.logic import due_for_retry, translate_into
-    from cop.correspondence.views import provider_settings
-    from cop.database import utcnow
+    from cop.jobs import translate_pending
 
-    now, settings = utcnow(), provider_settings()
-    done = waiting = 0
-    for translation in due_for_retry(db.session, now):
-        message = translation.message
-        result = translate_into(
-            db.session, message, translation.target_language, settings, now, message.thread.visit_id
-        )
-        if result.failure_reason:
-            waiting += 1
-        else:
-            done += 1
-        db.session.commit()
-    click.echo(f"{done} translated, {waiting} still waiting.")
+    outcome = translate_pending()
+    click.echo(f"{outcome['translated']} translated, {outcome['waiting']} still waiting.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run every job once and stop (for cron or a check).")
+@click.option("--interval", type=int, default=None, help="Seconds between rounds.")
+@with_appcontext
+def worker_command(once: bool, interval: int | None) -> None:
+    """Send mail, retry translations, close polls and send reminders, round after round. Several
+    workers may run at once."""
+    from cop.jobs import run_worker
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_worker(app, interval or app.config["WORKER_INTERVAL"], rounds=1 if once else None)
+    if once:
+        click.echo("One round done.")
 
 
 @click.group("network")
@@ -334,6 +333,7 @@ def register_commands(app: Flask) -> None:
         network_group,
         close_polls_command,
         remind_command,
+        worker_command,
         demo_command,
         start_command,
         create_user_command,

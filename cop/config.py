@@ -29,6 +29,10 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "TRANSLATION_URL": str,
     "TRANSLATION_API_KEY": str,
     "TRANSLATION_TIMEOUT": float,
+    "PROXY_COUNT": int,
+    "LOG_FORMAT": str,
+    "WORKER_INTERVAL": int,
+    "INTERPRETING_SOLO_LIMIT_MINUTES": int,
 }
 
 
@@ -68,6 +72,14 @@ class Defaults:
     TRANSLATION_URL = ""
     TRANSLATION_API_KEY = ""
     TRANSLATION_TIMEOUT = 10.0
+    # How many reverse proxies stand in front (their X-Forwarded-* headers are then trusted).
+    PROXY_COUNT = 0
+    # "text" for people reading a terminal, "json" for a log collector; json in production.
+    LOG_FORMAT = ""
+    # Seconds between two rounds of `cop worker`.
+    WORKER_INTERVAL = 60
+    # Simultaneous interpreting one interpreter may do alone (AIIC: a team of two beyond ~30 min).
+    INTERPRETING_SOLO_LIMIT_MINUTES = 30
 
 
 def parse_environment_value(raw: str, kind: type) -> Any:
@@ -114,3 +126,22 @@ def engine_options(database_url: str) -> dict[str, Any]:
         # The busy timeout lets concurrent writers wait instead of failing at once.
         return {"connect_args": {"timeout": 15}}
     return {"pool_pre_ping": True}
+
+
+class ConfigurationError(RuntimeError):
+    """Settings that would make cop unsafe or useless in production."""
+
+
+def production_problems(config: dict[str, Any], secret_was_given: bool) -> list[str]:
+    """What must be set before cop may run in production, in words an operator can act on."""
+    problems = []
+    if not secret_was_given:
+        problems.append("COP_SECRET_KEY is not set (a long random string, kept secret).")
+    url = config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if not url.startswith("postgresql"):
+        problems.append("COP_DATABASE_URL must name a PostgreSQL database.")
+    if not config.get("MAIL_SERVER"):
+        problems.append("COP_MAIL_SERVER is not set: invitations and reminders could not go out.")
+    if not str(config.get("BASE_URL", "")).startswith("https://"):
+        problems.append("COP_BASE_URL must be the site's https:// address, used in mailed links.")
+    return problems

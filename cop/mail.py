@@ -163,6 +163,9 @@ def deliver(mail_ids: list[int] | None = None) -> dict[str, int]:
         query = db.select(OutboxMail).where(OutboxMail.status.in_(("queued", "failed")))
         if mail_ids is not None:
             query = query.where(OutboxMail.id.in_(mail_ids))
+        if session.get_bind().dialect.name == "postgresql":
+            # Several senders at once (workers, the request that queued it): one sends each mail.
+            query = query.with_for_update(skip_locked=True)
         mails = session.scalars(query.order_by(OutboxMail.id)).all()
         for mail in mails:
             outcome[_deliver_one(mail, config)] += 1

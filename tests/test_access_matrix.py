@@ -606,6 +606,7 @@ CASES = [
     Case("GET", lambda w: f"/visits/{w.visit.id}/report.json", only(ANALYSTS)),
     Case("GET", lambda w: f"/visits/{w.visit.id}/report/themes.csv", only(ANALYSTS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/report", only(ANALYSTS)),
+    Case("GET", lambda w: "/healthz", everyone(200, anonymous=200)),
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),

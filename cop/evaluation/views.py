@@ -37,7 +37,6 @@ def mark_section() -> None:
     g.nav_section = "visits"
 
 
-
 def _visit(visit_id: int) -> Visit:
     visit = db.get_or_404(Visit, visit_id)
     if not access.can_read_evaluation(current_user, visit):

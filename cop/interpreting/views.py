@@ -70,9 +70,6 @@ from cop.visits.models import Membership, MembershipRole, Visit
 blueprint = Blueprint("interpreting", __name__)
 
 LINK_PURPOSE = "interpreter"
-# Beyond about half an hour a simultaneous interpreter tires and accuracy drops: AIIC's standard
-# is a team of two. The limit is a setting.
-DEFAULT_SOLO_LIMIT = 30
 
 
 @blueprint.before_request
@@ -136,7 +133,7 @@ def problems_for(interpreter: Interpreter, item: ItineraryItem, mode: Mode) -> l
         [slot_of(other) for other in nearby],
         [(u.first_day, u.last_day) for u in interpreter.unavailable],
         mode is Mode.SIMULTANEOUS,
-        current_app.config.get("INTERPRETING_SOLO_LIMIT_MINUTES", DEFAULT_SOLO_LIMIT),
+        current_app.config["INTERPRETING_SOLO_LIMIT_MINUTES"],
         colleagues or 0,
     )
 

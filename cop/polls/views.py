@@ -366,13 +366,15 @@ def _announce_dates(visit: Visit, poll: DatePoll, chosen: DateOption) -> None:
 
 def close_overdue_polls(now: datetime) -> int:
     """Close polls whose deadline has passed and tell the leads; returns how many."""
-    overdue = list(
-        db.session.scalars(
-            select(DatePoll)
-            .where(DatePoll.closed_at.is_(None), DatePoll.deadline <= now)
-            .options(joinedload(DatePoll.visit))
-        )
+    query = (
+        select(DatePoll)
+        .where(DatePoll.closed_at.is_(None), DatePoll.deadline <= now)
+        .options(joinedload(DatePoll.visit))
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two workers at once: each poll is closed, and its leads told, by one of them only.
+        query = query.with_for_update(skip_locked=True, of=DatePoll)
+    overdue = list(db.session.scalars(query))
     for poll in overdue:
         poll.closed_at = poll.deadline
         _tell_leads(poll, "poll_closed")

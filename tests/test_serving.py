@@ -1,0 +1,88 @@
+"""Serving cop in production: the health check, refusing unsafe settings, proxies and logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from flask import request
+
+from cop import create_app
+from cop.config import ConfigurationError
+from cop.serving import JsonFormatter
+
+
+def test_the_health_check_answers_without_signing_in(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_the_health_check_says_when_the_database_is_unreachable(tmp_path) -> None:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}},
+        }
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+
+
+def test_production_refuses_to_start_without_its_settings(tmp_path, monkeypatch) -> None:
+    for name in ("COP_SECRET_KEY", "COP_DATABASE_URL", "COP_MAIL_SERVER", "COP_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path)})
+    message = str(refused.value)
+    for setting in ("COP_SECRET_KEY", "COP_DATABASE_URL", "COP_MAIL_SERVER", "COP_BASE_URL"):
+        assert setting in message
+    # Nothing was written: no secret key was generated for a production instance.
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_starts_with_its_settings(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COP_SECRET_KEY", "a-long-random-secret")
+    monkeypatch.setenv("COP_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("COP_MAIL_SERVER", "smtp.council.example")
+    monkeypatch.setenv("COP_BASE_URL", "https://cop.council.example")
+    app = create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path), "PROXY_COUNT": 1})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_behind_a_proxy_the_forwarded_scheme_and_address_are_trusted(tmp_path) -> None:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path),
+            "PROXY_COUNT": 1,
+        }
+    )
+    seen = {}
+
+    @app.route("/_where")
+    def where() -> str:
+        seen.update(scheme=request.scheme, remote=request.remote_addr, host=request.host)
+        return "ok"
+
+    app.test_client().get(
+        "/_where",
+        headers={
+            "X-Forwarded-For": "203.0.113.7",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "cop.council.example",
+        },
+    )
+    assert seen == {"scheme": "https", "remote": "203.0.113.7", "host": "cop.council.example"}
+
+
+def test_logs_are_one_json_object_a_line() -> None:
+    record = logging.LogRecord("cop.requests", logging.INFO, "", 0, "GET / 200", None, None)
+    record.method, record.path, record.status, record.duration_ms = "GET", "/", 200, 3.2
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["level"] == "INFO" and entry["status"] == 200 and entry["path"] == "/"
