@@ -178,6 +178,66 @@ def translate_pending_command() -> None:
     click.echo(f"{outcome['translated']} translated, {outcome['waiting']} still waiting.")
 
 
+def _current_revision() -> str | None:
+    from sqlalchemy import text
+
+    return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+@click.command("backup")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Where to write the archive (default: cop-backup-<date>.zip here).",
+)
+@with_appcontext
+def backup_command(output: str | None) -> None:
+    """Write every table and every stored file to one portable archive."""
+    from pathlib import Path
+
+    from cop.backup import write_backup
+    from cop.database import utcnow
+
+    target = Path(output or f"cop-backup-{utcnow():%Y%m%d-%H%M%S}.zip")
+    with db.engine.connect() as connection:
+        counts = write_backup(
+            connection,
+            db.metadata.sorted_tables,
+            _current_revision(),
+            Path(current_app.instance_path),
+            target,
+        )
+    click.echo(f"{sum(counts.values())} rows from {len(counts)} tables written to {target}.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(archive: str) -> None:
+    """Bring a backup back into an empty database (SQLite or PostgreSQL)."""
+    from pathlib import Path
+
+    from cop.backup import BackupError, restore_backup
+
+    upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    revision = _current_revision()
+    db.session.remove()
+    try:
+        with db.engine.begin() as connection:
+            counts = restore_backup(
+                connection,
+                db.metadata.sorted_tables,
+                revision,
+                Path(current_app.instance_path),
+                Path(archive),
+            )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{sum(counts.values())} rows restored into {len(counts)} tables.")
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every job once and stop (for cron or a check).")
 @click.option("--interval", type=int, default=None, help="Seconds between rounds.")
@@ -334,6 +394,8 @@ def register_commands(app: Flask) -> None:
         close_polls_command,
         remind_command,
         worker_command,
+        backup_command,
+        restore_command,
         demo_command,
         start_command,
         create_user_command,
