@@ -111,6 +111,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 def _init_extensions(app: Flask) -> None:
     # Models must be imported before Flask-Migrate compares them with the database.
     from cop import models  # noqa: F401
+    from cop.privacy import audit  # noqa: F401  (its listener records every change)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -184,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.network.views import blueprint as network
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
+    from cop.privacy.views import blueprint as privacy
     from cop.reflections.actions import blueprint as actions
     from cop.reflections.coding import blueprint as coding
     from cop.reflections.views import blueprint as reflections
@@ -209,6 +211,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(social)
     app.register_blueprint(evaluation)
     app.register_blueprint(serving)
+    app.register_blueprint(privacy)
     app.register_blueprint(glossary)
     app.register_blueprint(correspondence)
     app.register_blueprint(mail_import)

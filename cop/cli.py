@@ -238,6 +238,27 @@ def restore_command(archive: str) -> None:
     click.echo(f"{sum(counts.values())} rows restored into {len(counts)} tables.")
 
 
+@click.command("retention")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Act as if it were this day (YYYY-MM-DD).",
+)
+@with_appcontext
+def retention_command(today) -> None:
+    """Remove personal data of visits that ended longer ago than COP_RETENTION_YEARS."""
+    from cop.jobs import apply_retention
+
+    if not current_app.config.get("RETENTION_YEARS"):
+        raise click.ClickException("COP_RETENTION_YEARS is not set: nothing is removed.")
+    removed = apply_retention(today.date() if today else None)
+    click.echo(
+        f"{removed['people']} people erased, {removed['post_checks']} post checks and "
+        f"{removed['messages']} message texts removed."
+    )
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every job once and stop (for cron or a check).")
 @click.option("--interval", type=int, default=None, help="Seconds between rounds.")
@@ -395,6 +416,7 @@ def register_commands(app: Flask) -> None:
         remind_command,
         worker_command,
         backup_command,
+        retention_command,
         restore_command,
         demo_command,
         start_command,

@@ -33,6 +33,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "LOG_FORMAT": str,
     "WORKER_INTERVAL": int,
     "INTERPRETING_SOLO_LIMIT_MINUTES": int,
+    "RETENTION_YEARS": int,
 }
 
 
@@ -80,6 +81,8 @@ class Defaults:
     WORKER_INTERVAL = 60
     # Simultaneous interpreting one interpreter may do alone (AIIC: a team of two beyond ~30 min).
     INTERPRETING_SOLO_LIMIT_MINUTES = 30
+    # Personal data of visits that ended longer ago than this is removed (0: kept).
+    RETENTION_YEARS = 0
 
 
 def parse_environment_value(raw: str, kind: type) -> Any:

@@ -64,11 +64,30 @@ def remind(today: date | None = None) -> dict[str, int]:
         return {"queued": 0}
 
 
+def apply_retention(today: date | None = None) -> dict[str, int]:
+    """Remove personal data of visits past the retention period (COP_RETENTION_YEARS)."""
+    from flask import current_app
+
+    from cop.privacy.logic import remove_old_personal_data
+    from cop.pseudonyms import pseudonym
+
+    years = current_app.config.get("RETENTION_YEARS") or 0
+    if years <= 0:
+        return {"people": 0, "post_checks": 0, "messages": 0}
+    secret = current_app.config["SECRET_KEY"]
+    removed = remove_old_personal_data(
+        db.session, today or utcnow().date(), years, lambda pid: pseudonym(secret, pid)
+    )
+    db.session.commit()
+    return removed
+
+
 JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send-mail": send_mail,
     "translate-pending": translate_pending,
     "close-polls": close_polls,
     "remind": remind,
+    "retention": apply_retention,
 }
 
 

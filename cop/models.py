@@ -11,6 +11,7 @@ from cop.mail import OutboxAttachment, OutboxMail
 from cop.network.models import Contact, SurveyAnswer, SurveyRespondent, SurveyWave
 from cop.planning.models import Cost, EffortEntry, PlanningTask
 from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
+from cop.privacy.models import AuditEntry
 from cop.reflections.models import (
     Action,
     ActionUpdate,
@@ -34,6 +35,7 @@ from cop.translation.models import GlossaryTerm, MemoryEntry
 from cop.visits.models import Membership, Programme, Visit
 
 __all__ = [
+    "AuditEntry",
     "Booking",
     "Interpreter",
     "LanguagePair",

@@ -167,6 +167,9 @@ STORED_TEXT = [
     ("embargo", "subject"),
     ("post_check", "text"),
     ("media_consent", "note"),
+    ("audit_entry", "origin"),
+    ("audit_entry", "fields"),
+    ("audit_entry", "table_name"),
 ]
 
 
@@ -221,6 +224,8 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
         "/reflections",
         "/interpreters",
         f"/visits/{visit_id}/report",
+        "/admin/audit",
+        f"/people/{host.person_id}/erase",
         f"/programmes/{programme_id}/report",
         "/interpreters/new",
         "/interpreters/1",

@@ -1,0 +1,105 @@
+"""What an administrator does for data protection: the audit log, a person's data, erasure."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
+
+from cop.accounts.models import User
+from cop.directory.models import Person
+from cop.extensions import db
+from cop.privacy.logic import erase_person, export_person
+from cop.privacy.models import AuditEntry
+from cop.pseudonyms import pseudonym
+from cop.viewhelpers import paginate
+
+blueprint = Blueprint("privacy", __name__)
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I understand that this person’s personal data will be gone for good"),
+        validators=[DataRequired(_l("Tick the box to confirm"))],
+    )
+
+
+@blueprint.before_request
+def mark_section() -> None:
+    g.nav_section = "directory"
+
+
+def _admin() -> None:
+    if not current_user.is_admin:
+        abort(403)
+
+
+@blueprint.route("/admin/audit")
+@login_required
+def audit() -> str:
+    _admin()
+    table = request.args.get("table", "")
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if table:
+        query = query.where(AuditEntry.table_name == table)
+    page = paginate(query)
+    users = {
+        user.id: user.email
+        for user in db.session.scalars(
+            select(User).where(User.id.in_({e.user_id for e in page.items if e.user_id}))
+        )
+    }
+    return render_template("privacy/audit.html", page=page, users=users, table=table)
+
+
+@blueprint.route("/people/<int:person_id>/export.json")
+@login_required
+def export(person_id: int) -> Response:
+    """Everything held about a person: for administrators, and for the person themself."""
+    if not (current_user.is_admin or current_user.person_id == person_id):
+        abort(403)
+    try:
+        data = export_person(db.session, person_id)
+    except LookupError:
+        abort(404)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="person-{person_id}.json"'},
+    )
+
+
+@blueprint.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
+@login_required
+def erase(person_id: int) -> Any:
+    _admin()
+    person = db.get_or_404(Person, person_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        # The pseudonym researchers already know the person by, in no language in particular.
+        label = pseudonym(current_app.config["SECRET_KEY"], person.id)
+        erase_person(db.session, person.id, label)
+        db.session.commit()
+        flash(_("The person’s personal data has been erased."), "success")
+        return redirect(url_for("directory.person", person_id=person.id))
+    status = 400 if form.errors else 200
+    return render_template("privacy/erase.html", person=person, form=form), status
