@@ -279,6 +279,16 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        """No database stores a NUL character in text (PostgreSQL refuses it, SQLite cuts the
+        text short there): refuse it at the door rather than fail half-way."""
+        from flask import abort
+
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400)
+
     @app.after_request
     def security_headers(response: Any) -> Any:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

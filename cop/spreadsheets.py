@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 
@@ -21,3 +21,21 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for row in rows:
         writer.writerow([safe_cell(cell) if isinstance(cell, str) else cell for cell in row])
     return out.getvalue()
+
+
+def numbered_rows(
+    reader: csv.DictReader, unreadable: Callable[[int, str], None]
+) -> Iterator[tuple[int, dict]]:
+    """The rows of a CSV file with their line numbers. A row the csv module cannot read ends the
+    file: ``unreadable`` is told the line and why, instead of an exception reaching the user."""
+    line = 1
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            unreadable(reader.line_num, str(error))
+            return
+        line += 1
+        yield line, raw

@@ -86,3 +86,10 @@ def test_logs_are_one_json_object_a_line() -> None:
     record.method, record.path, record.status, record.duration_ms = "GET", "/", 200, 3.2
     entry = json.loads(JsonFormatter().format(record))
     assert entry["level"] == "INFO" and entry["status"] == 200 and entry["path"] == "/"
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_database(client) -> None:
+    # PostgreSQL refuses NUL in text and SQLite cuts text short at it: refused at the door.
+    response = client.post("/sign-in", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert client.get("/people?q=a%00b").status_code == 400

@@ -9,6 +9,8 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from cop.spreadsheets import numbered_rows
+
 REQUIRED = ("from_email", "to_email", "date")
 CHANNELS = {"email", "phone", "video", "meeting", "event", "social", "other"}
 MAX_ROWS = 50_000
@@ -44,15 +46,23 @@ def read_contacts(
     text: str, known_emails: set[str], create_people: bool
 ) -> tuple[list[ContactRow], list[RowProblem]]:
     """Rows of ``from_email,to_email,date[,channel,topic,from_name,to_name]``."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [name.strip().lower() for name in reader.fieldnames or []]
+    # newline="" lets the csv module, not the text layer, read line ends (a stray \r included).
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        headers = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as error:
+        return [], [RowProblem(1, "unreadable", str(error))]
     missing = [name for name in REQUIRED if name not in headers]
     if missing:
         return [], [RowProblem(1, "missing_columns", ", ".join(missing))]
     reader.fieldnames = headers
     rows: list[ContactRow] = []
     problems: list[RowProblem] = []
-    for line, raw in enumerate(reader, start=2):
+
+    def unreadable(line: int, why: str) -> None:
+        problems.append(RowProblem(line, "unreadable", why))
+
+    for line, raw in numbered_rows(reader, unreadable):
         if line - 1 > MAX_ROWS:
             problems.append(RowProblem(line, "too_many_rows", str(MAX_ROWS)))
             break

@@ -126,6 +126,7 @@ IMPORT_PROBLEMS = {
     ),
     "too_many_rows": lambda value: _("The file has more than %(value)s rows.", value=value),
     "no_rows": lambda value: _("The file has no contacts."),
+    "unreadable": lambda value: _("This line cannot be read as CSV (%(value)s).", value=value),
 }
 
 

@@ -14,7 +14,7 @@ from cop.database import matches_text
 from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import options
-from cop.spreadsheets import safe_cell
+from cop.spreadsheets import numbered_rows, safe_cell
 from cop.translation.forms import GlossaryImportForm, TermForm
 from cop.translation.models import GlossaryTerm
 from cop.viewhelpers import csv_download, form_status, paginate, search_text
@@ -128,14 +128,21 @@ def export() -> Response:
 
 def read_terms(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
     """Rows of a glossary CSV, and (line, problem) for every row that cannot be used."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [name.strip().lower() for name in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        headers = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as error:
+        return [], [(1, _("This line cannot be read as CSV (%(value)s).", value=str(error)))]
     missing = [name for name in COLUMNS[:4] if name not in headers]
     if missing:
         return [], [(1, _("The file lacks the columns: %(columns)s.", columns=", ".join(missing)))]
     reader.fieldnames = headers
     rows, problems = [], []
-    for line, raw in enumerate(reader, start=2):
+
+    def unreadable(line: int, why: str) -> None:
+        problems.append((line, _("This line cannot be read as CSV (%(value)s).", value=why)))
+
+    for line, raw in numbered_rows(reader, unreadable):
         values = {key: (value or "").strip() for key, value in raw.items() if key}
         if values["language_a"] not in LANGUAGES or values["language_b"] not in LANGUAGES:
             problems.append((line, _("Use language codes like en or fr.")))

@@ -1,0 +1,144 @@
+"""Hostile input for every importer: whatever bytes arrive, each one returns what it read or
+refuses with its own error, and never fails any other way."""
+
+from __future__ import annotations
+
+import contextlib
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cop.calendars.ics_import import CalendarRefused, parse_agenda
+from cop.correspondence.mailfiles import MailRefused, read_eml, read_mbox
+from cop.network.importing import read_contacts
+from cop.reflections.transcripts import TranscriptError, parse_transcript
+from cop.translation.views import read_terms
+
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+# Text that looks a little like each format, so the fuzzer reaches past the first check.
+ics_lines = st.lists(
+    st.sampled_from(
+        [
+            "BEGIN:VCALENDAR",
+            "END:VCALENDAR",
+            "BEGIN:VEVENT",
+            "END:VEVENT",
+            "DTSTART:20161208T093000Z",
+            "DTSTART;TZID=Europe/Paris:20161208T093000",
+            "DTSTART;TZID=Nowhere/Else:20161208T093000",
+            "DTEND:20161208T080000Z",
+            "DTSTART;VALUE=DATE:20161208",
+            "SUMMARY:Réunion",
+            "UID:x@example",
+            "RRULE:FREQ=DAILY;COUNT=3",
+            "DTSTART:garbage",
+        ]
+    )
+    | st.text(max_size=40),
+    max_size=20,
+)
+csv_text = st.lists(
+    st.sampled_from(
+        [
+            "from_email,to_email,date,channel,topic",
+            "a@example.org,b@example.org,2017-03-06,email,PB",
+            "a@example.org,a@example.org,2017-03-06,,",
+            "nobody,b@example.org,06/03/2017,pigeon,x",
+            '"unterminated,quote',
+        ]
+    )
+    | st.text(max_size=60),
+    max_size=15,
+).map("\n".join)
+subtitle_text = st.lists(
+    st.sampled_from(
+        [
+            "WEBVTT",
+            "",
+            "1",
+            "00:00:01.000 --> 00:00:02.000",
+            "00:00:01,000 --> 00:00:02,000",
+            "00:00:02.000 --> 00:00:01.000",
+            "<v Moira>Hello</v>",
+            "MOIRA: words",
+            "[00:01:02] Name: text",
+            "Name  0:03",
+            "NOTE comment",
+        ]
+    )
+    | st.text(max_size=50),
+    max_size=20,
+).map("\n".join)
+
+
+@FUZZ
+@given(ics_lines, st.sampled_from(["Europe/Paris", "Europe/London", "UTC"]))
+def test_calendar_files(lines: list[str], zone: str) -> None:
+    try:
+        events, problems = parse_agenda("\r\n".join(lines).encode("utf-8"), zone)
+    except CalendarRefused:
+        return
+    assert isinstance(events, list) and isinstance(problems, list)
+
+
+@FUZZ
+@given(st.binary(max_size=2000))
+def test_calendar_files_as_raw_bytes(data: bytes) -> None:
+    with contextlib.suppress(CalendarRefused):
+        parse_agenda(data, "Europe/Paris")
+
+
+@FUZZ
+@given(csv_text, st.booleans())
+def test_contact_csv(text: str, create: bool) -> None:
+    rows, problems = read_contacts(text, {"a@example.org", "b@example.org"}, create)
+    assert isinstance(rows, list) and isinstance(problems, list)
+
+
+@FUZZ
+@given(st.binary(max_size=3000))
+def test_eml_and_mbox(data: bytes) -> None:
+    for reader in (read_eml, read_mbox):
+        with contextlib.suppress(MailRefused):
+            reader(data)
+
+
+@FUZZ
+@given(
+    st.builds(
+        lambda head, body: head + body,
+        st.sampled_from([b"", b"From: a@example.org\nSubject: x\n\n", b"From x\n"]),
+        st.binary(max_size=500),
+    )
+)
+def test_mail_that_looks_like_mail(data: bytes) -> None:
+    for reader in (read_eml, read_mbox):
+        with contextlib.suppress(MailRefused):
+            reader(data)
+
+
+@FUZZ
+@given(subtitle_text, st.sampled_from(["x.vtt", "x.srt", "x.txt", ""]))
+def test_transcripts(text: str, filename: str) -> None:
+    try:
+        turns = parse_transcript(text, filename)
+    except TranscriptError:
+        return
+    assert all(turn.text for turn in turns)
+
+
+@FUZZ
+@given(
+    text=csv_text.map(
+        lambda text: text.replace("from_email,to_email", "language_a,term_a,language_b,term_b")
+    )
+)
+def test_glossary_csv(text: str, app) -> None:
+    with app.test_request_context():
+        rows, problems = read_terms(text)
+    assert isinstance(rows, list) and isinstance(problems, list)
