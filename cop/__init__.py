@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from cop import config as cop_config
@@ -227,6 +228,7 @@ ERROR_TITLES = {
     413: lambda: _("The file is too large"),
     429: lambda: _("Too many attempts"),
     500: lambda: _("Sorry, there is a problem with the service"),
+    503: lambda: _("The service is briefly unavailable"),
 }
 
 
@@ -242,6 +244,10 @@ def error_explanation(code: int) -> str:
         413: _("Upload a smaller file."),
         429: _("Wait a minute before you try again."),
         500: _("Try again later. Nothing you had already saved has been lost."),
+        503: _(
+            "The database could not be reached. Try again in a minute: what you sent was not "
+            "saved, and nothing saved before has been lost."
+        ),
     }
     return explanations.get(code, explanations[400])
 
@@ -271,6 +277,21 @@ def _register_error_pages(app: Flask) -> None:
         if error.code is None or error.code < 400 or error.code not in ERROR_TITLES:
             return error
         return render_error(error.code)
+
+    @app.errorhandler(DBAPIError)
+    def database_unreachable(error: DBAPIError) -> tuple[str, int]:
+        """A lost connection (the database restarting): say so, and let the pool reconnect."""
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.remove()
+        if error.connection_invalidated or isinstance(error, OperationalError):
+            app.logger.warning("database unreachable: %s", error.orig)
+            # The page must not need the database: show it as to someone not signed in.
+            g._login_user = login_manager.anonymous_user()
+            return render_error(503)
+        app.logger.exception("database error")
+        return render_error(500)
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:

@@ -30,12 +30,15 @@ def test_the_session_cookie_is_http_only_and_same_site(client, make) -> None:
     assert "Secure" not in cookie  # development serves plain HTTP on 127.0.0.1
 
 
-def test_in_production_cookies_travel_only_over_https(database_url, tmp_path) -> None:
+def test_in_production_cookies_travel_only_over_https(tmp_path) -> None:
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": database_url,
+            # Production insists on PostgreSQL; the sign-in page itself needs no database.
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://cop@127.0.0.1:1/cop",
             "ENV": "production",
             "SECRET_KEY": "x" * 32,
+            "MAIL_SERVER": "smtp.council.example",
+            "BASE_URL": "https://cop.council.example",
             "INSTANCE_PATH": str(tmp_path),
         }
     )

@@ -93,3 +93,22 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(client) -> No
     response = client.post("/sign-in", data={"email": "a\x00@example.org", "password": "x"})
     assert response.status_code == 400
     assert client.get("/people?q=a%00b").status_code == 400
+
+
+def test_an_unreachable_database_gives_a_clear_503_not_a_crash(tmp_path) -> None:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}},
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    response = app.test_client().get("/people/1")
+    # Loading who is signed in already needs the database; the page says what happened.
+    assert response.status_code in (302, 503)
+    response = app.test_client().post("/sign-in", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 503
+    assert "The service is briefly unavailable" in response.get_data(as_text=True)

@@ -1,0 +1,301 @@
+"""Load and faults: the production setup (gunicorn workers) on loopback, driven by concurrent
+users who browse, log contacts and write reflections for a bounded time.
+
+    .venv/bin/python benchmarks/load.py --database postgresql --users 20 --seconds 30
+    .venv/bin/python benchmarks/load.py --database sqlite --users 20 --seconds 30
+    .venv/bin/python benchmarks/load.py --database postgresql --fault postgres-restart
+
+It prints throughput, latency percentiles, server errors and lost writes: every write the server
+accepted (a redirect after the POST) is looked for in the database afterwards. With
+``--fault postgres-restart`` PostgreSQL is restarted half-way (needs ``pg_ctlcluster`` and root);
+with ``--fault smtp-down`` mail is sent to a closed port and must stay queued."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, select, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "load-test-password"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    failures: int = 0
+    server_errors_at: list[float] = field(default_factory=list)
+    contacts: set[str] = field(default_factory=set)
+    reflections: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, started: float, status: int | None) -> None:
+        with self.lock:
+            self.latencies.append(time.perf_counter() - started)
+            if status is None:
+                self.failures += 1
+            else:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+                if status >= 500:
+                    self.server_errors_at.append(time.perf_counter())
+
+
+def prepare(database: str, users: int, instance: Path) -> tuple[str, list[str]]:
+    """A fresh database with the demo and ``users`` participants of the demo visit."""
+    if database == "postgresql":
+        name = f"cop_load_{os.getpid()}"
+        admin = create_engine(
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT"
+        )
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    else:
+        url = f"sqlite:///{instance / 'cop.sqlite'}"
+    os.environ.update(
+        COP_DATABASE_URL=url,
+        COP_INSTANCE_PATH=str(instance),
+        COP_SECRET_KEY="load-test-secret",
+        COP_MAIL_WRITE_TO_FOLDER="0",
+    )
+    from cop import create_app
+    from cop.accounts.models import User
+    from cop.demo import load_demo
+    from cop.directory.models import Person
+    from cop.extensions import db
+    from cop.visits.models import Membership, MembershipRole, Visit
+
+    app = create_app({"RATELIMIT_ENABLED": False})
+    emails = []
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(ROOT / "migrations"))
+        load_demo(db.session)
+        visit = db.session.scalar(select(Visit))
+        for number in range(users):
+            email = f"load{number}@example.org"
+            person = Person(name=f"Load {number}", email=email)
+            user = User(email=email, person=person)
+            user.set_password(PASSWORD)
+            db.session.add_all(
+                [
+                    person,
+                    user,
+                    Membership(visit=visit, person=person, role=MembershipRole.PARTICIPANT),
+                ]
+            )
+            emails.append(email)
+        db.session.commit()
+        db.engine.dispose()
+    return url, emails
+
+
+def serve(port: int, workers: int, log: Path) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "cop:create_app()",
+        ],
+        cwd=ROOT,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "COP_RATELIMIT_STORAGE_URI": "memory://"},
+    )
+    for _ in range(100):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise SystemExit(f"the server did not start; see {log}")
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF.search(html)
+    return match.group(1) if match else ""
+
+
+def user_session(base: str, email: str, deadline: float, tally: Tally) -> None:
+    session = requests.Session()
+
+    def call(method: str, path: str, **kwargs) -> requests.Response | None:
+        started = time.perf_counter()
+        try:
+            response = session.request(
+                method, base + path, timeout=30, allow_redirects=False, **kwargs
+            )
+        except requests.RequestException:
+            tally.record(started, None)
+            return None
+        tally.record(started, response.status_code)
+        return response
+
+    page = call("GET", "/sign-in")
+    if page is None:
+        return
+    call(
+        "POST",
+        "/sign-in",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+    )
+    rng = random.Random(email)
+    while time.perf_counter() < deadline:
+        choice = rng.random()
+        if choice < 0.6:
+            call(
+                "GET", rng.choice(["/", "/visits/1", "/visits/1/itinerary", "/people", "/glossary"])
+            )
+        elif choice < 0.8:
+            form = call("GET", "/contacts/new")
+            if form is None or form.status_code != 200:
+                continue
+            topic = f"load-{uuid.uuid4()}"
+            sent = call(
+                "POST",
+                "/contacts/new",
+                data={
+                    "csrf_token": csrf_of(form.text),
+                    "to_email": "lead@glasgow.example",
+                    "day": "2017-03-06",
+                    "channel": "email",
+                    "topic": topic,
+                    "started": "me",
+                    "visit_id": "0",
+                },
+            )
+            if sent is not None and sent.status_code == 302:
+                with tally.lock:
+                    tally.contacts.add(topic)
+        else:
+            form = call("GET", "/visits/1/reflections/new?phase=during")
+            if form is None or form.status_code != 200:
+                continue
+            answer = re.search(r'name="(answer_\d+)"', form.text)
+            words = f"load reflection {uuid.uuid4()}"
+            sent = call(
+                "POST",
+                "/visits/1/reflections/new?phase=during",
+                data={
+                    "csrf_token": csrf_of(form.text),
+                    answer.group(1) if answer else "answer_0": words,
+                    "consent": "private",
+                    "itinerary_item_id": "0",
+                    "save_draft": "1",
+                },
+            )
+            if sent is not None and sent.status_code == 302:
+                with tally.lock:
+                    tally.reflections.add(words)
+
+
+def lost_writes(url: str, tally: Tally) -> tuple[int, int]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        topics = set(connection.execute(text("SELECT topic FROM contact")).scalars())
+        passages = set(connection.execute(text("SELECT text FROM passage")).scalars())
+    engine.dispose()
+    return len(tally.contacts - topics), len(tally.reflections - passages)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--fault", choices=["none", "postgres-restart"], default="none")
+    arguments = parser.parse_args()
+    instance = Path(tempfile.mkdtemp(prefix="cop-load-"))
+    url, emails = prepare(arguments.database, arguments.users, instance)
+    port = free_port()
+    log = instance / "server.log"
+    server = serve(port, arguments.workers, log)
+    tally = Tally()
+    deadline = time.perf_counter() + arguments.seconds
+    threads = [
+        threading.Thread(target=user_session, args=(f"http://127.0.0.1:{port}", e, deadline, tally))
+        for e in emails
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    recovered_at = None
+    if arguments.fault == "postgres-restart":
+        time.sleep(arguments.seconds / 2)
+        print("restarting PostgreSQL ...", flush=True)
+        subprocess.run(["pg_ctlcluster", "15", "main", "restart"], check=True)
+        # A worker notices the new server at its next checkout; allow it a second or two.
+        recovered_at = time.perf_counter() + 2
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    server.terminate()
+    server.wait(timeout=30)
+    lost_contacts, lost_reflections = lost_writes(url, tally)
+    requests_done = len(tally.latencies)
+    server_errors = sum(count for status, count in tally.statuses.items() if status >= 500)
+    locked = log.read_text().count("database is locked")
+    print(f"database: {arguments.database}, users: {arguments.users}, workers: {arguments.workers}")
+    print(
+        f"requests: {requests_done} in {elapsed:.1f} s = {requests_done / elapsed:.1f} per second"
+    )
+    p50, p95, p99 = (percentile(tally.latencies, share) for share in (0.5, 0.95, 0.99))
+    print(f"latency ms: p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f}")
+    print(
+        f"statuses: {dict(sorted(tally.statuses.items()))}, connection failures: {tally.failures}"
+    )
+    print(f"5xx: {server_errors}; 'database is locked' in the server log: {locked}")
+    if recovered_at is not None:
+        after = sum(1 for moment in tally.server_errors_at if moment > recovered_at)
+        print(f"5xx more than 2 s after PostgreSQL was back: {after}")
+    print(
+        f"writes accepted: {len(tally.contacts)} contacts, {len(tally.reflections)} reflections; "
+        f"lost: {lost_contacts} contacts, {lost_reflections} reflections"
+    )
+    shutil.rmtree(instance, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
