@@ -1,5 +1,5 @@
 """Load and faults: the production setup (gunicorn workers) on loopback, driven by concurrent
-users who browse, log contacts and write reflections for a bounded time.
+users who browse, answer a date poll, log contacts and write reflections for a bounded time.
 
     .venv/bin/python benchmarks/load.py --database postgresql --users 20 --seconds 30
     .venv/bin/python benchmarks/load.py --database sqlite --users 20 --seconds 30
@@ -7,8 +7,9 @@ users who browse, log contacts and write reflections for a bounded time.
 
 It prints throughput, latency percentiles, server errors and lost writes: every write the server
 accepted (a redirect after the POST) is looked for in the database afterwards. With
-``--fault postgres-restart`` PostgreSQL is restarted half-way (needs ``pg_ctlcluster`` and root);
-with ``--fault smtp-down`` mail is sent to a closed port and must stay queued."""
+``--fault postgres-restart`` PostgreSQL is restarted half-way (needs ``pg_ctlcluster`` and root).
+SMTP down and a hanging translation provider are faults the tests try (mail stays queued, the
+provider's timeout keeps pages fast)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import requests
@@ -50,6 +52,8 @@ class Tally:
     failures: int = 0
     server_errors_at: list[float] = field(default_factory=list)
     contacts: set[str] = field(default_factory=set)
+    # The last answers each user's server accepted: {email: {option field: answer}}.
+    votes: dict[str, dict[str, str]] = field(default_factory=dict)
     reflections: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -64,7 +68,7 @@ class Tally:
                     self.server_errors_at.append(time.perf_counter())
 
 
-def prepare(database: str, users: int, instance: Path) -> tuple[str, list[str]]:
+def prepare(database: str, users: int, instance: Path) -> tuple[str, list[str], int]:
     """A fresh database with the demo and ``users`` participants of the demo visit."""
     if database == "postgresql":
         name = f"cop_load_{os.getpid()}"
@@ -89,6 +93,7 @@ def prepare(database: str, users: int, instance: Path) -> tuple[str, list[str]]:
     from cop.demo import load_demo
     from cop.directory.models import Person
     from cop.extensions import db
+    from cop.polls.models import DateOption, DatePoll, PollInvitee
     from cop.visits.models import Membership, MembershipRole, Visit
 
     app = create_app({"RATELIMIT_ENABLED": False})
@@ -99,6 +104,15 @@ def prepare(database: str, users: int, instance: Path) -> tuple[str, list[str]]:
         upgrade(directory=str(ROOT / "migrations"))
         load_demo(db.session)
         visit = db.session.scalar(select(Visit))
+        # An open poll on the next visit's dates that every load user is asked to answer.
+        poll = DatePoll(
+            visit_id=visit.id,
+            options=[
+                DateOption(first_day=date(2027, 3, 8), last_day=date(2027, 3, 9)),
+                DateOption(first_day=date(2027, 3, 15), last_day=date(2027, 3, 16)),
+            ],
+        )
+        db.session.add(poll)
         for number in range(users):
             email = f"load{number}@example.org"
             person = Person(name=f"Load {number}", email=email)
@@ -109,12 +123,14 @@ def prepare(database: str, users: int, instance: Path) -> tuple[str, list[str]]:
                     person,
                     user,
                     Membership(visit=visit, person=person, role=MembershipRole.PARTICIPANT),
+                    PollInvitee(poll=poll, person=person),
                 ]
             )
             emails.append(email)
         db.session.commit()
+        poll_id = poll.id
         db.engine.dispose()
-    return url, emails
+    return url, emails, poll_id
 
 
 def serve(port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -152,7 +168,7 @@ def csrf_of(html: str) -> str:
     return match.group(1) if match else ""
 
 
-def user_session(base: str, email: str, deadline: float, tally: Tally) -> None:
+def user_session(base: str, email: str, poll_id: int, deadline: float, tally: Tally) -> None:
     session = requests.Session()
 
     def call(method: str, path: str, **kwargs) -> requests.Response | None:
@@ -178,10 +194,23 @@ def user_session(base: str, email: str, deadline: float, tally: Tally) -> None:
     rng = random.Random(email)
     while time.perf_counter() < deadline:
         choice = rng.random()
-        if choice < 0.6:
+        if choice < 0.5:
             call(
                 "GET", rng.choice(["/", "/visits/1", "/visits/1/itinerary", "/people", "/glossary"])
             )
+        elif choice < 0.6:
+            path = f"/visits/1/polls/{poll_id}/answer"
+            form = call("GET", path)
+            if form is None or form.status_code != 200:
+                continue
+            answers = {
+                name: rng.choice(["yes", "if_need_be", "no"])
+                for name in sorted(set(re.findall(r'name="(option_\d+)"', form.text)))
+            }
+            sent = call("POST", path, data={"csrf_token": csrf_of(form.text), **answers})
+            if sent is not None and sent.status_code == 302:
+                with tally.lock:
+                    tally.votes[email] = answers
         elif choice < 0.8:
             form = call("GET", "/contacts/new")
             if form is None or form.status_code != 200:
@@ -225,13 +254,25 @@ def user_session(base: str, email: str, deadline: float, tally: Tally) -> None:
                     tally.reflections.add(words)
 
 
-def lost_writes(url: str, tally: Tally) -> tuple[int, int]:
+def lost_writes(url: str, tally: Tally) -> tuple[int, int, int]:
+    """Accepted writes missing from the database: contacts, reflections, poll answers (a user's
+    last accepted answers must be the ones stored)."""
     engine = create_engine(url)
     with engine.connect() as connection:
         topics = set(connection.execute(text("SELECT topic FROM contact")).scalars())
         passages = set(connection.execute(text("SELECT text FROM passage")).scalars())
+        stored: dict[str, dict[str, str]] = {}
+        for email, option_id, answer in connection.execute(
+            text(
+                "SELECT person.email, date_vote.option_id, date_vote.answer FROM date_vote "
+                "JOIN poll_invitee ON poll_invitee.id = date_vote.invitee_id "
+                "JOIN person ON person.id = poll_invitee.person_id"
+            )
+        ):
+            stored.setdefault(email, {})[f"option_{option_id}"] = answer
     engine.dispose()
-    return len(tally.contacts - topics), len(tally.reflections - passages)
+    lost_votes = sum(1 for email, answers in tally.votes.items() if stored.get(email) != answers)
+    return len(tally.contacts - topics), len(tally.reflections - passages), lost_votes
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -248,14 +289,16 @@ def main() -> None:
     parser.add_argument("--fault", choices=["none", "postgres-restart"], default="none")
     arguments = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="cop-load-"))
-    url, emails = prepare(arguments.database, arguments.users, instance)
+    url, emails, poll_id = prepare(arguments.database, arguments.users, instance)
     port = free_port()
     log = instance / "server.log"
     server = serve(port, arguments.workers, log)
     tally = Tally()
     deadline = time.perf_counter() + arguments.seconds
     threads = [
-        threading.Thread(target=user_session, args=(f"http://127.0.0.1:{port}", e, deadline, tally))
+        threading.Thread(
+            target=user_session, args=(f"http://127.0.0.1:{port}", e, poll_id, deadline, tally)
+        )
         for e in emails
     ]
     started = time.perf_counter()
@@ -273,7 +316,7 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     server.terminate()
     server.wait(timeout=30)
-    lost_contacts, lost_reflections = lost_writes(url, tally)
+    lost_contacts, lost_reflections, lost_votes = lost_writes(url, tally)
     requests_done = len(tally.latencies)
     server_errors = sum(count for status, count in tally.statuses.items() if status >= 500)
     locked = log.read_text().count("database is locked")
@@ -291,8 +334,9 @@ def main() -> None:
         after = sum(1 for moment in tally.server_errors_at if moment > recovered_at)
         print(f"5xx more than 2 s after PostgreSQL was back: {after}")
     print(
-        f"writes accepted: {len(tally.contacts)} contacts, {len(tally.reflections)} reflections; "
-        f"lost: {lost_contacts} contacts, {lost_reflections} reflections"
+        f"writes accepted: {len(tally.contacts)} contacts, {len(tally.reflections)} reflections, "
+        f"poll answers of {len(tally.votes)} users; lost: {lost_contacts} contacts, "
+        f"{lost_reflections} reflections, {lost_votes} poll answers"
     )
     shutil.rmtree(instance, ignore_errors=True)
 
