@@ -338,6 +338,11 @@ def main() -> None:
         f"poll answers of {len(tally.votes)} users; lost: {lost_contacts} contacts, "
         f"{lost_reflections} reflections, {lost_votes} poll answers"
     )
+    if server_errors:
+        kinds = sorted(
+            set(re.findall(r"^(\w+(?:\.\w+)*(?:Error|Exception)\w*):", log.read_text(), re.M))
+        )
+        print(f"errors in the server log: {', '.join(kinds) or 'none logged'}")
     shutil.rmtree(instance, ignore_errors=True)
 
 

@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException
 
 from cop import config as cop_config
@@ -295,6 +295,18 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:
+        original = getattr(error, "original_exception", None)
+        # A lost connection noticed outside a view (loading the signed-in user, a hook) is the
+        # same outage as one noticed inside it.
+        if isinstance(original, DBAPIError | PendingRollbackError):
+            lost = original if isinstance(original, DBAPIError) else None
+            if lost is None or lost.connection_invalidated or isinstance(lost, OperationalError):
+                try:
+                    db.session.rollback()
+                except DBAPIError:
+                    db.session.remove()
+                g._login_user = login_manager.anonymous_user()
+                return render_error(503)
         db.session.rollback()
         return render_error(500)
 
