@@ -561,7 +561,7 @@ def set_status(visit_id: int, booking_id: int) -> Any:
     if problem:
         db.session.rollback()
         flash(problem, "error")
-        return redirect(url_for("interpreting.visit_bookings", visit_id=visit.id)), 303
+        return visit_bookings(visit.id), 409
     db.session.commit()
     flash(_("The booking is now “%(status)s”.", status=booking.status.label), "success")
     return redirect(url_for("interpreting.visit_bookings", visit_id=visit.id))

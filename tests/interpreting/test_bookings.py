@@ -323,3 +323,15 @@ def test_an_interpreter_is_added_with_their_pairs(app: Flask, paris) -> None:
     )
     assert bad.status_code == 400
     assert "is not a language pair" in bad.get_data(as_text=True)
+
+
+def test_confirming_a_booking_that_now_clashes_is_refused(app: Flask, paris) -> None:
+    book(paris, paris["morning"])
+    book(paris, paris["overlapping"])
+    first, second = db.session.scalars(db.select(Booking).order_by(Booking.id)).all()
+    assert set_status(paris, first, "confirmed").status_code == 302
+    refused = set_status(paris, second, "confirmed")
+    assert refused.status_code == 409
+    assert "Already confirmed at the same time for “Meeting 1”" in refused.get_data(as_text=True)
+    db.session.refresh(second)
+    assert second.status is BookingStatus.REQUESTED
