@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from flask import Flask, g, render_template, request, session
+from flask import Flask, abort, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -278,37 +278,38 @@ def _register_error_pages(app: Flask) -> None:
             return error
         return render_error(error.code)
 
-    @app.errorhandler(DBAPIError)
-    def database_unreachable(error: DBAPIError) -> tuple[str, int]:
-        """A lost connection (the database restarting): say so, and let the pool reconnect."""
+    def is_outage(error: BaseException | None) -> bool:
+        """A lost connection (the database restarting), not a fault of the request."""
+        if isinstance(error, PendingRollbackError):
+            return True
+        return isinstance(error, DBAPIError) and (
+            error.connection_invalidated or isinstance(error, OperationalError)
+        )
+
+    def outage_or_error(error: BaseException | None) -> tuple[str, int]:
         try:
             db.session.rollback()
         except DBAPIError:
             db.session.remove()
-        if error.connection_invalidated or isinstance(error, OperationalError):
-            app.logger.warning("database unreachable: %s", error.orig)
-            # The page must not need the database: show it as to someone not signed in.
-            g._login_user = login_manager.anonymous_user()
-            return render_error(503)
-        app.logger.exception("database error")
-        return render_error(500)
+        if not is_outage(error):
+            return render_error(500)
+        app.logger.warning("database unreachable: %s", error)
+        # The page must not need the database: show it as to someone not signed in, and let the
+        # pool reconnect on the next request.
+        g._login_user = login_manager.anonymous_user()
+        return render_error(503)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> tuple[str, int]:
+        if not is_outage(error):
+            app.logger.exception("database error")
+        return outage_or_error(error)
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:
-        original = getattr(error, "original_exception", None)
         # A lost connection noticed outside a view (loading the signed-in user, a hook) is the
         # same outage as one noticed inside it.
-        if isinstance(original, DBAPIError | PendingRollbackError):
-            lost = original if isinstance(original, DBAPIError) else None
-            if lost is None or lost.connection_invalidated or isinstance(lost, OperationalError):
-                try:
-                    db.session.rollback()
-                except DBAPIError:
-                    db.session.remove()
-                g._login_user = login_manager.anonymous_user()
-                return render_error(503)
-        db.session.rollback()
-        return render_error(500)
+        return outage_or_error(getattr(error, "original_exception", None))
 
 
 def _register_request_hooks(app: Flask) -> None:
@@ -316,8 +317,6 @@ def _register_request_hooks(app: Flask) -> None:
     def refuse_nul_characters() -> None:
         """No database stores a NUL character in text (PostgreSQL refuses it, SQLite cuts the
         text short there): refuse it at the door rather than fail half-way."""
-        from flask import abort
-
         values = [*request.args.values(), *request.form.values()]
         if any("\x00" in value for value in values):
             abort(400)
