@@ -21,7 +21,7 @@ from cop.network import cache
 from cop.network.loading import DEFAULT_SOURCES
 from cop.network.pictures import draw
 from cop.network.report import analyse
-from cop.planning.views import cost_rows, effort_rows
+from cop.planning.queries import cost_rows, effort_rows
 from cop.pseudonyms import pseudonym
 from cop.spreadsheets import csv_text
 from cop.viewhelpers import csv_download

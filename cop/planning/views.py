@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
 from cop.database import utcnow
-from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
 from cop.planning import logic
@@ -25,6 +24,7 @@ from cop.planning.models import (
     PlanningTask,
     TaskStatus,
 )
+from cop.planning.queries import cost_rows, effort_rows
 from cop.viewhelpers import csv_download
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
@@ -87,44 +87,6 @@ def _cost_form(visit: Visit) -> CostForm:
 
 def _reporting_currency(visit: Visit) -> str:
     return visit.programme.reporting_currency if visit.programme else "GBP"
-
-
-def effort_rows(visit: Visit) -> list[logic.EffortRow]:
-    rows = db.session.execute(
-        select(Person.name, EffortEntry.day, EffortEntry.minutes, EffortEntry.category)
-        .join(Person, Person.id == EffortEntry.person_id)
-        .where(EffortEntry.visit_id == visit.id)
-        .order_by(EffortEntry.day, EffortEntry.id)
-    )
-    return [
-        logic.EffortRow(
-            name,
-            day,
-            minutes,
-            category.value,
-            logic.phase_of(day, visit.start_date, visit.end_date),
-        )
-        for name, day, minutes, category in rows
-    ]
-
-
-def cost_rows(visit: Visit) -> list[logic.CostRow]:
-    costs = db.session.scalars(
-        select(Cost).where(Cost.visit_id == visit.id).order_by(Cost.day, Cost.id)
-    )
-    return [
-        logic.CostRow(
-            cost.day,
-            cost.category.value,
-            cost.description,
-            cost.amount,
-            cost.currency,
-            cost.rate,
-            cost.paid_by,
-            logic.phase_of(cost.day, visit.start_date, visit.end_date),
-        )
-        for cost in costs
-    ]
 
 
 def _render(visit: Visit, effort_form: EffortForm, cost_form: CostForm, status: int = 200):
