@@ -31,7 +31,8 @@ class BackupError(ValueError):
     """The archive cannot be restored here; the message says why."""
 
 
-def _encode(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A column value as JSON can hold it: dates and times as ISO text, decimals as text."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date | time):
@@ -66,10 +67,11 @@ def _decoder(column: Any):
     return None
 
 
-def _rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
+def table_rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
+    """Every row of a table as JSON-ready values, in primary-key order."""
     order = list(table.primary_key.columns) or list(table.columns)
     for row in connection.execute(select(table).order_by(*order)).mappings():
-        yield {key: _encode(value) for key, value in row.items()}
+        yield {key: json_value(value) for key, value in row.items()}
 
 
 def write_backup(
@@ -79,7 +81,7 @@ def write_backup(
     counts: dict[str, int] = {}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in tables:
-            lines = [json.dumps(row, ensure_ascii=False) for row in _rows(connection, table)]
+            lines = [json.dumps(row, ensure_ascii=False) for row in table_rows(connection, table)]
             counts[table.name] = len(lines)
             archive.writestr(f"tables/{table.name}.jsonl", "\n".join(lines))
         files = []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from cop.backup import BackupError, _rows, restore_backup
+from cop.backup import BackupError, restore_backup, table_rows
 from cop.demo import load_demo
 from cop.directory.models import Person
 from cop.documents.models import VisitDocument
@@ -24,7 +24,9 @@ from tests.conftest import _empty_all_tables
 
 def snapshot() -> dict[str, list[dict]]:
     with db.engine.connect() as connection:
-        return {table.name: list(_rows(connection, table)) for table in db.metadata.sorted_tables}
+        return {
+            table.name: list(table_rows(connection, table)) for table in db.metadata.sorted_tables
+        }
 
 
 @pytest.fixture

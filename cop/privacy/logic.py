@@ -15,7 +15,7 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from cop.accounts.models import User
-from cop.backup import _encode
+from cop.backup import json_value
 from cop.correspondence.models import Message, MessageTranslation, Thread
 from cop.directory.models import Person
 from cop.extensions import db
@@ -68,7 +68,7 @@ def export_person(session: Session, person_id: int) -> dict[str, Any]:
 
 def _row(session: Session, table: Table, condition: Any) -> list[dict[str, Any]]:
     return [
-        {k: _encode(v) for k, v in row.items() if k not in SECRET_FIELDS}
+        {k: json_value(v) for k, v in row.items() if k not in SECRET_FIELDS}
         for row in session.execute(select(table).where(condition)).mappings()
     ]
 
