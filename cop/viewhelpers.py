@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
 from cop.extensions import db
-from cop.links import LinkError, resolve_link
+from cop.links import LinkError, link_for, resolve_link, token_for
 
 Model = TypeVar("Model")
 
@@ -75,3 +75,13 @@ def csv_download(body: str, filename: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def mailed_link(
+    purpose: str, subject_id: int, person_id: int | None, endpoint: str, **values: Any
+) -> str:
+    """The full address of the working signed link for a subject (issued when there is none),
+    as a mail carries it; a resent mail carries the same link as the first."""
+    secret = current_app.config["SECRET_KEY"]
+    link = link_for(secret, purpose, subject_id, person_id=person_id)
+    return absolute(url_for(endpoint, token=token_for(secret, link), **values))

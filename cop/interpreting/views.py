@@ -52,7 +52,7 @@ from cop.interpreting.models import (
 )
 from cop.itinerary.logic import in_zone
 from cop.itinerary.models import ItineraryItem
-from cop.links import LinkError, issue_link, link_for, revoke_links, token_for
+from cop.links import LinkError, issue_link, revoke_links
 from cop.mail import queue_mail
 from cop.planning.models import Cost, CostCategory
 from cop.translation.models import GlossaryTerm
@@ -60,6 +60,7 @@ from cop.viewhelpers import (
     absolute,
     form_status,
     link_problem_page,
+    mailed_link,
     object_behind_link,
     paginate,
     speak_to,
@@ -453,14 +454,14 @@ def book(visit_id: int, item_id: int) -> Any:
 
 def _tell_interpreter(interpreter: Interpreter, template: str, **context: Any) -> None:
     """Mail the interpreter in their language, with the link to answer (issued if needed)."""
-    secret = current_app.config["SECRET_KEY"]
-    link = link_for(secret, LINK_PURPOSE, interpreter.id, person_id=interpreter.person_id)
     queue_mail(
         interpreter.person.email,
         template,
         interpreter.person.preferred_language or "en",
         person=interpreter.person,
-        link=absolute(url_for("interpreting.linked", token=token_for(secret, link))),
+        link=mailed_link(
+            LINK_PURPOSE, interpreter.id, interpreter.person_id, "interpreting.linked"
+        ),
         **context,
     )
 

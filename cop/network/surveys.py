@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -30,11 +29,17 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
-from cop.links import LinkError, link_for, token_for
+from cop.links import LinkError
 from cop.mail import queue_mail
 from cop.network.loading import programme_people
 from cop.network.models import Frequency, SurveyAnswer, SurveyRespondent, SurveyWave
-from cop.viewhelpers import absolute, form_status, link_problem_page, object_behind_link, speak_to
+from cop.viewhelpers import (
+    form_status,
+    link_problem_page,
+    mailed_link,
+    object_behind_link,
+    speak_to,
+)
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Programme
 
@@ -76,9 +81,7 @@ def _analysable(programme_id: int) -> Programme:
 
 
 def _link_for(respondent: SurveyRespondent) -> str:
-    secret = current_app.config["SECRET_KEY"]
-    link = link_for(secret, SURVEY_PURPOSE, respondent.id, person_id=respondent.person_id)
-    return absolute(url_for("surveys.answer", token=token_for(secret, link)))
+    return mailed_link(SURVEY_PURPOSE, respondent.id, respondent.person_id, "surveys.answer")
 
 
 @blueprint.route("/programmes/<int:programme_id>/surveys/new", methods=["GET", "POST"])

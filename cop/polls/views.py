@@ -5,7 +5,6 @@ from datetime import datetime, time, timedelta
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -28,12 +27,19 @@ from cop.extensions import db
 from cop.formatting import format_day_range
 from cop.forms import options
 from cop.itinerary.logic import to_utc
-from cop.links import LinkError, link_for, token_for
+from cop.links import LinkError
 from cop.mail import queue_mail
 from cop.polls import logic
 from cop.polls.forms import CloseForm, PollForm, answer_form
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
-from cop.viewhelpers import absolute, form_status, link_problem_page, object_behind_link, speak_to
+from cop.viewhelpers import (
+    absolute,
+    form_status,
+    link_problem_page,
+    mailed_link,
+    object_behind_link,
+    speak_to,
+)
 from cop.visits.models import Membership, MembershipRole, Visit
 from cop.visits.queries import members_of_visit
 
@@ -65,9 +71,7 @@ def _poll_of(visit: Visit, poll_id: int) -> DatePoll:
 
 
 def _answer_url(invitee: PollInvitee) -> str:
-    secret = current_app.config["SECRET_KEY"]
-    link = link_for(secret, ANSWER_PURPOSE, invitee.id, person_id=invitee.person_id)
-    return absolute(url_for("polls.answer_by_link", token=token_for(secret, link)))
+    return mailed_link(ANSWER_PURPOSE, invitee.id, invitee.person_id, "polls.answer_by_link")
 
 
 @blueprint.route("/visits/<int:visit_id>/polls/new", methods=["GET", "POST"])

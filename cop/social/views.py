@@ -29,7 +29,7 @@ from cop.extensions import db
 from cop.forms import options
 from cop.itinerary.logic import in_zone, to_utc
 from cop.itinerary.models import ItineraryItem
-from cop.links import LinkError, link_for, resolve_link, token_for
+from cop.links import LinkError, resolve_link
 from cop.mail import queue_mail
 from cop.social import checks
 from cop.social.forms import (
@@ -49,7 +49,7 @@ from cop.social.models import (
     ProtocolAcknowledgement,
     SocialProtocol,
 )
-from cop.viewhelpers import absolute, form_status, link_problem_page, speak_to
+from cop.viewhelpers import form_status, link_problem_page, mailed_link, speak_to
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, MembershipRole, Visit
 
@@ -237,10 +237,8 @@ def remove_embargo(visit_id: int, embargo_id: int) -> WerkzeugResponse:
 
 
 def _link(purpose: str, protocol: SocialProtocol, person: Person) -> str:
-    secret = current_app.config["SECRET_KEY"]
-    link = link_for(secret, purpose, protocol.id, person_id=person.id)
     endpoint = "social.approve" if purpose == APPROVAL_PURPOSE else "social.acknowledge_by_link"
-    return absolute(url_for(endpoint, token=token_for(secret, link)))
+    return mailed_link(purpose, protocol.id, person.id, endpoint)
 
 
 @blueprint.route("/visits/<int:visit_id>/protocol/send", methods=["POST"])
