@@ -8,18 +8,18 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from cop import access
-from cop.directory.models import Person
+from cop.directory.models import Organisation, Person
 from cop.extensions import db
 from cop.forms import options
 from cop.reflections import logic
 from cop.reflections.forms import ActionForm, ActionUpdateForm
 from cop.reflections.models import Action, ActionStatus, ActionUpdate, Passage, Reflection
 from cop.reflections.reminders import REFLECTING_ROLES
-from cop.viewhelpers import form_status
+from cop.viewhelpers import form_status, paginate
 from cop.visits.models import Membership, Programme, Visit
 
 blueprint = Blueprint("actions", __name__)
@@ -64,26 +64,37 @@ def _action_list(where: Any, **context: Any) -> str:
     by = request.args.get("by", "organisation")
     if by not in GROUPINGS:
         by = "organisation"
-    actions = list(
-        db.session.scalars(
-            select(Action)
-            .where(where)
-            .options(
-                selectinload(Action.owner),
-                selectinload(Action.organisation),
-                selectinload(Action.theme),
-                selectinload(Action.visit),
-            )
-            .order_by(Action.target_date.nulls_last(), Action.id)
+    # Ordered by the grouping first, so that a group is not scattered over the pages.
+    first = {
+        "organisation": Organisation.name,
+        "theme": Action.theme_id,
+        "status": Action.status,
+    }[by]
+    page = paginate(
+        select(Action)
+        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+        .where(where)
+        .options(
+            selectinload(Action.owner),
+            selectinload(Action.organisation),
+            selectinload(Action.theme),
+            selectinload(Action.visit),
         )
+        .order_by(first.nulls_last(), Action.target_date.nulls_last(), Action.id)
     )
-    counts = {status: sum(1 for a in actions if a.status is status) for status in ActionStatus}
+    by_status = dict(
+        db.session.execute(
+            select(Action.status, func.count(Action.id)).where(where).group_by(Action.status)
+        ).all()
+    )
+    counts = {status: by_status.get(status, 0) for status in ActionStatus}
     return render_template(
         "reflections/actions.html",
-        groups=_grouped(actions, by),
+        groups=_grouped(list(page.items), by),
+        page=page,
         by=by,
         counts=counts,
-        total=len(actions),
+        total=sum(counts.values()),
         **context,
     )
 

@@ -172,3 +172,29 @@ def test_the_remind_command_mails_each_person_in_their_language_once(
     assert db.session.scalar(db.select(db.func.count(Reminder.id))) == 4
     assert db.session.scalar(db.select(db.func.count(OutboxMail.id))) == 4
     assert db.session.scalar(db.select(db.func.count(Reflection.id))) == 0
+
+
+def test_a_long_list_of_actions_comes_in_pages_with_the_counts_of_all(
+    app: Flask, study: Study
+) -> None:
+    owner = study.users["writer"].person
+    for number in range(7):  # the tests' page holds 5
+        db.session.add(
+            Action(
+                visit_id=study.visit.id,
+                owner_id=owner.id,
+                organisation_id=owner.organisation_id,
+                title=f"Action {number}",
+                status=ActionStatus.DONE if number < 2 else ActionStatus.PLANNED,
+            )
+        )
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, study.users["lead"])
+    first = visible_text(client.get(f"/visits/{study.visit.id}/actions").get_data(as_text=True))
+    assert "7 actions: Planned 5 · In progress 0 · Done 2 · Dropped 0" in first
+    assert "Page 1 of 2" in first
+    second = visible_text(
+        client.get(f"/visits/{study.visit.id}/actions?page=2&by=status").get_data(as_text=True)
+    )
+    assert second.count("Action ") >= 2 and "Page 2 of 2" in second
