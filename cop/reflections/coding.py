@@ -359,12 +359,11 @@ def edit_code(programme_id: int, code_id: int) -> Any:
         abort(404)
     lines = logic.programme_codes(db.session, programme.id)
     below = set(logic.descendants(db.session, code))
+    # The code as it reads now; what is posted takes precedence.
     form = CodeForm(
-        obj=None
-        if request.method == "POST"
-        else _CodeValues(
-            logic.code_name(code), logic.code_definition(code), code.parent_id or TOP_LEVEL
-        )
+        name=logic.code_name(code),
+        definition=logic.code_definition(code),
+        parent_id=code.parent_id or TOP_LEVEL,
     )
     form.parent_id.choices = _parent_choices(lines, excluded=below)
     if form.validate_on_submit():
@@ -384,11 +383,6 @@ def edit_code(programme_id: int, code_id: int) -> Any:
         in_use=logic.is_in_use(db.session, code),
         delete_form=EmptyForm(),
     ), form_status(form)
-
-
-class _CodeValues:
-    def __init__(self, name: str, definition: str, parent_id: int) -> None:
-        self.name, self.definition, self.parent_id = name, definition, parent_id
 
 
 @blueprint.route("/programmes/<int:programme_id>/codebook/<int:code_id>/delete", methods=["POST"])
