@@ -4,6 +4,7 @@ their own copy, and deleting them."""
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Flask
 
@@ -298,8 +299,6 @@ def test_the_first_reflection_on_a_new_visit_keeps_its_answers(app: Flask, make)
 
 def question_id_in(html: str, question: str) -> str:
     """The name of the answer field labelled with this question, as the browser would send it."""
-    import re
-
     label = re.search(r'<label class="label" for="(answer_\d+)">' + re.escape(question), html)
     assert label, question
     return label.group(1)
