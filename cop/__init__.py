@@ -130,12 +130,22 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
-        from cop.accounts.models import User
+        from cop.accounts.models import SESSION_KEY, SignInSession, User
 
         identifier, _, version = user_id.partition(":")
-        if not identifier.isdigit():
+        key = session.get(SESSION_KEY)
+        if not identifier.isdigit() or not isinstance(key, str):
             return None
-        user = db.session.get(User, int(identifier))
+        # One query: the user, if this browser's session is one the server still holds open.
+        user = db.session.scalar(
+            db.select(User)
+            .join(SignInSession, SignInSession.user_id == User.id)
+            .where(
+                User.id == int(identifier),
+                SignInSession.key == key,
+                SignInSession.ended_at.is_(None),
+            )
+        )
         if user is None or str(user.session_version) != version:
             return None
         return user
@@ -332,7 +342,10 @@ def _register_request_hooks(app: Flask) -> None:
         )
         if app.config["ENV"] == "production":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user and getattr(current_user, "is_authenticated", False):
+        if g.get("signed_link_page"):
+            # Every page or download a personal link opens is that person's alone.
+            response.headers["Cache-Control"] = "no-store"
+        elif current_user and getattr(current_user, "is_authenticated", False):
             # Pages with personal data must not be kept by shared browsers or proxies.
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -1,7 +1,8 @@
 """Back up everything cop holds into one portable archive, and restore it into an empty database,
 SQLite or PostgreSQL alike (no Flask here).
 
-The archive is a zip file: ``manifest.json`` (format, migration revision, when, row counts), one
+The archive is a zip file: ``manifest.json`` (format, migration revision, when, the row count and
+checksum of every table file, the size and checksum of every stored file), one
 ``tables/<table>.jsonl`` per table (a JSON object a row, values written as text where JSON has no
 type for them) and ``files/`` with the stored documents and mail attachments. Because it holds
 rows rather than SQL, the same archive moves an installation from SQLite to PostgreSQL."""
@@ -9,22 +10,27 @@ rows rather than SQL, the same archive moves an installation from SQLite to Post
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
+import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.sqltypes import Boolean, Date, DateTime, LargeBinary, Numeric, Time
 
-FORMAT = "cop-backup/1"
+FORMAT = "cop-backup/2"
 # Stored files live in these folders of the instance folder.
 FILE_FOLDERS = ("documents", "mail-attachments")
 BATCH = 1000
+CHUNK = 1024 * 1024
 
 
 class BackupError(ValueError):
@@ -77,75 +83,238 @@ def table_rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]
 def write_backup(
     connection: Connection, tables: list[Table], revision: str | None, instance: Path, target: Path
 ) -> dict[str, int]:
-    """Write the archive; returns the row count of each table."""
+    """Write the archive; returns the row count of each table. The manifest holds the row count
+    and SHA-256 of every table file and the size and SHA-256 of every stored file, so a restore
+    can tell a whole archive from one that was cut, edited or padded."""
     counts: dict[str, int] = {}
+    table_sums: dict[str, dict[str, Any]] = {}
+    files: list[dict[str, Any]] = []
+    target.touch(mode=0o600, exist_ok=True)
+    target.chmod(0o600)  # it holds every person's data
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in tables:
             lines = [json.dumps(row, ensure_ascii=False) for row in table_rows(connection, table)]
+            body = "\n".join(lines).encode()
             counts[table.name] = len(lines)
-            archive.writestr(f"tables/{table.name}.jsonl", "\n".join(lines))
-        files = []
+            table_sums[table.name] = {
+                "rows": len(lines),
+                "sha256": hashlib.sha256(body).hexdigest(),
+            }
+            archive.writestr(f"tables/{table.name}.jsonl", body)
         for folder in FILE_FOLDERS:
             for path in sorted((instance / folder).rglob("*")):
                 if path.is_file():
                     name = path.relative_to(instance).as_posix()
-                    archive.write(path, f"files/{name}")
-                    files.append(name)
+                    data = path.read_bytes()
+                    archive.writestr(f"files/{name}", data)
+                    files.append(
+                        {
+                            "name": name,
+                            "size": len(data),
+                            "sha256": hashlib.sha256(data).hexdigest(),
+                        }
+                    )
         manifest = {
             "format": FORMAT,
             "revision": revision,
             "created_at": datetime.now(UTC).isoformat(),
-            "tables": counts,
-            "files": len(files),
+            "tables": table_sums,
+            "files": files,
         }
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
     return counts
 
 
-def read_manifest(source: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Limits:
+    """How much a restore reads at most, so that a crafted archive (a zip bomb) cannot fill the
+    memory or the disk: per member once unpacked, and in all."""
+
+    member_bytes: int = 1024**3
+    total_bytes: int = 32 * 1024**3
+    manifest_bytes: int = 16 * 1024**2
+
+
+def _chunks(archive: zipfile.ZipFile, name: str, limit: int, budget: list[int]) -> Iterator[bytes]:
+    """A member's bytes in chunks, refused as soon as it is larger than allowed: the sizes a zip
+    file declares are not trusted (a zip bomb declares little and unpacks to a lot)."""
+    size = 0
+    with archive.open(name) as member:
+        while chunk := member.read(CHUNK):
+            size += len(chunk)
+            budget[0] -= len(chunk)
+            if size > limit:
+                raise BackupError(f"{name} is larger than a restore accepts ({limit} bytes).")
+            if budget[0] < 0:
+                raise BackupError("The archive unpacks to more than a restore accepts.")
+            yield chunk
+
+
+def _read_limited(archive: zipfile.ZipFile, name: str, limit: int, budget: list[int]) -> bytes:
+    return b"".join(_chunks(archive, name, limit, budget))
+
+
+def _copy_limited(
+    archive: zipfile.ZipFile, name: str, target: Path, limit: int, budget: list[int]
+) -> str:
+    """Stream a member to a file; returns its SHA-256."""
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for chunk in _chunks(archive, name, limit, budget):
+            digest.update(chunk)
+            out.write(chunk)
+    target.chmod(0o600)
+    return digest.hexdigest()
+
+
+def read_manifest(source: Path, limits: Limits | None = None) -> dict[str, Any]:
+    limits = limits or Limits()
     try:
         with zipfile.ZipFile(source) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError) as error:
+            manifest = json.loads(
+                _read_limited(archive, "manifest.json", limits.manifest_bytes, [limits.total_bytes])
+            )
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError, UnicodeError) as error:
         raise BackupError(f"{source} is not a cop backup ({error}).") from error
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"{source} is a backup of another format: {manifest.get('format')}.")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(
+            f"{source} is a backup of another format ({found}); this cop restores {FORMAT}, "
+            "whose manifest carries the checksums a restore verifies."
+        )
     return manifest
 
 
-def restore_backup(
-    connection: Connection, tables: list[Table], revision: str | None, instance: Path, source: Path
-) -> dict[str, int]:
-    """Load the archive into an empty database whose schema is at the same revision; the whole
-    restore is one transaction, so a failure leaves the database empty."""
-    manifest = read_manifest(source)
-    if manifest["revision"] != revision:
+def _safe_file_name(name: Any) -> str:
+    """A stored file's name as the manifest gives it, only inside the folders of stored files."""
+    if not isinstance(name, str) or "\\" in name or "\x00" in name:
+        raise BackupError(f"The archive names a file that cannot be stored: {name!r}.")
+    parts = PurePosixPath(name).parts
+    if (
+        len(parts) < 2
+        or parts[0] not in FILE_FOLDERS
+        or any(part in {"", ".", ".."} for part in parts)
+        or PurePosixPath(name).is_absolute()
+    ):
         raise BackupError(
-            f"The backup was made at migration {manifest['revision']}; this database is at "
+            f"The archive names a file outside the stored documents and attachments: {name}. "
+            "A restore writes only those, never settings or keys."
+        )
+    return name
+
+
+def _check_members(archive: zipfile.ZipFile, manifest: dict[str, Any], tables: list[Table]) -> None:
+    """Every member is one the manifest accounts for, and every table and file it lists is there."""
+    declared_tables = manifest.get("tables")
+    declared_files = manifest.get("files")
+    if not isinstance(declared_tables, dict) or not isinstance(declared_files, list):
+        raise BackupError("The manifest does not list the tables and files.")
+    known = {table.name for table in tables}
+    missing = sorted(known - set(declared_tables))
+    if missing:
+        raise BackupError(f"The archive lacks tables this database has: {', '.join(missing)}.")
+    unknown = sorted(set(declared_tables) - known)
+    if unknown:
+        raise BackupError(f"The archive has tables this database does not: {', '.join(unknown)}.")
+    expected = {"manifest.json", *(f"tables/{name}.jsonl" for name in known)}
+    for entry in declared_files:
+        if not isinstance(entry, dict):
+            raise BackupError("The manifest's list of files is not readable.")
+        expected.add(f"files/{_safe_file_name(entry.get('name'))}")
+    present = {info.filename for info in archive.infolist() if not info.is_dir()}
+    for name in sorted(present - expected):
+        if name.startswith("files/"):
+            _safe_file_name(name.removeprefix("files/"))
+        raise BackupError(f"The archive holds {name}, which its manifest does not account for.")
+    absent = sorted(expected - present)
+    if absent:
+        raise BackupError(f"The archive lacks {', '.join(absent)}, which its manifest lists.")
+
+
+def restore_backup(
+    connection: Connection,
+    tables: list[Table],
+    revision: str | None,
+    instance: Path,
+    source: Path,
+    limits: Limits | None = None,
+) -> dict[str, int]:
+    """Load the archive into an empty database whose schema is at the same revision. Every
+    member is checked against the manifest (names, sizes, row counts, checksums) as it is read;
+    any mismatch refuses the whole restore. The rows go in one transaction (a failure leaves the
+    database empty) and the stored files are written only once every table was loaded: a
+    restore writes data and stored files, nothing else of the instance folder."""
+    limits = limits or Limits()
+    manifest = read_manifest(source, limits)
+    if manifest.get("revision") != revision:
+        raise BackupError(
+            f"The backup was made at migration {manifest.get('revision')}; this database is at "
             f"{revision}. Bring both to the same version first (cop db upgrade)."
         )
     for table in tables:
         if connection.execute(select(func.count()).select_from(table)).scalar():
             raise BackupError(f"The database is not empty (table {table.name} has rows).")
+    budget = [limits.total_bytes]
     counts: dict[str, int] = {}
-    with zipfile.ZipFile(source) as archive:
-        for table in tables:
-            name = f"tables/{table.name}.jsonl"
-            if name not in archive.namelist():
-                counts[table.name] = 0
-                continue
-            rows = [json.loads(line) for line in archive.read(name).decode().splitlines() if line]
-            counts[table.name] = _insert(connection, table, rows)
-        for member in archive.namelist():
-            if member.startswith("files/") and not member.endswith("/"):
-                destination = (instance / member.removeprefix("files/")).resolve()
-                if instance.resolve() not in destination.parents:
-                    raise BackupError(f"The archive names a file outside the instance: {member}")
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(archive.read(member))
+    try:
+        with zipfile.ZipFile(source) as archive:
+            _check_members(archive, manifest, tables)
+            for table in tables:
+                declared = manifest["tables"][table.name]
+                name = f"tables/{table.name}.jsonl"
+                body = _read_limited(archive, name, limits.member_bytes, budget)
+                _verify(name, body, declared.get("sha256"))
+                rows = [json.loads(line) for line in body.decode().splitlines() if line]
+                if len(rows) != declared.get("rows") or not all(isinstance(r, dict) for r in rows):
+                    raise BackupError(
+                        f"{name} holds {len(rows)} rows; the manifest says {declared.get('rows')}."
+                    )
+                counts[table.name] = _insert(connection, table, rows)
+            _restore_files(archive, manifest["files"], instance, limits, budget)
+    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeError, OSError) as error:
+        raise BackupError(f"The archive cannot be read ({error}).") from error
     if connection.dialect.name == "postgresql":
         _reset_sequences(connection, tables)
     return counts
+
+
+def _restore_files(
+    archive: zipfile.ZipFile,
+    entries: list[dict[str, Any]],
+    instance: Path,
+    limits: Limits,
+    budget: list[int],
+) -> None:
+    """Unpack the stored files into a staging folder, checking each, and move them into place
+    only when all are good."""
+    root = instance.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root, prefix=".restore-") as staging:
+        staged = []
+        for number, entry in enumerate(entries):
+            name = f"files/{entry['name']}"
+            target = Path(staging) / str(number)
+            found = _copy_limited(archive, name, target, limits.member_bytes, budget)
+            if found != entry.get("sha256"):
+                raise BackupError(
+                    f"{name} does not match its checksum in the manifest: it was changed."
+                )
+            destination = (root / entry["name"]).resolve()
+            if root not in destination.parents:
+                raise BackupError(f"The archive names a file outside the instance: {name}")
+            staged.append((target, destination))
+        for target, destination in staged:
+            destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.replace(target, destination)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _verify(name: str, data: bytes, declared: Any) -> None:
+    if _sha256(data) != declared:
+        raise BackupError(f"{name} does not match its checksum in the manifest: it was changed.")
 
 
 def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> int:

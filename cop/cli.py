@@ -45,12 +45,21 @@ def print_demo_sign_ins() -> None:
         click.echo(f"  {sign_in.email:<28} {sign_in.role}")
 
 
+def refuse_in_production(what: str) -> None:
+    """Demo and synthetic data carry known passwords and invented people: never in production."""
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException(
+            f"{what} is not added in production: its accounts have published passwords."
+        )
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Add the Paris study visit as demo data (does nothing if it is already there)."""
     from cop.demo import load_demo
 
+    refuse_in_production("The demo data")
     if load_demo(db.session):
         db.session.commit()
         click.echo("Demo data of the Paris study visit added.")
@@ -66,6 +75,7 @@ def start_command(port: int) -> None:
     """Upgrade the database, add the demo to a new one, and serve on http://127.0.0.1."""
     from cop.demo import load_demo
 
+    refuse_in_production("The demo data")
     if upgrade_database() and load_demo(db.session):
         db.session.commit()
         click.echo("New database: demo data of the Paris study visit added.")
@@ -126,6 +136,7 @@ def generate_command(scale: str, seed: int) -> None:
     """Add synthetic data (small, or national: about 5,000 people in 300 organisations)."""
     from cop.generate import SCALES, generate
 
+    refuse_in_production("Synthetic data")
     counts = generate(db.session, SCALES[scale], seed=seed)
     db.session.commit()
     click.echo(", ".join(f"{count} {name}" for name, count in counts.items()) + " added.")
@@ -281,24 +292,37 @@ def network_group() -> None:
 
 @network_group.command("import")
 @click.argument("csv_file", type=click.File("rb"))
+@click.option(
+    "--programme", "programme_id", type=int, required=True, help="The programme they belong to."
+)
 @click.option("--create-people", is_flag=True, help="Add people not yet in the directory.")
 @with_appcontext
-def network_import(csv_file, create_people: bool) -> None:
-    """Import contacts from a CSV file (nothing is imported if any row is wrong)."""
-    from cop.directory.models import Person
-    from cop.network.importing import read_contacts
-    from cop.network.views import import_rows
+def network_import(csv_file, programme_id: int, create_people: bool) -> None:
+    """Import contacts of one programme from a CSV file (nothing is imported if any row is
+    wrong, or names someone of another programme)."""
+    from cop.network.importing import (
+        known_people,
+        outside_programme,
+        read_contacts,
+        save_contacts,
+    )
+    from cop.network.loading import programme_people
+    from cop.visits.models import Programme
 
+    if db.session.get(Programme, programme_id) is None:
+        raise click.ClickException(f"There is no programme {programme_id}.")
     text = csv_file.read().decode("utf-8-sig", errors="replace")
-    known = {
-        email: pid for email, pid in db.session.execute(select(Person.email, Person.id)) if email
-    }
+    known = known_people(db.session)
     rows, problems = read_contacts(text, set(known), create_people)
+    members = {row[0] for row in db.session.execute(programme_people(programme_id))}
+    problems = [*problems, *outside_programme(rows, known, members)]
     if problems:
         for problem in problems:
             click.echo(f"line {problem.line}: {problem.reason} {problem.value}".rstrip(), err=True)
         raise click.ClickException(f"{len(problems)} problems; nothing imported.")
-    click.echo(f"{import_rows(rows, known)} contacts imported.")
+    added = save_contacts(db.session, rows, known, logged_by_id=None)
+    db.session.commit()
+    click.echo(f"{added} contacts imported.")
 
 
 def _scope_options(command):

@@ -23,6 +23,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "MAIL_WRITE_TO_FOLDER": bool,
     "RATELIMIT_STORAGE_URI": str,
     "LOGIN_RATE_LIMIT": str,
+    "LOGIN_ADDRESS_RATE_LIMIT": str,
     "BASE_URL": str,
     "DOCUMENT_MAX_BYTES": int,
     "TRANSLATION_PROVIDER": str,
@@ -64,7 +65,10 @@ class Defaults:
     MAIL_TIMEOUT = 10
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Sign-in attempts (and reset requests) per account, and per network address: an office
+    # behind one address must not lock all its people out when one of them mistypes.
     LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "60 per minute"
     PASSWORD_RESET_MAX_AGE = 60 * 60  # one hour
     BASE_URL = "http://127.0.0.1:5000"
     PAGE_SIZE = 25
@@ -145,6 +149,11 @@ def production_problems(config: dict[str, Any], secret_was_given: bool) -> list[
         problems.append("COP_DATABASE_URL must name a PostgreSQL database.")
     if not config.get("MAIL_SERVER"):
         problems.append("COP_MAIL_SERVER is not set: invitations and reminders could not go out.")
+    if str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
+        problems.append(
+            "COP_RATELIMIT_STORAGE_URI must name storage every worker shares (for example "
+            "redis://127.0.0.1:6379/0): with memory:// each worker counts sign-in attempts alone."
+        )
     if not str(config.get("BASE_URL", "")).startswith("https://"):
         problems.append("COP_BASE_URL must be the site's https:// address, used in mailed links.")
     return problems

@@ -44,3 +44,9 @@ def country_code_is_known(form: Form, field: Field) -> None:
     if len(code) != 2 or code not in Locale("en").territories:
         raise ValidationError(_l("Enter a two-letter country code, for example GB or FR"))
     field.data = code
+
+
+def one_line(value: Any) -> Any:
+    """A filter for single-line fields (titles, names): line breaks pasted into them become
+    spaces, since they end up in mail subjects and calendar lines."""
+    return " ".join(value.split()) if isinstance(value, str) else value

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
 from cop.extensions import db
+from cop.privatefiles import write_private
 
 PENDING_KEY = "cop_outbox_pending"
 READY_KEY = "cop_outbox_ready"
@@ -115,7 +116,8 @@ def queue_mail(
     subject, _, body = rendered.partition("\n")
     mail = OutboxMail(
         recipient=recipient,
-        subject=subject.strip(),
+        # A title with a line break in it must not break the Subject header.
+        subject=" ".join(subject.split()),
         body_text=body.strip() + "\n",
         language=language,
         message_id=make_msgid(domain="cop.example"),
@@ -175,9 +177,8 @@ def deliver(mail_ids: list[int] | None = None) -> dict[str, int]:
 
 def _write_to_folder(message: EmailMessage, mail: OutboxMail) -> None:
     folder = Path(current_app.instance_path) / "mail"
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = mail.created_at.strftime("%Y%m%dT%H%M%S")
-    (folder / f"{stamp}-{mail.id}.eml").write_bytes(bytes(message))
+    write_private(folder / f"{stamp}-{mail.id}.eml", bytes(message))
 
 
 def _deliver_one(mail: OutboxMail, config: Any) -> str:

@@ -1,6 +1,6 @@
 """Imports every domain's models so that metadata (and so migrations) sees all tables."""
 
-from cop.accounts.models import User
+from cop.accounts.models import SignInSession, User
 from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
 from cop.directory.models import Organisation, Person
 from cop.documents.models import VisitDocument
@@ -11,7 +11,7 @@ from cop.mail import OutboxAttachment, OutboxMail
 from cop.network.models import Contact, SurveyAnswer, SurveyRespondent, SurveyWave
 from cop.planning.models import Cost, EffortEntry, PlanningTask
 from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
-from cop.privacy.models import AuditEntry
+from cop.privacy.models import AuditEntry, Erasure
 from cop.reflections.models import (
     Action,
     ActionUpdate,
@@ -32,10 +32,11 @@ from cop.social.models import (
     SocialProtocol,
 )
 from cop.translation.models import GlossaryTerm, MemoryEntry
-from cop.visits.models import Membership, Programme, Visit
+from cop.visits.models import Membership, Programme, ProgrammeResearcher, Visit
 
 __all__ = [
     "AuditEntry",
+    "Erasure",
     "Booking",
     "Interpreter",
     "LanguagePair",
@@ -80,7 +81,9 @@ __all__ = [
     "OutboxMail",
     "Person",
     "Programme",
+    "ProgrammeResearcher",
     "SignedLink",
+    "SignInSession",
     "User",
     "Visit",
 ]

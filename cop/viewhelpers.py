@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
 from cop.extensions import db
-from cop.links import LinkError, link_for, resolve_link, token_for
+from cop.links import LinkError, SignedLink, link_for, resolve_link, token_for
 
 Model = TypeVar("Model")
 
@@ -46,9 +46,16 @@ def absolute(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
+def link_behind(purpose: str, token: str) -> SignedLink:
+    """The signed link a token stands for (:class:`LinkError` saying why not). The page it opens
+    is personal to the link's holder: no browser or proxy may keep a copy of it."""
+    g.signed_link_page = True
+    return resolve_link(current_app.config["SECRET_KEY"], purpose, token)
+
+
 def object_behind_link(purpose: str, token: str, model: type[Model]) -> Model:
     """What a signed link points at; :class:`LinkError` when the link or the object is gone."""
-    link = resolve_link(current_app.config["SECRET_KEY"], purpose, token)
+    link = link_behind(purpose, token)
     found = db.session.get(model, link.subject_id)
     if found is None:
         raise LinkError("invalid")
@@ -64,6 +71,7 @@ def speak_to(person: Any) -> None:
 def link_problem_page(error: LinkError) -> tuple[str, int]:
     """Say plainly why a link cannot be used: 400 for a broken one, 410 for one that is gone."""
     db.session.rollback()
+    g.signed_link_page = True
     status, message = LINK_PROBLEMS[error.reason]
     return render_template("accounts/link_problem.html", message=message()), status
 
@@ -78,10 +86,17 @@ def csv_download(body: str, filename: str) -> Response:
 
 
 def mailed_link(
-    purpose: str, subject_id: int, person_id: int | None, endpoint: str, **values: Any
+    purpose: str,
+    subject_id: int,
+    person_id: int | None,
+    endpoint: str,
+    *,
+    visit_id: int | None = None,
+    **values: Any,
 ) -> str:
-    """The full address of the working signed link for a subject (issued when there is none),
-    as a mail carries it; a resent mail carries the same link as the first."""
+    """The full address of the recipient's own working signed link for a subject (issued when
+    they have none), as a mail carries it; a resent mail carries the same link as the first.
+    With ``visit_id`` the link stops working when the person leaves that visit."""
     secret = current_app.config["SECRET_KEY"]
-    link = link_for(secret, purpose, subject_id, person_id=person_id)
+    link = link_for(secret, purpose, subject_id, person_id=person_id, visit_id=visit_id)
     return absolute(url_for(endpoint, token=token_for(secret, link), **values))

@@ -57,3 +57,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+# Where the browser's session cookie keeps the key of its SignInSession.
+SESSION_KEY = "sign_in"
+
+
+class SignInSession(db.Model):
+    """One signed-in browser. The session cookie carries only ``key``; signing out ends the row,
+    so a copied cookie stops working even though its signature is still good."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -14,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import update
 from werkzeug.wrappers import Response
 
 from cop.accounts.forms import (
@@ -24,8 +27,8 @@ from cop.accounts.forms import (
     SignInForm,
 )
 from cop.accounts.logic import is_safe_redirect, parse_language_codes
-from cop.accounts.models import User
-from cop.accounts.passwords import normalise_email
+from cop.accounts.models import SESSION_KEY, SignInSession, User
+from cop.accounts.passwords import normalise_email, spend_as_long_as_a_check
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db, limiter
@@ -42,8 +45,41 @@ def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_rate_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _account_tried() -> str:
+    """The account a sign-in or reset is for, as the key its attempts are counted under."""
+    return "account:" + normalise_email(request.form.get("email", ""))
+
+
+def limited_per_account_and_address(view: Any) -> Any:
+    """Attempts count per account (a guesser is stopped whatever address they come from) and,
+    more generously, per address (one office's shared address does not lock everyone out)."""
+    view = limiter.limit(_login_rate_limit, key_func=_account_tried, methods=["POST"])(view)
+    return limiter.limit(_address_rate_limit, methods=["POST"])(view)
+
+
+def _begin_session(user: User) -> None:
+    """Sign this browser in under a session the server holds, so signing out can end it."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(SignInSession(key=key, user_id=user.id))
+    login_user(user)
+    session[SESSION_KEY] = key
+
+
+def _end_sessions(user: User) -> None:
+    """End every session of a user (after their password changed)."""
+    db.session.execute(
+        update(SignInSession)
+        .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
 @blueprint.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@limited_per_account_and_address
 def sign_in() -> str | Response:
     target = request.args.get("next")
     if current_user.is_authenticated:
@@ -52,9 +88,11 @@ def sign_in() -> str | Response:
     failed = False
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).filter_by(email=normalise_email(form.email.data)))
-        if user is not None and user.active and user.check_password(form.password.data):
+        if user is None:
+            spend_as_long_as_a_check(form.password.data)
+        elif user.check_password(form.password.data) and user.active:
             session.clear()
-            login_user(user)
+            _begin_session(user)
             user.last_sign_in_at = utcnow()
             db.session.commit()
             return redirect(target if is_safe_redirect(target) else url_for("visits.home"))
@@ -67,6 +105,15 @@ def sign_in() -> str | Response:
 @blueprint.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
     locale = session.get("locale")
+    key = session.get(SESSION_KEY)
+    if key:
+        # The cookie may have been copied: the server forgets the session, so no copy works.
+        db.session.execute(
+            update(SignInSession)
+            .where(SignInSession.key == key, SignInSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+        db.session.commit()
     logout_user()
     session.clear()
     if locale:
@@ -86,9 +133,10 @@ def change_password() -> str | Response:
             user = current_user._get_current_object()
             user.set_password(form.new_password.data)
             revoke_links(RESET_PURPOSE, user.id)
-            db.session.commit()
+            _end_sessions(user)
             # The session version changed, so sign this browser in again under the new one.
-            login_user(user)
+            _begin_session(user)
+            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     status = form_status(form)
@@ -96,7 +144,7 @@ def change_password() -> str | Response:
 
 
 @blueprint.route("/account/reset", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@limited_per_account_and_address
 def request_reset() -> str | Response:
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -136,6 +184,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         user.set_password(form.new_password.data)
         revoke_links(RESET_PURPOSE, user.id)
+        _end_sessions(user)
         db.session.commit()
         flash(_("Your password has been reset. You can now sign in."), "success")
         return redirect(url_for("accounts.sign_in"))

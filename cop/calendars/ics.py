@@ -13,6 +13,12 @@ from icalendar import Calendar, Event, vCalAddress, vText
 PRODUCT_ID = "-//cop//study visits//EN"
 
 
+def one_line(text: str) -> str:
+    """A title, place or name as one line: a line break typed or imported into one (or a name)
+    must not break the content line it is written in."""
+    return " ".join(text.split())
+
+
 @dataclass(frozen=True)
 class Participant:
     name: str
@@ -54,20 +60,20 @@ def _event(item: CalendarItem, organizer: Participant | None, with_attendees: bo
     event.add("dtstamp", item.updated_at)
     event.add("dtstart", item.starts_at.astimezone(zone))
     event.add("dtend", item.ends_at.astimezone(zone))
-    event.add("summary", item.title)
+    event.add("summary", one_line(item.title))
     if item.location:
-        event.add("location", item.location)
+        event.add("location", one_line(item.location))
     if item.description:
         event.add("description", item.description)
     event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
     if organizer is not None:
         address = vCalAddress(f"mailto:{organizer.email}")
-        address.params["CN"] = vText(organizer.name)
+        address.params["CN"] = vText(one_line(organizer.name))
         event.add("organizer", address)
     if with_attendees:
         for person in item.attendees:
             address = vCalAddress(f"mailto:{person.email}")
-            address.params["CN"] = vText(person.name)
+            address.params["CN"] = vText(one_line(person.name))
             address.params["ROLE"] = vText("REQ-PARTICIPANT")
             address.params["PARTSTAT"] = vText("NEEDS-ACTION")
             address.params["RSVP"] = vText("TRUE")
@@ -91,7 +97,7 @@ def build_calendar(
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     if method:
         calendar.add("method", method)
     for item in items:
@@ -110,15 +116,15 @@ def build_day_calendar(day: CalendarDay, *, name: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     event = Event()
     event.add("uid", day.uid)
     event.add("dtstamp", day.updated_at)
     event.add("dtstart", day.first_day)
     event.add("dtend", day.last_day + timedelta(days=1))
-    event.add("summary", day.title)
+    event.add("summary", one_line(day.title))
     event.add("transp", "OPAQUE")
     if day.location:
-        event.add("location", day.location)
+        event.add("location", one_line(day.location))
     calendar.add_component(event)
     return calendar.to_ical()

@@ -24,7 +24,14 @@ from werkzeug.wrappers import Response
 from cop import access
 from cop.correspondence import logic
 from cop.correspondence.forms import MailImportForm
-from cop.correspondence.mailfiles import MAX_BYTES, MailRefused, ReceivedMail, read_eml, read_mbox
+from cop.correspondence.mailfiles import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MailRefused,
+    ReceivedMail,
+    read_eml,
+    read_mbox,
+)
 from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
 from cop.correspondence.views import provider_settings
 from cop.database import utcnow
@@ -43,6 +50,11 @@ REFUSALS = {
     "not_mbox": lambda: _("This is not a mailbox (.mbox) file."),
     "no_text": lambda: _("The message has neither text nor attachments."),
     "too_many": lambda: _("The mailbox holds too many messages for one import."),
+    "too_deep": lambda: _(
+        "The message nests parts within parts more than %(count)s levels deep, which real mail "
+        "does not; it was not imported.",
+        count=MAX_DEPTH,
+    ),
 }
 
 
@@ -123,7 +135,7 @@ def keep(visit: Visit, mail: ReceivedMail) -> Message | None:
 @blueprint.route("/visits/<int:visit_id>/correspondence/import", methods=["GET", "POST"])
 @login_required
 def import_mail(visit_id: int) -> str | Response | tuple[str, int]:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     if not (current_user.is_admin or access.visit_role(current_user, visit) is not None):
         abort(403)
     form = MailImportForm()
@@ -158,7 +170,7 @@ def import_mail(visit_id: int) -> str | Response | tuple[str, int]:
 @blueprint.route("/visits/<int:visit_id>/correspondence/attachments/<int:attachment_id>")
 @login_required
 def attachment(visit_id: int, attachment_id: int) -> Response:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     found = db.get_or_404(MessageAttachment, attachment_id)
     message = db.session.get(Message, found.message_id)
     if message is None or message.thread.visit_id != visit.id:

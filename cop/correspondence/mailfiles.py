@@ -16,6 +16,9 @@ from html.parser import HTMLParser
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_MESSAGES = 500
+# Mail nests parts in parts (a forward in a digest in a forward...). Real mail goes a few levels
+# deep; a crafted file thousands deep would exhaust Python's recursion in the mail library.
+MAX_DEPTH = 30
 
 
 class MailRefused(ValueError):
@@ -85,9 +88,31 @@ def _ids(value: str | None) -> list[str]:
     return re.findall(r"<[^<>\s]+>", value or "")
 
 
+def nesting_depth(message: EmailMessage, limit: int = MAX_DEPTH) -> int:
+    """How deep parts nest in a message, found without recursion; refused past ``limit``."""
+    deepest, stack = 0, [(message, 0)]
+    while stack:
+        part, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            raise MailRefused("too_deep", str(limit))
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend((child, depth + 1) for child in payload)
+    return deepest
+
+
 def read_message(message: EmailMessage) -> ReceivedMail:
     if not message.keys():
         raise MailRefused("not_mail")
+    nesting_depth(message)
+    try:
+        return _read_message(message)
+    except RecursionError as error:
+        raise MailRefused("too_deep", str(MAX_DEPTH)) from error
+
+
+def _read_message(message: EmailMessage) -> ReceivedMail:
     body_part = message.get_body(preferencelist=("plain", "html"))
     if body_part is None:
         body = ""
@@ -131,7 +156,10 @@ def read_eml(data: bytes) -> ReceivedMail:
         raise MailRefused("too_large")
     if not data.strip():
         raise MailRefused("empty")
-    message = message_from_bytes(data, policy=policy.default)
+    try:
+        message = message_from_bytes(data, policy=policy.default)
+    except RecursionError as error:
+        raise MailRefused("too_deep", str(MAX_DEPTH)) from error
     present = {name.lower() for name in message.keys()}  # noqa: SIM118 - a method, not a dict
     if not present & {"from", "subject", "date", "message-id"}:
         raise MailRefused("not_mail")

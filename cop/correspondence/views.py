@@ -59,7 +59,7 @@ def _may_write(visit: Visit) -> bool:
 @blueprint.route("/visits/<int:visit_id>/correspondence", methods=["GET", "POST"])
 @login_required
 def threads(visit_id: int) -> str | Response | tuple[str, int]:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     form = ThreadForm()
     form.counterpart_organisation_id.choices = options(
         [(NOBODY, _("No organisation named")), *organisation_choices(db.session)]
@@ -120,7 +120,7 @@ def _message_form(visit: Visit) -> ReceivedMessageForm:
 @blueprint.route("/visits/<int:visit_id>/correspondence/<int:thread_id>", methods=["GET", "POST"])
 @login_required
 def thread(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     found = _thread_of(visit, thread_id)
     form = _message_form(visit)
     if form.is_submitted() and not _may_write(visit):
@@ -187,7 +187,7 @@ def reason_text(reason: str) -> str:
 @blueprint.route("/visits/<int:visit_id>/correspondence/<int:thread_id>/retry", methods=["POST"])
 @login_required
 def retry(visit_id: int, thread_id: int) -> Response:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     found = _thread_of(visit, thread_id)
     if not _may_write(visit) or not EmptyForm().validate_on_submit():
         abort(403 if not _may_write(visit) else 400)
@@ -210,7 +210,7 @@ def retry(visit_id: int, thread_id: int) -> Response:
 )
 @login_required
 def review(visit_id: int, translation_id: int) -> str | Response | tuple[str, int]:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     translation = db.get_or_404(MessageTranslation, translation_id)
     if translation.message.thread.visit_id != visit.id:
         abort(404)

@@ -8,6 +8,7 @@ from cop.directory.models import OrganisationKind
 from cop.forms import (
     country_code_is_known,
     language_codes_are_known,
+    one_line,
     options,
     time_zone_is_known,
 )
@@ -15,7 +16,9 @@ from cop.forms import (
 
 class OrganisationForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter the organisation’s name")), Length(max=200)]
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the organisation’s name")), Length(max=200)],
+        filters=[one_line],
     )
     kind = SelectField(_l("Kind of organisation"), choices=[])
     description = TextAreaField(
@@ -57,7 +60,9 @@ class OrganisationForm(FlaskForm):
 
 class PersonForm(FlaskForm):
     name = StringField(
-        _l("Full name"), validators=[DataRequired(_l("Enter the person’s name")), Length(max=200)]
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the person’s name")), Length(max=200)],
+        filters=[one_line],
     )
     email = EmailField(
         _l("Email address (optional)"),

@@ -151,6 +151,7 @@ def person(person_id: int) -> str:
         memberships=memberships,
         show_special_category=access.can_see_special_category(current_user, found),
         can_edit=access.can_edit_person(current_user, found),
+        can_record_consent=access.can_record_consent_for(current_user, found),
     )
 
 

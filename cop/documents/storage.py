@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from cop.privatefiles import FILE_MODE, private_folder
+
 # What a visit's documents may be, by extension, and the type they are served as (the type the
 # browser sent is not trusted).
 ALLOWED_TYPES = {
@@ -52,9 +54,20 @@ class StoredFile:
     sha256: str
 
 
+# Bidirectional controls turn "invoice\u202efdp.exe" into what reads as "invoiceexe.pdf".
+BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+BIDI_MARKS = {"\u200e", "\u200f", "\u061c"}
+
+
 def clean_filename(name: str) -> str:
-    """A filename safe to show and to offer for download: no folders, no control characters."""
+    """A filename safe to show and to offer for download: no folders, no control characters,
+    no right-to-left overrides or other direction controls that disguise its extension."""
     name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(
+        character
+        for character in name
+        if unicodedata.bidirectional(character) not in BIDI_CONTROLS and character not in BIDI_MARKS
+    )
     name = re.sub(r"[\x00-\x1f\x7f\"<>:|?*]", "", name).strip(" .")
     return name[:200] or "document"
 
@@ -77,12 +90,14 @@ def store(
         if not any_kind:
             raise UploadRefused("kind")
         content_type = "application/octet-stream"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     stored_name = secrets.token_hex(16)
     partial = folder / f".{stored_name}.part"
     digest = hashlib.sha256()
     size = 0
     try:
+        partial.touch(mode=FILE_MODE)
+        partial.chmod(FILE_MODE)
         with partial.open("wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)

@@ -67,7 +67,7 @@ REFUSALS = {
 @blueprint.route("/visits/<int:visit_id>/documents", methods=["GET", "POST"])
 @login_required
 def documents(visit_id: int) -> str | Response | tuple[str, int]:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     can_share = _can_share(visit)
     form = _form()
     if form.is_submitted():
@@ -132,7 +132,7 @@ def _document_of(visit: Visit, document_id: int) -> VisitDocument:
 @blueprint.route("/visits/<int:visit_id>/documents/<int:document_id>")
 @login_required
 def download(visit_id: int, document_id: int) -> Response:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     document = _document_of(visit, document_id)
     path = path_of(folder_of(visit.id), document.stored_name)
     if not path.exists():
@@ -151,7 +151,7 @@ def download(visit_id: int, document_id: int) -> Response:
 @blueprint.route("/visits/<int:visit_id>/documents/<int:document_id>/delete", methods=["POST"])
 @login_required
 def delete(visit_id: int, document_id: int) -> Response:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, records=True)
     document = _document_of(visit, document_id)
     mine = document.uploaded_by_id is not None and document.uploaded_by_id == current_user.person_id
     if not (mine or access.can_manage_visit(current_user, visit)):

@@ -61,9 +61,16 @@ class Table:
     chart: int | None = None
 
     def chart_bars(self) -> list[tuple[str, float]]:
+        """The bars of the chart: rows whose figure is missing (shown as "–" in the table, a
+        new visit has many) are left out of the chart rather than drawn as zero."""
         if self.chart is None:
             return []
-        return [(str(row[0]), float(row[self.chart] or 0)) for row in self.rows]
+        return [
+            (str(row[0]), float(row[self.chart]))
+            for row in self.rows
+            if isinstance(row[self.chart], int | float | Decimal)
+            and not isinstance(row[self.chart], bool)
+        ]
 
 
 @dataclass

@@ -215,7 +215,18 @@ def _save(form: InterpreterForm, interpreter: Interpreter | None) -> Interpreter
     ):
         form.email.errors = [_("Someone else in the directory has this email address.")]
         return None
-    person.name, person.email = form.name.data.strip(), email
+    name = form.name.data.strip()
+    changes_identity = person.id is not None and (name, email) != (person.name, person.email)
+    if changes_identity and not access.can_edit_person(current_user, person):
+        # The same rule as the directory's: an account holder's name and address are theirs.
+        form.email.errors = [
+            _(
+                "Only %(name)s or an administrator can change their name or email address.",
+                name=person.name,
+            )
+        ]
+        return None
+    person.name, person.email = name, email
     person.preferred_language = form.language.data
     if interpreter is None:
         interpreter = Interpreter(person=person)
@@ -226,7 +237,17 @@ def _save(form: InterpreterForm, interpreter: Interpreter | None) -> Interpreter
     interpreter.half_day_rate = form.half_day_rate.data
     interpreter.currency = form.currency.data.strip().upper()
     interpreter.notes = (form.notes.data or "").strip()
-    interpreter.pairs = [LanguagePair(source=s, target=t) for s, t in pairs]
+    # Keep the pairs that stay (replacing them all would insert a pair before deleting its
+    # twin, which the one-row-per-pair rule refuses), drop the others, add the new ones.
+    wanted = set(pairs)
+    interpreter.pairs = [
+        *(pair for pair in interpreter.pairs if (pair.source, pair.target) in wanted),
+        *(
+            LanguagePair(source=source, target=target)
+            for source, target in pairs
+            if (source, target) not in {(p.source, p.target) for p in interpreter.pairs}
+        ),
+    ]
     db.session.commit()
     return interpreter
 

@@ -22,6 +22,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from cop.forms import one_line
+
 
 class CheckboxListField(SelectMultipleField):
     """Several choices as checkboxes, so that the form works without JavaScript."""
@@ -32,7 +34,9 @@ class CheckboxListField(SelectMultipleField):
 
 class ItemForm(FlaskForm):
     title = StringField(
-        _l("What"), validators=[DataRequired(_l("Enter what happens")), Length(max=200)]
+        _l("What"),
+        validators=[DataRequired(_l("Enter what happens")), Length(max=200)],
+        filters=[one_line],
     )
     day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day"))])
     starts = TimeField(

@@ -22,6 +22,7 @@ from cop.calendars.ics_import import (
 from cop.extensions import db
 from cop.itinerary.forms import AgendaImportForm, ApplyImportForm
 from cop.itinerary.models import ItineraryItem
+from cop.privatefiles import remove_older_than, write_private
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
 
@@ -61,6 +62,10 @@ def refusal_message(refusal: CalendarRefused) -> str:
     return messages.get(refusal.reason, messages["not_calendar"])
 
 
+# An uploaded agenda waits this long for the lead to apply it, then it is removed.
+PREVIEW_MAX_AGE = 60 * 60
+
+
 def _uploads() -> Path:
     return Path(current_app.instance_path) / "imports"
 
@@ -98,9 +103,9 @@ def upload(visit_id: int) -> str | tuple[str, int]:
             form.agenda.errors = [refusal_message(refusal)]
         else:
             token = secrets.token_hex(16)
-            folder = _uploads()
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{visit.id}-{token}.ics").write_bytes(data)
+            # Previews nobody applied are not kept: the agenda may name people.
+            remove_older_than(_uploads(), PREVIEW_MAX_AGE)
+            write_private(_uploads() / f"{visit.id}-{token}.ics", data)
             apply_form = ApplyImportForm(upload=token)
             return render_template(
                 "itinerary/import.html",
@@ -122,6 +127,7 @@ def apply(visit_id: int) -> Response:
     form = ApplyImportForm()
     if not form.validate_on_submit():
         abort(400)
+    remove_older_than(_uploads(), PREVIEW_MAX_AGE)
     path = _uploads() / f"{visit.id}-{form.upload.data}.ics"
     if not path.exists():
         flash(

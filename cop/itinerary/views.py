@@ -83,7 +83,7 @@ def itinerary(visit_id: int) -> str:
     viewer_zone = (
         person.organisation.time_zone if person is not None and person.organisation else None
     )
-    feed = live_link(FEED_PURPOSE, person.id) if person is not None else None
+    feed = live_link(FEED_PURPOSE, person.id, person.id) if person is not None else None
     return render_template(
         "itinerary/itinerary.html",
         visit=visit,

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from cop.directory.models import Person
+from cop.network.models import Channel, Contact, TieSource
 from cop.spreadsheets import numbered_rows
 
 REQUIRED = ("from_email", "to_email", "date")
@@ -105,3 +109,56 @@ def read_contacts(
     if not rows and not problems:
         problems.append(RowProblem(1, "no_rows"))
     return rows, problems
+
+
+def outside_programme(
+    rows: list[ContactRow], known: dict[str, int], programme_people: set[int]
+) -> list[RowProblem]:
+    """Rows naming someone already in the directory who is not in the programme: contacts are
+    imported into one programme's network and must not reach into another's."""
+    problems = []
+    for row in rows:
+        for email in (row.from_email, row.to_email):
+            person_id = known.get(email)
+            if person_id is not None and person_id not in programme_people:
+                problems.append(RowProblem(row.line, "outside_programme", email))
+    return problems
+
+
+def known_people(session: Session) -> dict[str, int]:
+    """Everyone in the directory with an address, by address."""
+    return {
+        email: person_id
+        for email, person_id in session.execute(select(Person.email, Person.id))
+        if email
+    }
+
+
+def save_contacts(
+    session: Session, rows: list[ContactRow], known: dict[str, int], logged_by_id: int | None
+) -> int:
+    """Add the people the file introduces, then every contact, recording who imported them
+    (the caller commits, so it all lands or none of it does)."""
+    names: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(row.from_email, row.from_name)
+        names.setdefault(row.to_email, row.to_name)
+    for email, name in names.items():
+        if email not in known:
+            person = Person(name=name, email=email)
+            session.add(person)
+            session.flush()
+            known[email] = person.id
+    for row in rows:
+        session.add(
+            Contact(
+                from_person_id=known[row.from_email],
+                to_person_id=known[row.to_email],
+                day=row.day,
+                channel=Channel(row.channel),
+                topic=row.topic,
+                source=TieSource.IMPORTED,
+                logged_by_id=logged_by_id,
+            )
+        )
+    return len(rows)

@@ -29,7 +29,7 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
-from cop.links import LinkError
+from cop.links import LinkError, revoke_links_of
 from cop.mail import queue_mail
 from cop.network.loading import programme_people
 from cop.network.models import Frequency, SurveyAnswer, SurveyRespondent, SurveyWave
@@ -148,6 +148,8 @@ def close_wave(programme_id: int, wave_id: int) -> Response:
     if found.programme_id != programme.id or not EmptyForm().validate_on_submit():
         abort(404 if found.programme_id != programme.id else 400)
     found.closed_at = found.closed_at or utcnow()
+    # A closed wave takes no more answers: its respondents' links stop working.
+    revoke_links_of(SURVEY_PURPOSE, [respondent.id for respondent in found.respondents])
     db.session.commit()
     flash(_("The wave is closed: answers can no longer be changed."), "success")
     return redirect(url_for("surveys.wave", programme_id=programme.id, wave_id=found.id))

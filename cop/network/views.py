@@ -28,13 +28,19 @@ from cop.forms import options
 from cop.network import cache, export
 from cop.network.analysis import build_graph
 from cop.network.forms import ContactForm, ContactImportForm
-from cop.network.importing import read_contacts
+from cop.network.importing import (
+    known_people,
+    outside_programme,
+    read_contacts,
+    save_contacts,
+)
 from cop.network.loading import (
     ALL_SOURCES,
     DEFAULT_SOURCES,
     Windows,
     load_scope,
     programme_organisations,
+    programme_people,
     windows_around,
 )
 from cop.network.models import Channel, Contact, SurveyWave, TieSource
@@ -127,12 +133,20 @@ IMPORT_PROBLEMS = {
     "too_many_rows": lambda value: _("The file has more than %(value)s rows.", value=value),
     "no_rows": lambda value: _("The file has no contacts."),
     "unreadable": lambda value: _("This line cannot be read as CSV (%(value)s).", value=value),
+    "outside_programme": lambda value: _(
+        "%(value)s is not in this programme’s visits: contacts of other programmes are not "
+        "imported here.",
+        value=value,
+    ),
 }
 
 
-@blueprint.route("/contacts/import", methods=["GET", "POST"])
-@access.organiser_required
-def import_contacts() -> str | WerkzeugResponse | tuple[str, int]:
+@blueprint.route("/programmes/<int:programme_id>/contacts/import", methods=["GET", "POST"])
+@login_required
+def import_contacts(programme_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    programme = db.get_or_404(Programme, programme_id)
+    if not access.can_import_contacts(current_user, programme.id):
+        abort(403)
     form = ContactImportForm()
     problems = []
     if form.validate_on_submit():
@@ -141,46 +155,20 @@ def import_contacts() -> str | WerkzeugResponse | tuple[str, int]:
             form.contacts.errors = [_("The file is larger than %(mb)s MB.", mb=5)]
         else:
             text = raw.decode("utf-8-sig", errors="replace")
-            known = {
-                email: person_id
-                for email, person_id in db.session.execute(select(Person.email, Person.id))
-                if email
-            }
+            known = known_people(db.session)
             rows, found = read_contacts(text, set(known), form.create_people.data)
+            members = {row[0] for row in db.session.execute(programme_people(programme.id))}
+            found = [*found, *outside_programme(rows, known, members)]
             problems = [(p.line, IMPORT_PROBLEMS[p.reason](p.value)) for p in found]
             if not problems:
-                added = import_rows(rows, known)
+                added = save_contacts(db.session, rows, known, current_user.person_id)
+                db.session.commit()
                 flash(_("%(count)s contacts imported.", count=added), "success")
-                return redirect(url_for("network.import_contacts"))
+                return redirect(url_for("network.import_contacts", programme_id=programme.id))
     status = 400 if (form.errors or problems) else 200
-    return render_template("network/import.html", form=form, problems=problems), status
-
-
-def import_rows(rows, known: dict[str, int]) -> int:
-    """Add the people the file introduces, then every contact, in one transaction."""
-    names = {}
-    for row in rows:
-        names.setdefault(row.from_email, row.from_name)
-        names.setdefault(row.to_email, row.to_name)
-    for email, name in names.items():
-        if email not in known:
-            person = Person(name=name, email=email)
-            db.session.add(person)
-            db.session.flush()
-            known[email] = person.id
-    for row in rows:
-        db.session.add(
-            Contact(
-                from_person_id=known[row.from_email],
-                to_person_id=known[row.to_email],
-                day=row.day,
-                channel=Channel(row.channel),
-                topic=row.topic,
-                source=TieSource.IMPORTED,
-            )
-        )
-    db.session.commit()
-    return len(rows)
+    return render_template(
+        "network/import.html", form=form, problems=problems, programme=programme
+    ), status
 
 
 def report_cache() -> cache.ReportCache:
@@ -250,6 +238,7 @@ def network(programme_id: int) -> str:
     return render_template(
         "network/network.html",
         programme=programme,
+        can_import=access.can_import_contacts(current_user, programme.id),
         report=report,
         visits=visits,
         sources=_sources(),

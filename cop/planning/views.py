@@ -134,7 +134,7 @@ def _render(visit: Visit, effort_form: EffortForm, cost_form: CostForm, status: 
 @blueprint.route("/visits/<int:visit_id>/planning")
 @login_required
 def planning(visit_id: int):
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, planning=True)
     can_manage = access.can_manage_visit(current_user, visit)
     return _render(visit, _effort_form(visit, _members(visit), can_manage), _cost_form(visit))
 
@@ -142,7 +142,7 @@ def planning(visit_id: int):
 @blueprint.route("/visits/<int:visit_id>/planning/effort", methods=["POST"])
 @login_required
 def log_effort(visit_id: int):
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, planning=True)
     can_manage = access.can_manage_visit(current_user, visit)
     if current_user.person_id is None and not can_manage:
         abort(403)
@@ -189,6 +189,22 @@ def add_cost(visit_id: int):
         flash(_("The cost has been added."), "success")
         return redirect(url_for("planning.planning", visit_id=visit.id))
     return _render(visit, _effort_form(visit, _members(visit), can_manage=True), form, 400)
+
+
+@blueprint.route("/visits/<int:visit_id>/planning/sharing", methods=["POST"])
+@login_required
+def share(visit_id: int) -> WerkzeugResponse:
+    """A lead decides whether hosts and interpreters see the visitors' effort and costs."""
+    visit = access.visit_for(visit_id, manage=True)
+    if not EmptyForm().validate_on_submit() or request.form.get("shared") not in {"0", "1"}:
+        abort(400)
+    visit.planning_shared = request.form["shared"] == "1"
+    db.session.commit()
+    if visit.planning_shared:
+        flash(_("Hosts and interpreters now see the effort and costs."), "success")
+    else:
+        flash(_("Hosts and interpreters no longer see the effort and costs."), "success")
+    return redirect(url_for("planning.planning", visit_id=visit.id) + "#sharing")
 
 
 @blueprint.route("/visits/<int:visit_id>/planning/checklist", methods=["POST"])
@@ -241,14 +257,14 @@ def edit_task(visit_id: int, task_id: int):
 @blueprint.route("/visits/<int:visit_id>/planning/effort.csv")
 @login_required
 def effort_export(visit_id: int) -> Response:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, planning=True)
     return csv_download(logic.effort_csv(effort_rows(visit)), f"visit-{visit.id}-effort.csv")
 
 
 @blueprint.route("/visits/<int:visit_id>/planning/costs.csv")
 @login_required
 def costs_export(visit_id: int) -> Response:
-    visit = access.visit_for(visit_id)
+    visit = access.visit_for(visit_id, planning=True)
     return csv_download(
         logic.costs_csv(cost_rows(visit), _reporting_currency(visit)),
         f"visit-{visit.id}-costs.csv",

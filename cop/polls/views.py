@@ -27,7 +27,7 @@ from cop.extensions import db
 from cop.formatting import format_day_range
 from cop.forms import options
 from cop.itinerary.logic import to_utc
-from cop.links import LinkError
+from cop.links import LinkError, revoke_links_of
 from cop.mail import queue_mail
 from cop.polls import logic
 from cop.polls.forms import CloseForm, PollForm, answer_form
@@ -68,6 +68,11 @@ def _poll_of(visit: Visit, poll_id: int) -> DatePoll:
     if poll is None:
         abort(404)
     return poll
+
+
+def end_answer_links(poll: DatePoll) -> None:
+    """A closed poll takes no more answers: its invitees' links stop working."""
+    revoke_links_of(ANSWER_PURPOSE, [invitee.id for invitee in poll.invitees])
 
 
 def _answer_url(invitee: PollInvitee) -> str:
@@ -329,6 +334,7 @@ def close(visit_id: int, poll_id: int) -> Response:
     chosen = next(option for option in found.options if option.id == form.option_id.data)
     chosen.chosen = True
     found.closed_at = found.closed_at or utcnow()
+    end_answer_links(found)
     visit.start_date, visit.end_date = chosen.first_day, chosen.last_day
     _announce_dates(visit, found, chosen)
     db.session.commit()
@@ -381,6 +387,7 @@ def close_overdue_polls(now: datetime) -> int:
     overdue = list(db.session.scalars(query))
     for poll in overdue:
         poll.closed_at = poll.deadline
+        end_answer_links(poll)
         _tell_leads(poll, "poll_closed")
     db.session.commit()
     return len(overdue)

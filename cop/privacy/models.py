@@ -28,3 +28,14 @@ class AuditEntry(db.Model):
     fields: Mapped[str] = mapped_column(Text, default="")
     # The request (method and path) or the command that made the change.
     origin: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Erasure(db.Model):
+    """That a person was erased, and when: nothing else about them. A restore of an older backup
+    erases them again from this register (kept in the instance folder too)."""
+
+    __tablename__ = "erasure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(index=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -180,6 +180,11 @@ class Passage(db.Model):
     # The question as the writer read it, kept even if the guide changes later.
     question_text: Mapped[str] = mapped_column(Text, default="")
     speaker: Mapped[str] = mapped_column(String(120), default="")
+    # Who the label stands for, decided at transcription ("Iain", "IM" -> the interviewee), so a
+    # pseudonymised interviewee is shown under their pseudonym whatever the label says.
+    speaker_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     starts_ms: Mapped[int | None] = mapped_column()
     ends_ms: Mapped[int | None] = mapped_column()
     text: Mapped[str] = mapped_column(Text, default="")

@@ -8,7 +8,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -29,7 +28,7 @@ from cop.extensions import db
 from cop.forms import options
 from cop.itinerary.logic import in_zone, to_utc
 from cop.itinerary.models import ItineraryItem
-from cop.links import LinkError, resolve_link
+from cop.links import LinkError
 from cop.mail import queue_mail
 from cop.social import checks
 from cop.social.forms import (
@@ -49,7 +48,7 @@ from cop.social.models import (
     ProtocolAcknowledgement,
     SocialProtocol,
 )
-from cop.viewhelpers import form_status, link_problem_page, mailed_link, speak_to
+from cop.viewhelpers import form_status, link_behind, link_problem_page, mailed_link, speak_to
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, MembershipRole, Visit
 
@@ -238,7 +237,8 @@ def remove_embargo(visit_id: int, embargo_id: int) -> WerkzeugResponse:
 
 def _link(purpose: str, protocol: SocialProtocol, person: Person) -> str:
     endpoint = "social.approve" if purpose == APPROVAL_PURPOSE else "social.acknowledge_by_link"
-    return mailed_link(purpose, protocol.id, person.id, endpoint)
+    # Approving and accepting stand on being in the visit: leaving it ends the link.
+    return mailed_link(purpose, protocol.id, person.id, endpoint, visit_id=protocol.visit_id)
 
 
 @blueprint.route("/visits/<int:visit_id>/protocol/send", methods=["POST"])
@@ -267,7 +267,7 @@ def send_for_approval(visit_id: int) -> WerkzeugResponse:
 
 
 def _protocol_behind(purpose: str, token: str) -> tuple[SocialProtocol, Person]:
-    link = resolve_link(current_app.config["SECRET_KEY"], purpose, token)
+    link = link_behind(purpose, token)
     found = db.session.get(SocialProtocol, link.subject_id)
     person = db.session.get(Person, link.person_id) if link.person_id else None
     if found is None or person is None:
@@ -484,9 +484,13 @@ def my_consent() -> Any:
 
 
 @blueprint.route("/people/<int:person_id>/consent", methods=["GET", "POST"])
-@access.organiser_required
+@login_required
 def person_consent(person_id: int) -> Any:
-    return _consent_page(db.get_or_404(Person, person_id), own=False)
+    """Consent recorded for someone else (from a paper form): by a lead of one of their visits."""
+    person = db.get_or_404(Person, person_id)
+    if not access.can_record_consent_for(current_user, person):
+        abort(403)
+    return _consent_page(person, own=person.id == current_user.person_id)
 
 
 # The draft-post check

@@ -3,12 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from cop.forms import country_code_is_known, language_codes_are_known, time_zone_is_known
+from cop.forms import country_code_is_known, language_codes_are_known, one_line, time_zone_is_known
 
 
 class VisitForm(FlaskForm):
     title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title for the visit")), Length(max=200)]
+        _l("Title"),
+        validators=[DataRequired(_l("Enter a title for the visit")), Length(max=200)],
+        filters=[one_line],
     )
     objective = TextAreaField(
         _l("Objective"),
@@ -87,7 +89,9 @@ class MemberForm(FlaskForm):
 
 class ProgrammeForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Enter the programme’s name")), Length(max=200)]
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the programme’s name")), Length(max=200)],
+        filters=[one_line],
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     reporting_currency = StringField(

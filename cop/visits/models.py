@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
@@ -66,6 +66,26 @@ class Programme(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visits: Mapped[list[Visit]] = relationship(back_populates="programme")
+    researchers: Mapped[list[ProgrammeResearcher]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan"
+    )
+
+
+class ProgrammeResearcher(db.Model):
+    """A researcher of the installation assigned to study one programme: they read its research
+    data (reflections as consent allows, network, evaluation) and nothing of other programmes."""
+
+    __tablename__ = "programme_researcher"
+    __table_args__ = (UniqueConstraint("programme_id", "user_id", name="assigned_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="researchers")
 
 
 class Visit(db.Model):
@@ -97,6 +117,9 @@ class Visit(db.Model):
     status: Mapped[VisitStatus] = mapped_column(
         stored_enum(VisitStatus, 20), default=VisitStatus.IDEA
     )
+    # The visitors' own effort and costs are internal: hosts and interpreters see them only
+    # when a lead shares them.
+    planning_shared: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped[Programme | None] = relationship(back_populates="visits")

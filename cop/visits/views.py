@@ -21,6 +21,7 @@ from cop.directory.models import Person
 from cop.directory.queries import organisation_choices
 from cop.extensions import db
 from cop.forms import options
+from cop.links import revoke_visit_links
 from cop.polls.models import DatePoll
 from cop.viewhelpers import form_status, paginate, search_text
 from cop.visits import logic
@@ -149,6 +150,8 @@ def visit(visit_id: int) -> str:
         members=members,
         can_manage=can_manage,
         can_read_report=access.can_read_evaluation(current_user, found),
+        can_see_planning=access.can_see_planning(current_user, found),
+        can_read_records=access.can_read_visit_records(current_user, found),
         status_form=status_form,
         remove_form=EmptyForm(),
     )
@@ -247,6 +250,8 @@ def remove_member(visit_id: int, membership_id: int) -> Response:
         flash(_("A visit needs at least one lead. Add another lead first."), "error")
         return redirect(url_for("visits.members", visit_id=found.id))
     name = membership.person.name
+    # Links given because they were in the visit (the protocol's, say) stop working now.
+    revoke_visit_links(found.id, membership.person_id)
     db.session.delete(membership)
     db.session.commit()
     flash(_("%(name)s has been removed from the visit.", name=name), "success")
