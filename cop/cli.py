@@ -247,6 +247,17 @@ def restore_command(archive: str) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{sum(counts.values())} rows restored into {len(counts)} tables.")
+    from cop.privacy.logic import compact_database, reapply_erasures
+    from cop.pseudonyms import pseudonym
+
+    secret = current_app.config["SECRET_KEY"]
+    again = reapply_erasures(
+        db.session, Path(current_app.instance_path), lambda pid: pseudonym(secret, pid)
+    )
+    db.session.commit()
+    if again:
+        compact_database(db.engine)
+        click.echo(f"{len(again)} people erased since the backup was made were erased again.")
 
 
 @click.command("retention")

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -68,7 +69,7 @@ def apply_retention(today: date | None = None) -> dict[str, int]:
     """Remove personal data of visits past the retention period (COP_RETENTION_YEARS)."""
     from flask import current_app
 
-    from cop.privacy.logic import remove_old_personal_data
+    from cop.privacy.logic import compact_database, remove_old_personal_data
     from cop.pseudonyms import pseudonym
 
     years = current_app.config.get("RETENTION_YEARS") or 0
@@ -76,9 +77,15 @@ def apply_retention(today: date | None = None) -> dict[str, int]:
         return {"people": 0, "post_checks": 0, "messages": 0}
     secret = current_app.config["SECRET_KEY"]
     removed = remove_old_personal_data(
-        db.session, today or utcnow().date(), years, lambda pid: pseudonym(secret, pid)
+        db.session,
+        today or utcnow().date(),
+        years,
+        lambda pid: pseudonym(secret, pid),
+        Path(current_app.instance_path),
     )
     db.session.commit()
+    if removed["people"]:
+        compact_database(db.engine)
     return removed
 
 

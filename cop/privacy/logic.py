@@ -3,25 +3,37 @@ whose visits are past the retention period (no Flask here).
 
 Erasing keeps the person's row as an anonymous node, so that networks, counts and costs stay
 right: names, addresses and needs go, the organisation stays (it is what the network is measured
-on), and everything the person wrote or consented to goes with their account."""
+on), everything the person wrote or consented to goes with their account, and their name gives
+way to their pseudonym in what others wrote."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import String, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from cop.accounts.models import User
 from cop.backup import json_value
-from cop.correspondence.models import Message, MessageTranslation, Thread
+from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
+from cop.database import utcnow
 from cop.directory.models import Person
+from cop.documents.models import VisitDocument
 from cop.extensions import db
+from cop.interpreting.models import Interpreter
 from cop.links import SignedLink
-from cop.reflections.models import Reflection
-from cop.social.models import MediaConsent, PostCheck
+from cop.mail import OutboxMail
+from cop.network.models import Contact
+from cop.planning.models import EffortEntry
+from cop.polls.models import PollInvitee
+from cop.privacy.models import Erasure
+from cop.reflections.models import Action, ActionUpdate, Memo, Passage, Reflection
+from cop.social.models import MediaConsent, PostCheck, post_check_pictured
 from cop.visits.models import Membership, Visit
 
 # Fields no export or log shows.
@@ -73,23 +85,94 @@ def _row(session: Session, table: Table, condition: Any) -> list[dict[str, Any]]
     ]
 
 
-def erase_person(session: Session, person_id: int, label: str) -> None:
-    """Remove a person's personal data and keep an anonymous node under ``label``."""
+@dataclass
+class ErasureReport:
+    """What an erasure did, and what a person must still look at: files others shared that
+    mention the erased person (cop cannot rewrite a PDF), and texts of others in which their
+    name was replaced by the label."""
+
+    files_to_review: list[str] = field(default_factory=list)
+    texts_changed: dict[str, int] = field(default_factory=dict)
+    files_removed: int = 0
+
+
+REGISTER_FILE = "erasures.jsonl"
+# A name this short would be replaced inside ordinary words of other people's texts.
+SHORTEST_NAME_REPLACED = 4
+
+
+def _blank(session: Session, column: Any, condition: Any, value: str = "") -> None:
+    session.execute(update(column.table).where(condition).values({column.key: value}))
+
+
+def _remove_stored(paths: list[Path]) -> int:
+    for path in paths:
+        path.unlink(missing_ok=True)
+    return len(paths)
+
+
+def erase_person(
+    session: Session, person_id: int, label: str, instance: Path | None = None
+) -> ErasureReport:
+    """Remove a person's personal data everywhere cop holds it and keep an anonymous node under
+    ``label``: their words go (reflections, action texts and updates, contact topics, effort
+    notes, messages they wrote, post checks, memos, poll comments), the documents and
+    attachments they shared go with their files, mail to them leaves the outbox, their name
+    and address give way to the label in every other text, and the erasure is registered so
+    that a restore of an older backup erases them again."""
     person = session.get(Person, person_id)
     if person is None:
         raise LookupError(person_id)
+    user = session.scalar(select(User).where(User.person_id == person_id))
+    names = [person.name] if len(person.name or "") >= SHORTEST_NAME_REPLACED else []
+    addresses = sorted({a for a in (person.email, user.email if user else None) if a})
+    report = ErasureReport()
+    stored: list[Path] = []
+
     for reflection in session.scalars(select(Reflection).where(Reflection.person_id == person_id)):
         session.delete(reflection)
+    _blank(session, Passage.speaker, Passage.speaker_person_id == person_id, label)
+    if names:
+        _blank(session, Passage.speaker, Passage.speaker == person.name, label)
+    owned = select(Action.id).where(Action.owner_id == person_id)
+    for column in (Action.title, Action.learning_point, Action.adaptation, Action.evidence):
+        _blank(session, column, Action.owner_id == person_id)
+    _blank(session, ActionUpdate.note, ActionUpdate.author_id == person_id)
+    _blank(session, ActionUpdate.note, ActionUpdate.action_id.in_(owned))
+    involved = (
+        (Contact.from_person_id == person_id)
+        | (Contact.to_person_id == person_id)
+        | (Contact.logged_by_id == person_id)
+    )
+    _blank(session, Contact.topic, involved)
+    _blank(session, EffortEntry.note, EffortEntry.person_id == person_id)
+    _blank(session, PollInvitee.comment, PollInvitee.person_id == person_id)
+    _blank(session, Interpreter.notes, Interpreter.person_id == person_id)
+    written = select(Message.id).where(Message.author_person_id == person_id)
+    _blank(session, MessageTranslation.text, MessageTranslation.message_id.in_(written))
+    _blank(session, Message.body, Message.author_person_id == person_id)
+    _blank(session, Message.author_name, Message.author_person_id == person_id, label)
+    for attachment in session.scalars(
+        select(MessageAttachment).where(MessageAttachment.message_id.in_(written))
+    ):
+        if instance is not None:
+            stored.append(
+                instance / "mail-attachments" / str(attachment.visit_id) / attachment.stored_name
+            )
+        session.delete(attachment)
+    for document in session.scalars(
+        select(VisitDocument).where(VisitDocument.uploaded_by_id == person_id)
+    ):
+        stored.append(Path("documents") / str(document.visit_id) / document.stored_name)
+        session.delete(document)
+    session.execute(delete(PostCheck).where(PostCheck.author_id == person_id))
+    session.execute(delete(post_check_pictured).where(post_check_pictured.c.person_id == person_id))
     session.execute(delete(MediaConsent).where(MediaConsent.person_id == person_id))
-    session.execute(
-        update(PostCheck).where(PostCheck.author_id == person_id).values(author_id=None)
-    )
-    session.execute(
-        update(Message).where(Message.author_person_id == person_id).values(author_name="")
-    )
+    if addresses:
+        session.execute(delete(OutboxMail).where(OutboxMail.recipient.in_(addresses)))
     session.execute(delete(SignedLink).where(SignedLink.person_id == person_id))
-    user = session.scalar(select(User).where(User.person_id == person_id))
     if user is not None:
+        session.execute(delete(Memo).where(Memo.author_id == user.id))
         session.delete(user)
     session.execute(
         update(Membership).where(Membership.person_id == person_id).values(selection_reason="")
@@ -100,6 +183,110 @@ def erase_person(session: Session, person_id: int, label: str) -> None:
     person.languages = ""
     person.access_needs = ""
     person.dietary_needs = ""
+    session.flush()
+    report.texts_changed = _replace_everywhere(session, [*names, *addresses], label)
+    session.add(Erasure(person_id=person_id))
+    if instance is not None:
+        report.files_removed = _remove_stored([instance / path for path in stored])
+        report.files_removed += _scrub_files(instance, [*names, *addresses], report)
+        _register(instance, person_id)
+    return report
+
+
+def _replace_everywhere(session: Session, words: list[str], label: str) -> dict[str, int]:
+    """Replace the person's name and addresses by the label in every text column of every
+    table: what others wrote about them stays, without naming them."""
+    changed: dict[str, int] = {}
+    for table in db.metadata.sorted_tables:
+        if table.name in KEPT_AS_WRITTEN:
+            continue
+        for column in table.columns:
+            if not isinstance(column.type, String) or column.primary_key:
+                continue
+            for word in words:
+                result = session.execute(
+                    update(table)
+                    .where(column.contains(word, autoescape=True))
+                    .values({column.name: func.replace(column, word, label)})
+                )
+                if result.rowcount:
+                    key = f"{table.name}.{column.name}"
+                    changed[key] = changed.get(key, 0) + result.rowcount
+    return changed
+
+
+# Tables whose text is cop's own record rather than anyone's words about a person.
+KEPT_AS_WRITTEN = {"alembic_version", "erasure"}
+# Files cop wrote itself and may remove; others' uploads are listed for review instead.
+COP_WRITTEN_FOLDERS = ("mail", "imports")
+
+
+def _scrub_files(instance: Path, words: list[str], report: ErasureReport) -> int:
+    """Files under the instance folder that still mention the person: cop's own (mail written
+    to a folder, import previews) are removed; stored documents and attachments others shared
+    are listed for review."""
+    needles = [word.encode() for word in words if word]
+    removed = 0
+    for path in sorted(instance.rglob("*")):
+        if not path.is_file() or path.suffix in {".sqlite", ".sqlite-journal", ".sqlite-wal"}:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if not any(needle in data for needle in needles):
+            continue
+        top = path.relative_to(instance).parts[0]
+        if top in COP_WRITTEN_FOLDERS:
+            path.unlink()
+            removed += 1
+        else:
+            report.files_to_review.append(path.relative_to(instance).as_posix())
+    return removed
+
+
+def _register(instance: Path, person_id: int) -> None:
+    """Keep the erasure beside the database too, where a restore of an older backup finds it."""
+    line = json.dumps({"person_id": person_id, "erased_at": utcnow().isoformat()})
+    path = instance / REGISTER_FILE
+    existed = path.exists()
+    with path.open("a", encoding="utf-8") as register:
+        register.write(line + "\n")
+    if not existed:
+        path.chmod(0o600)
+
+
+def compact_database(engine: Any) -> None:
+    """SQLite keeps deleted text in free pages of its file until it is rebuilt: rebuild it, so
+    an erased name is not still in instance/cop.sqlite. PostgreSQL's vacuum does this itself."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("VACUUM")
+
+
+def registered_erasures(session: Session, instance: Path) -> set[int]:
+    """Everyone ever erased: the register table (restored with the data) and the register file
+    of this instance (which outlives a database restored from before the erasure)."""
+    found = set(session.scalars(select(Erasure.person_id)))
+    path = instance / REGISTER_FILE
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                found.add(int(json.loads(line)["person_id"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return found
+
+
+def reapply_erasures(session: Session, instance: Path, label: Callable[[int], str]) -> list[int]:
+    """After a restore: erase again everyone the register names whose data came back."""
+    again = []
+    for person_id in sorted(registered_erasures(session, instance)):
+        person = session.get(Person, person_id)
+        if person is not None and (person.name != label(person_id) or person.email):
+            erase_person(session, person_id, label(person_id), instance)
+            again.append(person_id)
+    return again
 
 
 def people_past_retention(session: Session, today: date, years: int) -> list[int]:
@@ -117,7 +304,11 @@ def people_past_retention(session: Session, today: date, years: int) -> list[int
 
 
 def remove_old_personal_data(
-    session: Session, today: date, years: int, label: Callable[[int], str]
+    session: Session,
+    today: date,
+    years: int,
+    label: Callable[[int], str],
+    instance: Path | None = None,
 ) -> dict[str, int]:
     """Retention: people whose visits all ended more than ``years`` ago are erased (an anonymous
     node stays), and the words of those visits' messages and post checks go; counts stay."""
@@ -128,7 +319,7 @@ def remove_old_personal_data(
         person = session.get(Person, person_id)
         # Already erased (no email left, the pseudonym as name): nothing more to remove.
         if person is not None and person.name != label(person_id):
-            erase_person(session, person_id, label(person_id))
+            erase_person(session, person_id, label(person_id), instance)
             erased += 1
     checks = session.execute(delete(PostCheck).where(PostCheck.visit_id.in_(old_visits)))
     thread_ids = select(Thread.id).where(Thread.visit_id.in_(old_visits))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -10,14 +11,10 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     g,
-    redirect,
     render_template,
     request,
-    url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -28,7 +25,7 @@ from wtforms.validators import DataRequired
 from cop.accounts.models import User
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.privacy.logic import erase_person, export_person
+from cop.privacy.logic import compact_database, erase_person, export_person
 from cop.privacy.models import AuditEntry
 from cop.pseudonyms import pseudonym
 from cop.viewhelpers import paginate
@@ -97,9 +94,9 @@ def erase(person_id: int) -> Any:
     if form.validate_on_submit():
         # The pseudonym researchers already know the person by, in no language in particular.
         label = pseudonym(current_app.config["SECRET_KEY"], person.id)
-        erase_person(db.session, person.id, label)
+        report = erase_person(db.session, person.id, label, Path(current_app.instance_path))
         db.session.commit()
-        flash(_("The person’s personal data has been erased."), "success")
-        return redirect(url_for("directory.person", person_id=person.id))
+        compact_database(db.engine)
+        return render_template("privacy/erased.html", person=person, report=report)
     status = 400 if form.errors else 200
     return render_template("privacy/erase.html", person=person, form=form), status

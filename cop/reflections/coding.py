@@ -157,11 +157,12 @@ def reflection_page(visit: Visit, reflection: Reflection, reader: logic.Reader) 
 
 
 def _speaker_for(reader: logic.Reader, reflection: Reflection, passage: Passage) -> str:
-    """The speaker of a turn; the interviewee's own name gives way to their pseudonym where
-    they did not agree to be named."""
-    if passage.speaker and passage.speaker == reflection.person.name:
-        return logic.writer_label(reader, reflection, _secret())
-    return passage.speaker
+    """The speaker of a turn; the interviewee gives way to their pseudonym where they did not
+    agree to be named."""
+    named = reader.person_id == reflection.person_id or reflection.consent.researchers_see_name
+    return logic.speaker_label(
+        reflection, passage.speaker, passage.speaker_person_id, named, _secret()
+    )
 
 
 def _session_title(reflection: Reflection) -> str:
@@ -462,10 +463,11 @@ def _participant(reflection: Reflection, with_names: bool) -> str:
 
 
 def _speaker(passage: Passage, reflection: Reflection, with_names: bool) -> str:
-    """The speaker as written, unless it is the participant's own name and names are hidden."""
-    if passage.speaker and passage.speaker == reflection.person.name:
-        return _participant(reflection, with_names)
-    return passage.speaker
+    """The speaker as written, unless it is the interviewee and names are hidden."""
+    named = with_names and reflection.consent.researchers_see_name
+    return logic.speaker_label(
+        reflection, passage.speaker, passage.speaker_person_id, named, _secret()
+    )
 
 
 @blueprint.route("/programmes/<int:programme_id>/coded-segments.csv")

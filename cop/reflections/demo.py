@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 from cop.accounts.models import User
 from cop.directory.models import Person
 from cop.itinerary.models import ItineraryItem
-from cop.reflections.logic import ensure_codebook, ensure_guide, guide_questions, question_text
+from cop.reflections.logic import (
+    ensure_codebook,
+    ensure_guide,
+    guide_questions,
+    map_speakers,
+    question_text,
+)
 from cop.reflections.models import (
     Action,
     ActionStatus,
@@ -322,6 +328,12 @@ def add_reflections(session: Session, visit: Visit, people: dict[str, Person]) -
         session.add(reflection)
         reflections[(email, phase)] = reflection
     interviewee = people["iain.macleod@glasgow.example"]
+    turns = parse_transcript(INTERVIEW_VTT, "interview.vtt")
+    interviewer = coders["tom.baxter@wws.example"].person
+    speakers = map_speakers(
+        [turn.speaker for turn in turns],
+        [(interviewee.id, interviewee.name), (interviewer.id, interviewer.name)],
+    )
     interview = Reflection(
         visit_id=visit.id,
         person_id=interviewee.id,
@@ -338,11 +350,12 @@ def add_reflections(session: Session, visit: Visit, people: dict[str, Person]) -
             Passage(
                 position=position,
                 speaker=turn.speaker,
+                speaker_person_id=speakers.get(turn.speaker),
                 starts_ms=turn.starts_ms,
                 ends_ms=turn.ends_ms,
                 text=turn.text,
             )
-            for position, turn in enumerate(parse_transcript(INTERVIEW_VTT, "interview.vtt"))
+            for position, turn in enumerate(turns)
         ],
     )
     session.add(interview)

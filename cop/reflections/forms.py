@@ -109,6 +109,14 @@ class InterviewForm(FlaskForm):
     transcript_text = TextAreaField(
         _l("Or paste the transcript"), validators=[Optional(), Length(max=500_000)]
     )
+    interviewee_labels = StringField(
+        _l("Other labels the transcript uses for the interviewee (optional)"),
+        description=_l(
+            "Their full name, first name, last name and initials are recognised; add any other "
+            "label, separated by commas, for example “Speaker 2”."
+        ),
+        validators=[Optional(), Length(max=300)],
+    )
 
 
 class CodingForm(FlaskForm):

@@ -201,6 +201,52 @@ def writer_label(reader: Reader, reflection: Reflection, secret_key: str) -> str
     return pseudonym(secret_key, reflection.person_id)
 
 
+def _label_key(label: str) -> str:
+    return "".join(character for character in label.casefold() if character.isalnum())
+
+
+def labels_of(name: str) -> set[str]:
+    """The ways a transcript labels a speaker: their full name, first or last name, or initials
+    ("Iain Murray", "Iain", "Murray", "IM", "I.M."), compared without case or punctuation."""
+    words = [word for word in name.replace("-", " ").split() if word]
+    keys = {_label_key(name), *(_label_key(word) for word in words)}
+    if len(words) > 1:
+        keys.add(_label_key("".join(word[0] for word in words)))
+    return {key for key in keys if key}
+
+
+def map_speakers(
+    labels: list[str], people: list[tuple[int, str]], extra: dict[int, list[str]] | None = None
+) -> dict[str, int]:
+    """Which person each distinct speaker label stands for. ``people`` are the candidates
+    (the interviewee first, then the interviewer), ``extra`` more labels given for them; a
+    label that fits two people, or none, is left unmapped."""
+    known: dict[str, set[int]] = {}
+    for person_id, name in people:
+        for key in labels_of(name) | {_label_key(x) for x in (extra or {}).get(person_id, [])}:
+            known.setdefault(key, set()).add(person_id)
+    mapped = {}
+    for label in set(labels):
+        matches = known.get(_label_key(label), set())
+        if len(matches) == 1:
+            mapped[label] = next(iter(matches))
+    return mapped
+
+
+def speaker_label(
+    reflection: Reflection, speaker: str, speaker_person_id: int | None, named: bool, secret: str
+) -> str:
+    """How a turn's speaker is shown: a turn of the interviewee (mapped at transcription, or
+    labelled with their very name) shows their pseudonym unless ``named`` (they agreed and the
+    reader may see names). Other speakers keep their label."""
+    own = speaker_person_id == reflection.person_id or (
+        speaker_person_id is None and speaker and speaker == reflection.person.name
+    )
+    if not own:
+        return speaker
+    return reflection.person.name if named else pseudonym(secret, reflection.person_id)
+
+
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     """Where a quoted stretch lies in a passage, ignoring differences in spacing at its ends."""
     wanted = quote.strip()

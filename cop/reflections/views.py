@@ -31,6 +31,7 @@ from cop.extensions import db
 from cop.forms import options
 from cop.itinerary.models import ItineraryItem
 from cop.mail import queue_mail
+from cop.privacy.models import Erasure
 from cop.reflections import logic, reminders
 from cop.reflections.coding import own_reflection, reader_for, reflection_of, reflection_page
 from cop.reflections.forms import (
@@ -371,6 +372,8 @@ def new_interview(visit_id: int) -> Any:
         .where(
             Membership.visit_id == visit.id,
             Membership.role.in_((MembershipRole.PARTICIPANT, MembershipRole.LEAD)),
+            # Someone erased is not interviewed again under their pseudonym.
+            Person.id.not_in(select(Erasure.person_id)),
         )
         .order_by(Person.name)
     ).all()
@@ -383,6 +386,16 @@ def new_interview(visit_id: int) -> Any:
     if form.validate_on_submit():
         turns, problem = _transcript_turns(form)
         if not problem:
+            names = {m.id: m.name for m in members}
+            candidates = [(form.person_id.data, names[form.person_id.data])]
+            if current_user.person is not None:
+                candidates.append((current_user.person_id, current_user.person.name))
+            extra = [x.strip() for x in (form.interviewee_labels.data or "").split(",")]
+            speakers = logic.map_speakers(
+                [turn.speaker for turn in turns],
+                candidates,
+                {form.person_id.data: [x for x in extra if x]},
+            )
             reflection = Reflection(
                 visit_id=visit.id,
                 person_id=form.person_id.data,
@@ -397,6 +410,7 @@ def new_interview(visit_id: int) -> Any:
                     Passage(
                         position=position,
                         speaker=turn.speaker,
+                        speaker_person_id=speakers.get(turn.speaker),
                         starts_ms=turn.starts_ms,
                         ends_ms=turn.ends_ms,
                         text=turn.text,
