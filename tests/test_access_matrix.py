@@ -24,6 +24,7 @@ from cop.correspondence.models import (
     Thread,
 )
 from cop.database import utcnow
+from cop.directory.models import Person
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
 from cop.documents.views import folder_of
@@ -46,7 +47,7 @@ from cop.reflections.models import (
 )
 from cop.social.models import Embargo, Platform, PostCheck, SocialProtocol
 from cop.visits.logic import neighbouring_statuses
-from cop.visits.models import Membership, MembershipRole, Visit
+from cop.visits.models import Membership, MembershipRole, ProgrammeResearcher, Visit
 from tests.conftest import Factory, sign_in
 
 ROLES = [
@@ -59,6 +60,9 @@ ROLES = [
     "observer",
     "lead",
     "researcher",
+    # Cross-programme: the lead of a visit of another programme, a researcher of another one.
+    "other_lead",
+    "other_researcher",
     "admin",
 ]
 SIGNED_IN = ROLES[1:]
@@ -90,6 +94,13 @@ VISIT_VIEWERS = {
     "researcher",
     "admin",
 }
+# Correspondence and documents: the visit's own people; a researcher studying the programme
+# from outside reads research data only.
+RECORD_READERS = VISIT_VIEWERS - {"researcher"}
+# The visitors' effort and costs: not hosts or interpreters (until a lead shares them).
+PLANNING_READERS = {"participant", "member_researcher", "observer", "lead", "admin"}
+# Anyone who leads a visit may start visits and keep the directories, whatever the programme.
+ANY_ORGANISER = {"lead", "other_lead", "admin"}
 
 
 @dataclass
@@ -98,6 +109,9 @@ class World:
     programme_id: int
     organisation_id: int
     other_person_id: int
+    # A member of the visit without an account, and the participant (who has one).
+    member_person_id: int = 0
+    account_person_id: int = 0
     item_id: int = 0
     poll_id: int = 0
     task_id: int = 0
@@ -238,7 +252,7 @@ def next_status(world: World) -> dict[str, str]:
 CASES = [
     Case("GET", lambda w: "/", everyone()),
     Case("GET", lambda w: "/visits", everyone()),
-    Case("GET", lambda w: "/visits/new", only(ORGANISERS)),
+    Case("GET", lambda w: "/visits/new", only(ANY_ORGANISER)),
     Case("GET", lambda w: f"/visits/{w.visit.id}", only(VISIT_VIEWERS)),
     Case("GET", lambda w: f"/visits/{w.visit.id}/edit", only(ORGANISERS)),
     Case("GET", lambda w: f"/visits/{w.visit.id}/members", only(ORGANISERS)),
@@ -300,14 +314,21 @@ CASES = [
     ),
     Case("GET", lambda w: "/polls/not-a-token", everyone(400, anonymous=400)),
     Case("POST", lambda w: "/polls/not-a-token", everyone(400, anonymous=400)),
-    Case("GET", lambda w: f"/visits/{w.visit.id}/planning", only(VISIT_VIEWERS)),
-    Case("GET", lambda w: f"/visits/{w.visit.id}/planning/effort.csv", only(VISIT_VIEWERS)),
-    Case("GET", lambda w: f"/visits/{w.visit.id}/planning/costs.csv", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/planning", only(PLANNING_READERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/planning/effort.csv", only(PLANNING_READERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/planning/costs.csv", only(PLANNING_READERS)),
     Case(
         "POST",
         lambda w: f"/visits/{w.visit.id}/planning/effort",
-        only(INVITED | {"admin"}, 400),
+        only(PLANNING_READERS, 400),
         blank_form,
+    ),
+    # Sharing is turned on and off again, so the cases after it see it off.
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/planning/sharing",
+        only(ORGANISERS, 302),
+        lambda w: {"shared": "0"},
     ),
     Case(
         "POST", lambda w: f"/visits/{w.visit.id}/planning/costs", only(ORGANISERS, 400), blank_form
@@ -320,19 +341,24 @@ CASES = [
         only(ORGANISERS, 400),
         blank_form,
     ),
-    Case("GET", lambda w: f"/visits/{w.visit.id}/documents", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/documents", only(RECORD_READERS)),
     Case(
         "POST",
         lambda w: f"/visits/{w.visit.id}/documents",
         only(INVITED | {"admin"}, 400),
         blank_form,
     ),
-    Case("GET", lambda w: f"/visits/{w.visit.id}/documents/{w.document_id}", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/documents/{w.document_id}", only(RECORD_READERS)),
     Case("POST", removable_document_url, only(ORGANISERS, 302)),
     Case("GET", lambda w: "/contacts/new", {**everyone(), "admin": 403}),
     Case("POST", lambda w: "/contacts/new", {**everyone(400), "admin": 403}, blank_form),
-    Case("GET", lambda w: "/contacts/import", only(ORGANISERS)),
-    Case("POST", lambda w: "/contacts/import", only(ORGANISERS, 400), blank_form),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/contacts/import", only(ANALYSTS)),
+    Case(
+        "POST",
+        lambda w: f"/programmes/{w.programme_id}/contacts/import",
+        only(ANALYSTS, 400),
+        blank_form,
+    ),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/network", only(ANALYSTS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/network.graphml", only(ANALYSTS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/surveys/new", only(ANALYSTS)),
@@ -352,14 +378,14 @@ CASES = [
     Case("POST", lambda w: "/survey/not-a-token", everyone(400, anonymous=400)),
     Case("GET", lambda w: "/glossary", everyone()),
     Case("GET", lambda w: "/glossary.csv", everyone()),
-    Case("GET", lambda w: "/glossary/new", only(ORGANISERS)),
-    Case("POST", lambda w: "/glossary/new", only(ORGANISERS, 400), blank_form),
-    Case("GET", lambda w: "/glossary/import", only(ORGANISERS)),
-    Case("POST", lambda w: "/glossary/import", only(ORGANISERS, 400), blank_form),
-    Case("GET", lambda w: f"/visits/{w.visit.id}/correspondence", only(VISIT_VIEWERS)),
+    Case("GET", lambda w: "/glossary/new", only(ANY_ORGANISER)),
+    Case("POST", lambda w: "/glossary/new", only(ANY_ORGANISER, 400), blank_form),
+    Case("GET", lambda w: "/glossary/import", only(ANY_ORGANISER)),
+    Case("POST", lambda w: "/glossary/import", only(ANY_ORGANISER, 400), blank_form),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/correspondence", only(RECORD_READERS)),
     Case("POST", lambda w: f"/visits/{w.visit.id}/correspondence", only(WRITERS, 400), blank_form),
     Case(
-        "GET", lambda w: f"/visits/{w.visit.id}/correspondence/{w.thread_id}", only(VISIT_VIEWERS)
+        "GET", lambda w: f"/visits/{w.visit.id}/correspondence/{w.thread_id}", only(RECORD_READERS)
     ),
     Case(
         "POST",
@@ -402,7 +428,7 @@ CASES = [
     Case(
         "GET",
         lambda w: f"/visits/{w.visit.id}/correspondence/attachments/{w.attachment_id}",
-        only(VISIT_VIEWERS),
+        only(RECORD_READERS),
     ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/reflections", only(VISIT_VIEWERS)),
     Case("GET", lambda w: f"/visits/{w.visit.id}/reflections/new?phase=before", only(REFLECTORS)),
@@ -517,19 +543,21 @@ CASES = [
         only(ACTION_CHANGERS, 400),
         blank_form,
     ),
-    Case("GET", lambda w: "/interpreters", only(ORGANISERS)),
-    Case("GET", lambda w: "/interpreters/new", only(ORGANISERS)),
-    Case("POST", lambda w: "/interpreters/new", only(ORGANISERS, 400), blank_form),
-    Case("GET", lambda w: f"/interpreters/{w.interpreter_id}", only(ORGANISERS)),
-    Case("POST", lambda w: f"/interpreters/{w.interpreter_id}", only(ORGANISERS, 400), blank_form),
+    Case("GET", lambda w: "/interpreters", only(ANY_ORGANISER)),
+    Case("GET", lambda w: "/interpreters/new", only(ANY_ORGANISER)),
+    Case("POST", lambda w: "/interpreters/new", only(ANY_ORGANISER, 400), blank_form),
+    Case("GET", lambda w: f"/interpreters/{w.interpreter_id}", only(ANY_ORGANISER)),
+    Case(
+        "POST", lambda w: f"/interpreters/{w.interpreter_id}", only(ANY_ORGANISER, 400), blank_form
+    ),
     Case(
         "POST",
         lambda w: f"/interpreters/{w.interpreter_id}/unavailable",
-        only(ORGANISERS, 400),
+        only(ANY_ORGANISER, 400),
         blank_form,
     ),
-    Case("POST", removable_unavailability_url, only(ORGANISERS, 302)),
-    Case("POST", lambda w: f"/interpreters/{w.interpreter_id}/link", only(ORGANISERS, 302)),
+    Case("POST", removable_unavailability_url, only(ANY_ORGANISER, 302)),
+    Case("POST", lambda w: f"/interpreters/{w.interpreter_id}/link", only(ANY_ORGANISER, 302)),
     Case(
         "GET",
         lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/interpreters",
@@ -586,12 +614,20 @@ CASES = [
     Case("POST", lambda w: "/protocol/acknowledge/not-a-token", everyone(400, anonymous=400)),
     Case("GET", lambda w: "/consent", {**everyone(), "admin": 403}),
     Case("POST", lambda w: "/consent", {**everyone(302), "admin": 403}, blank_form),
-    Case("GET", lambda w: f"/people/{w.other_person_id}/consent", only(ORGANISERS)),
+    # Consent for someone else: a lead of a visit they are in (or an administrator); for a
+    # person in no visit, only an administrator; the participant for themself.
+    Case("GET", lambda w: f"/people/{w.other_person_id}/consent", only({"admin"})),
     Case(
-        "POST",
-        lambda w: f"/people/{w.other_person_id}/consent",
-        only(ORGANISERS, 302),
-        blank_form,
+        "POST", lambda w: f"/people/{w.other_person_id}/consent", only({"admin"}, 302), blank_form
+    ),
+    Case("GET", lambda w: f"/people/{w.member_person_id}/consent", only(ORGANISERS)),
+    Case(
+        "POST", lambda w: f"/people/{w.member_person_id}/consent", only(ORGANISERS, 302), blank_form
+    ),
+    Case(
+        "GET",
+        lambda w: f"/people/{w.account_person_id}/consent",
+        only(ORGANISERS | {"participant"}),
     ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/posts", only(WRITERS)),
     Case("POST", lambda w: f"/visits/{w.visit.id}/posts", only(WRITERS, 400), blank_form),
@@ -612,16 +648,21 @@ CASES = [
     Case("GET", lambda w: f"/people/{w.other_person_id}/erase", only({"admin"})),
     Case("POST", lambda w: f"/people/{w.other_person_id}/erase", only({"admin"}, 400), blank_form),
     Case("GET", lambda w: "/programmes", everyone()),
-    Case("GET", lambda w: "/programmes/new", only(ORGANISERS)),
+    Case("GET", lambda w: "/programmes/new", only(ANY_ORGANISER)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
     Case("GET", lambda w: "/organisations", everyone()),
-    Case("GET", lambda w: "/organisations/new", only(ORGANISERS)),
+    Case("GET", lambda w: "/organisations/new", only(ANY_ORGANISER)),
     Case("GET", lambda w: f"/organisations/{w.organisation_id}", everyone()),
-    Case("GET", lambda w: f"/organisations/{w.organisation_id}/edit", only(ORGANISERS)),
+    Case("GET", lambda w: f"/organisations/{w.organisation_id}/edit", only(ANY_ORGANISER)),
     Case("GET", lambda w: "/people", everyone()),
-    Case("GET", lambda w: "/people/new", only(ORGANISERS)),
+    Case("GET", lambda w: "/people/new", only(ANY_ORGANISER)),
     Case("GET", lambda w: f"/people/{w.other_person_id}", everyone()),
-    Case("GET", lambda w: f"/people/{w.other_person_id}/edit", only(ORGANISERS)),
+    # A person in no visit and without an account: any organiser (the one who added them).
+    Case("GET", lambda w: f"/people/{w.other_person_id}/edit", only(ANY_ORGANISER)),
+    # A member without an account: the leads of their visit; not the lead of another.
+    Case("GET", lambda w: f"/people/{w.member_person_id}/edit", only(ORGANISERS)),
+    # An account holder: only they and an administrator (their email is how they sign in).
+    Case("GET", lambda w: f"/people/{w.account_person_id}/edit", only({"participant", "admin"})),
     Case("GET", lambda w: "/account", everyone()),
     Case("GET", lambda w: "/account/password", everyone()),
     Case("GET", lambda w: "/sign-in", {"anonymous": 200, **{r: 302 for r in SIGNED_IN}}),
@@ -634,19 +675,28 @@ CASES = [
     ),
     # Changes sent with a blank form: the guard answers before the form is read, so organisers
     # get the form's errors (400) and everyone else is refused (403).
-    Case("POST", lambda w: "/visits/new", only(ORGANISERS, 400), blank_form),
+    Case("POST", lambda w: "/visits/new", only(ANY_ORGANISER, 400), blank_form),
     Case("POST", lambda w: f"/visits/{w.visit.id}/edit", only(ORGANISERS, 400), blank_form),
     Case("POST", lambda w: f"/visits/{w.visit.id}/members", only(ORGANISERS, 400), blank_form),
-    Case("POST", lambda w: "/programmes/new", only(ORGANISERS, 400), blank_form),
-    Case("POST", lambda w: "/organisations/new", only(ORGANISERS, 400), blank_form),
+    Case("POST", lambda w: "/programmes/new", only(ANY_ORGANISER, 400), blank_form),
+    Case("POST", lambda w: "/organisations/new", only(ANY_ORGANISER, 400), blank_form),
     Case(
         "POST",
         lambda w: f"/organisations/{w.organisation_id}/edit",
-        only(ORGANISERS, 400),
+        only(ANY_ORGANISER, 400),
         blank_form,
     ),
-    Case("POST", lambda w: "/people/new", only(ORGANISERS, 400), blank_form),
-    Case("POST", lambda w: f"/people/{w.other_person_id}/edit", only(ORGANISERS, 400), blank_form),
+    Case("POST", lambda w: "/people/new", only(ANY_ORGANISER, 400), blank_form),
+    Case(
+        "POST", lambda w: f"/people/{w.other_person_id}/edit", only(ANY_ORGANISER, 400), blank_form
+    ),
+    Case("POST", lambda w: f"/people/{w.member_person_id}/edit", only(ORGANISERS, 400), blank_form),
+    Case(
+        "POST",
+        lambda w: f"/people/{w.account_person_id}/edit",
+        only({"participant", "admin"}, 400),
+        blank_form,
+    ),
     Case("POST", lambda w: "/account", everyone(400), blank_form),
     Case("POST", lambda w: "/account/password", everyone(400), blank_form),
     Case("POST", lambda w: "/language", everyone(302), lambda w: {"language": "en"}),
@@ -714,6 +764,22 @@ def world(app: Flask, make: Factory) -> World:
     db.session.commit()
     built.attachment_id = attachment.id
     built.users["researcher"] = make.user(researcher=True)
+    db.session.add(
+        ProgrammeResearcher(programme_id=programme.id, user_id=built.users["researcher"].id)
+    )
+    other_programme = make.programme()
+    other_visit = make.visit(programme_id=other_programme.id)
+    built.users["other_lead"] = make.user()
+    make.member(other_visit, built.users["other_lead"].person, MembershipRole.LEAD)
+    built.users["other_researcher"] = make.user(researcher=True)
+    db.session.add(
+        ProgrammeResearcher(
+            programme_id=other_programme.id, user_id=built.users["other_researcher"].id
+        )
+    )
+    built.member_person_id = make.person().id
+    make.member(visit, db.session.get(Person, built.member_person_id), MembershipRole.OBSERVER)
+    built.account_person_id = built.users["participant"].person_id
     built.users["admin"] = make.user(admin=True, with_person=False)
     ensure_guide(db.session, visit.id)
     ensure_codebook(db.session, programme.id)

@@ -5,6 +5,7 @@ visit; nothing answers 5xx."""
 from __future__ import annotations
 
 import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 

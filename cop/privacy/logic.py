@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, Table, delete, func, select, update
+from sqlalchemy import Enum, String, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from cop.accounts.models import User
@@ -201,7 +201,9 @@ def _replace_everywhere(session: Session, words: list[str], label: str) -> dict[
         if table.name in KEPT_AS_WRITTEN:
             continue
         for column in table.columns:
-            if not isinstance(column.type, String) or column.primary_key:
+            if not isinstance(column.type, String) or isinstance(column.type, Enum):
+                continue
+            if column.primary_key:
                 continue
             for word in words:
                 result = session.execute(

@@ -138,7 +138,11 @@ def config_overrides() -> dict:
 class TestRateLimit:
     @pytest.fixture
     def config_overrides(self) -> dict:
-        return {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}
+        return {
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": "3 per minute",
+            "LOGIN_ADDRESS_RATE_LIMIT": "6 per minute",
+        }
 
     def test_repeated_sign_in_attempts_are_slowed_down(self, app: Flask, make: Factory) -> None:
         client = app.test_client()
@@ -150,4 +154,27 @@ class TestRateLimit:
             for _ in range(4)
         ]
         assert statuses == [401, 401, 401, 429]
-        assert "Too many attempts" in client.post("/sign-in", data={}).get_data(as_text=True)
+        refused = client.post("/sign-in", data={"email": "morag@glasgow.example", "password": "x"})
+        assert "Too many attempts" in refused.get_data(as_text=True)
+
+    def test_one_person_guessing_does_not_lock_out_colleagues_at_the_same_address(
+        self, app: Flask, make: Factory
+    ) -> None:
+        client = app.test_client()  # every request comes from the same office address
+        make.user("morag@glasgow.example")
+        colleague = make.user("eilidh@fife.example")
+        for _ in range(4):
+            client.post("/sign-in", data={"email": "morag@glasgow.example", "password": "guess"})
+        assert sign_in(client, colleague).status_code == 302
+
+    def test_the_address_limit_stops_a_guesser_trying_many_accounts(
+        self, app: Flask, make: Factory
+    ) -> None:
+        client = app.test_client()
+        statuses = [
+            client.post(
+                "/sign-in", data={"email": f"guess{number}@example.org", "password": "x"}
+            ).status_code
+            for number in range(7)
+        ]
+        assert statuses == [401] * 6 + [429]
