@@ -39,6 +39,7 @@ def test_in_production_cookies_travel_only_over_https(tmp_path) -> None:
             "SECRET_KEY": "x" * 32,
             "MAIL_SERVER": "smtp.council.example",
             "BASE_URL": "https://cop.council.example",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
             "INSTANCE_PATH": str(tmp_path),
         }
     )

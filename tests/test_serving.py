@@ -34,12 +34,19 @@ def test_the_health_check_says_when_the_database_is_unreachable(tmp_path) -> Non
 
 
 def test_production_refuses_to_start_without_its_settings(tmp_path, monkeypatch) -> None:
-    for name in ("COP_SECRET_KEY", "COP_DATABASE_URL", "COP_MAIL_SERVER", "COP_BASE_URL"):
+    settings = (
+        "COP_SECRET_KEY",
+        "COP_DATABASE_URL",
+        "COP_MAIL_SERVER",
+        "COP_BASE_URL",
+        "COP_RATELIMIT_STORAGE_URI",
+    )
+    for name in settings:
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigurationError) as refused:
         create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path)})
     message = str(refused.value)
-    for setting in ("COP_SECRET_KEY", "COP_DATABASE_URL", "COP_MAIL_SERVER", "COP_BASE_URL"):
+    for setting in settings:
         assert setting in message
     # Nothing was written: no secret key was generated for a production instance.
     assert not (tmp_path / "secret_key").exists()
@@ -50,6 +57,7 @@ def test_production_starts_with_its_settings(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COP_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("COP_MAIL_SERVER", "smtp.council.example")
     monkeypatch.setenv("COP_BASE_URL", "https://cop.council.example")
+    monkeypatch.setenv("COP_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     app = create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path), "PROXY_COUNT": 1})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

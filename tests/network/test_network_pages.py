@@ -66,17 +66,24 @@ lead@glasgow.example,lead@glasgow.example,2017-01-18,pigeon
 
 
 def organiser(make: Factory):
+    """The lead of a visit of programme 1, whose participant is in the directory."""
+    programme = make.programme()
+    visit = make.visit(programme_id=programme.id)
     lead = make.user("lead@glasgow.example")
-    make.member(make.visit(), lead.person, MembershipRole.LEAD)
-    make.person(email="participant@fife.example")
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    make.member(visit, make.person(email="participant@fife.example"))
     return lead
 
 
-def post_csv(client, text: str, create: bool = False):
+def post_csv(client, text: str, create: bool = False, programme_id: int = 1):
     data = {"contacts": (io.BytesIO(text.encode()), "contacts.csv")}
     if create:
         data["create_people"] = "y"
-    return client.post("/contacts/import", data=data, content_type="multipart/form-data")
+    return client.post(
+        f"/programmes/{programme_id}/contacts/import",
+        data=data,
+        content_type="multipart/form-data",
+    )
 
 
 def test_a_bad_csv_names_each_bad_row_and_imports_nothing(client, make) -> None:
@@ -174,11 +181,13 @@ def test_the_command_line_imports_exports_and_measures(app, demo, tmp_path) -> N
     csv_file.write_text(
         "from_email,to_email,date\nlead@glasgow.example,participant@fife.example,2017-08-01\n"
     )
-    result = runner.invoke(args=["network", "import", str(csv_file)])
+    result = runner.invoke(args=["network", "import", "--programme", "1", str(csv_file)])
     assert result.exit_code == 0 and "1 contacts imported." in result.output
+    result = runner.invoke(args=["network", "import", "--programme", "99", str(csv_file)])
+    assert result.exit_code != 0 and "no programme 99" in result.output
     bad = tmp_path / "bad.csv"
     bad.write_text("from_email,to_email,date\nx,y,z\n")
-    result = runner.invoke(args=["network", "import", str(bad)])
+    result = runner.invoke(args=["network", "import", "--programme", "1", str(bad)])
     assert result.exit_code != 0 and "nothing imported" in result.output
     result = runner.invoke(args=["network", "metrics", "--programme", "1", "--json"])
     report = json.loads(result.output)

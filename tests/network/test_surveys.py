@@ -72,7 +72,8 @@ def test_a_wave_asks_everyone_and_answers_become_weighted_ties(app, client, demo
     assert graph[respondent.person_id][fife.id]["weight"] == 2
 
     client.post(f"/programmes/1/surveys/{wave.id}/close")
-    assert host.post(link_of(french), data={}).status_code == 409
+    # A closed wave takes no more answers: the link has stopped working.
+    assert host.post(link_of(french), data={}).status_code == 410
     text = visible_text(client.get(f"/programmes/1/surveys/{wave.id}").get_data(as_text=True))
     assert "1 of 14 people have answered." in text and "Closed" in text
 

@@ -185,8 +185,9 @@ def test_choosing_the_dates_sets_them_and_mails_a_calendar_to_everyone(
     assert event.decoded("DTSTART").isoformat() == "2016-12-08"
     assert event.decoded("DTEND").isoformat() == "2016-12-10"  # the day after the last day
     path = link_in(next(m for m in mail_server.messages if m["To"] == "hote@paris.example"))
+    # The poll is closed: its answer links have stopped working.
     closed = app.test_client().post(path, data={f"option_{second.id}": "yes"})
-    assert closed.status_code == 409
+    assert closed.status_code == 410
     assert (
         client.post(
             f"/visits/{visit.id}/polls/{poll.id}/close", data={"option_id": second.id}

@@ -10,7 +10,7 @@ from cop.database import utcnow
 from cop.extensions import db
 from cop.reflections.logic import ensure_codebook, ensure_guide
 from cop.reflections.models import Consent, Passage, Phase, Reflection
-from cop.visits.models import MembershipRole, Visit
+from cop.visits.models import MembershipRole, ProgrammeResearcher, Visit
 from tests.conftest import Factory
 
 
@@ -67,7 +67,12 @@ def study(app: Flask, make: Factory) -> Study:
         user = make.user(person=person, email=person.email)
         make.member(visit, person, role)
         built.users[name] = user
+    # The installation's researcher, assigned to study this programme.
     built.users["researcher"] = make.user(researcher=True)
+    db.session.add(
+        ProgrammeResearcher(programme_id=programme.id, user_id=built.users["researcher"].id)
+    )
+    db.session.commit()
     built.users["admin"] = make.user(admin=True)
     built.users["outsider"] = make.user()
     ensure_guide(db.session, visit.id)
