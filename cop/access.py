@@ -43,19 +43,6 @@ def leads_any_visit(user: User) -> bool:
     )
 
 
-def assigned_programme_ids(user: User) -> set[int]:
-    """The programmes an installation researcher is assigned to study."""
-    if not user.is_researcher:
-        return set()
-    return set(
-        db.session.scalars(
-            db.select(ProgrammeResearcher.programme_id).where(
-                ProgrammeResearcher.user_id == user.id
-            )
-        )
-    )
-
-
 def _assigned_to(user: User, programme_id: int | None) -> bool:
     if programme_id is None or not user.is_researcher:
         return False

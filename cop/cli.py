@@ -91,18 +91,37 @@ def start_command(port: int) -> None:
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--admin/--no-admin", default=False, help="Administrator of the installation.")
-@click.option("--researcher/--no-researcher", default=False, help="Researcher across visits.")
+@click.option("--researcher/--no-researcher", default=False, help="A researcher of programmes.")
+@click.option(
+    "--programme",
+    "programme_ids",
+    type=int,
+    multiple=True,
+    help="A programme the researcher studies (repeat for several); they read no other.",
+)
 @click.option("--language", type=click.Choice(["en", "fr"]), default="en")
 @click.option("--password", envvar="COP_NEW_USER_PASSWORD", help="Asked for when not given.")
 @with_appcontext
 def create_user_command(
-    email: str, name: str, admin: bool, researcher: bool, language: str, password: str | None
+    email: str,
+    name: str,
+    admin: bool,
+    researcher: bool,
+    programme_ids: tuple[int, ...],
+    language: str,
+    password: str | None,
 ) -> None:
     """Create an account (and its person in the directory)."""
     from cop.accounts.models import User
     from cop.accounts.passwords import MINIMUM_PASSWORD_LENGTH, normalise_email
     from cop.directory.models import Person
+    from cop.visits.models import Programme, ProgrammeResearcher
 
+    if programme_ids and not researcher:
+        raise click.UsageError("--programme goes with --researcher.")
+    missing = [pid for pid in programme_ids if db.session.get(Programme, pid) is None]
+    if missing:
+        raise click.UsageError(f"There is no programme {', '.join(map(str, missing))}.")
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise click.UsageError(f"An account for {email} already exists.")
@@ -121,6 +140,9 @@ def create_user_command(
     )
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    for programme_id in programme_ids:
+        db.session.add(ProgrammeResearcher(programme_id=programme_id, user_id=user.id))
     db.session.commit()
     roles = [role for role, held in (("admin", admin), ("researcher", researcher)) if held]
     click.echo(f"Created {email}" + (f" ({', '.join(roles)})" if roles else "") + ".")

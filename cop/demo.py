@@ -35,7 +35,14 @@ from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
 from cop.reflections.demo import add_reflections
 from cop.social.demo import add_interpreting_and_protocol
 from cop.translation.seed import seed_glossary
-from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+from cop.visits.models import (
+    Membership,
+    MembershipRole,
+    Programme,
+    ProgrammeResearcher,
+    Visit,
+    VisitStatus,
+)
 
 DEMO_PASSWORD = "cop-demo"  # noqa: S105 - the published password of the demo sign-ins
 PROGRAMME_NAME = "Scotland–Paris Participatory Budgeting exchange"
@@ -430,6 +437,9 @@ def load_demo(session: Session) -> bool:
         user.is_admin = sign_in.email == ADMIN_EMAIL
         user.is_researcher = sign_in.email == "researcher@wws.example"
     session.flush()
+    # Ruth studies the Paris programme (and, as a researcher of the installation, no other).
+    ruth = session.scalar(select(User).where(User.email == "researcher@wws.example"))
+    session.add(ProgrammeResearcher(programme_id=visit.programme_id, user_id=ruth.id))
     add_reflections(session, visit, people_by_email)
     add_interpreting_and_protocol(session, visit, people_by_email)
     return True

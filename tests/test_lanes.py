@@ -11,7 +11,7 @@ from flask import Flask
 
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.interpreting.models import Interpreter, LanguagePair
+from cop.interpreting.models import Booking, Interpreter, LanguagePair, Mode
 from cop.network.models import Contact
 from cop.social.models import MediaConsent
 from cop.visits.models import MembershipRole, ProgrammeResearcher
@@ -212,10 +212,21 @@ def test_hosts_see_the_visitors_effort_and_costs_only_when_shared(
     assert hosts_view.get(f"/visits/{visit.id}/planning").status_code == 403
     assert hosts_view.get(f"/visits/{visit.id}/planning/costs.csv").status_code == 403
     assert "Planning log" not in hosts_view.get(f"/visits/{visit.id}").get_data(as_text=True)
+    interpreter = Interpreter(person_id=make.person().id)
+    db.session.add(interpreter)
+    db.session.flush()
+    item = make.item(visit)
+    db.session.add(
+        Booking(interpreter_id=interpreter.id, item_id=item.id, mode=Mode.CONSECUTIVE, estimate=450)
+    )
+    db.session.commit()
+    interpreting = hosts_view.get(f"/visits/{visit.id}/interpreting").get_data(as_text=True)
+    assert "Estimate" not in interpreting and "450" not in interpreting
     lead = client_of(app, glasgow["lead"])
     assert lead.post(f"/visits/{visit.id}/planning/sharing", data={"shared": "1"}).status_code == (
         302
     )
     assert hosts_view.get(f"/visits/{visit.id}/planning").status_code == 200
+    assert "450" in hosts_view.get(f"/visits/{visit.id}/interpreting").get_data(as_text=True)
     lead.post(f"/visits/{visit.id}/planning/sharing", data={"shared": "0"})
     assert hosts_view.get(f"/visits/{visit.id}/planning").status_code == 403

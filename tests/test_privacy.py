@@ -9,6 +9,7 @@ from datetime import date
 from flask import Flask
 
 from cop.accounts.models import User
+from cop.correspondence.models import Message
 from cop.demo import load_demo
 from cop.directory.models import Person
 from cop.extensions import db
@@ -107,7 +108,9 @@ def test_retention_removes_personal_data_of_old_visits_only(app: Flask, make) ->
     assert eilidh is not None
     # Morag is also on a recent visit: her personal data stays.
     assert db.session.get(Person, lead.id).email == "lead@glasgow.example"
-    assert "2 post checks and 3 message texts removed" in result.output
+    # The writers of the old visit's messages were erased, and their words with them.
+    assert "13 people erased, 2 post checks" in result.output
+    assert set(db.session.scalars(db.select(Message.body))) == {""}
     again = app.test_cli_runner().invoke(args=["retention", "--today", "2026-11-27"])
     assert "0 people erased" in again.output
 

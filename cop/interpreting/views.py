@@ -517,6 +517,8 @@ def visit_bookings(visit_id: int) -> str:
         bookings=bookings,
         unbooked=[i for i in items if i.needs_interpreter and i.id not in booked],
         can_manage=access.can_manage_visit(current_user, visit),
+        # Estimates are the visitors' costs: not shown to hosts unless a lead shares them.
+        show_costs=access.can_see_planning(current_user, visit),
         status_form=status_form,
         interpreters={b.interpreter for b in bookings if b.status is not BookingStatus.CANCELLED},
     )
