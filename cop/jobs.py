@@ -89,12 +89,26 @@ def apply_retention(today: date | None = None) -> dict[str, int]:
     return removed
 
 
+def forget_old_sessions() -> dict[str, int]:
+    """Sign-in sessions whose cookie can no longer be valid (signed out, or older than a
+    session's lifetime, past which Flask refuses the cookie) are removed."""
+    from flask import current_app
+
+    from cop.accounts.logic import stale_sessions
+
+    lifetime = current_app.permanent_session_lifetime
+    removed = stale_sessions(db.session, utcnow() - lifetime)
+    db.session.commit()
+    return {"removed": removed}
+
+
 JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send-mail": send_mail,
     "translate-pending": translate_pending,
     "close-polls": close_polls,
     "remind": remind,
     "retention": apply_retention,
+    "sessions": forget_old_sessions,
 }
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 
 def is_safe_redirect(target: str | None) -> bool:
@@ -23,3 +27,15 @@ def parse_language_codes(text: str) -> str:
         if code and code not in codes:
             codes.append(code)
     return ",".join(codes)
+
+
+def stale_sessions(session: Session, before: datetime) -> int:
+    """Delete the sign-in sessions that ended, or began before ``before``; returns how many."""
+    from cop.accounts.models import SignInSession
+
+    result = session.execute(
+        delete(SignInSession).where(
+            SignInSession.ended_at.is_not(None) | (SignInSession.created_at < before)
+        )
+    )
+    return result.rowcount or 0

@@ -5,6 +5,7 @@ what would weaken any of this."""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +16,9 @@ from cop import create_app
 from cop.accounts import passwords
 from cop.accounts.models import SignInSession
 from cop.config import ConfigurationError
+from cop.database import utcnow
 from cop.extensions import db
+from cop.jobs import JOBS
 from tests.conftest import Factory, sign_in
 
 REDIS = "redis://127.0.0.1:6379/15"
@@ -151,3 +154,19 @@ def test_the_attempt_limit_holds_across_app_servers(
             with worker.app_context():
                 db.engine.dispose()
     assert statuses == [401, 401, 401, 429, 429]
+
+
+def test_the_worker_forgets_sessions_that_ended_or_outlived_a_working_day(
+    app: Flask, make: Factory
+) -> None:
+    user = make.user()
+    ended, old, current = app.test_client(), app.test_client(), app.test_client()
+    for client in (ended, old, current):
+        sign_in(client, user)
+    ended.post("/sign-out")
+    sessions = db.session.scalars(db.select(SignInSession).order_by(SignInSession.id)).all()
+    sessions[1].created_at = utcnow() - timedelta(hours=9)
+    db.session.commit()
+    assert JOBS["sessions"]() == {"removed": 2}
+    assert old.get("/people").status_code == 302
+    assert current.get("/people").status_code == 200
