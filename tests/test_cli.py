@@ -10,7 +10,7 @@ from cop.demo import DEMO_SIGN_INS
 from cop.directory.models import Organisation, Person
 from cop.extensions import db
 from cop.generate import SCALES, Scale, generate
-from cop.visits.models import Membership, MembershipRole, Visit
+from cop.visits.models import Membership, MembershipRole, ProgrammeResearcher, Visit
 
 
 def test_cop_help_lists_every_command() -> None:
@@ -72,6 +72,44 @@ def test_create_user_makes_an_account_and_its_person(app) -> None:
         args=["create-user", "new@wws.example", "--name", "N", "--password", "short"]
     )
     assert short.exit_code != 0 and "at least 8" in short.output
+
+
+def test_a_researcher_is_created_for_the_programmes_named(app, make) -> None:
+    studied, other = make.programme(), make.programme()
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "tom@wws.example",
+            "--name",
+            "Tom Baxter",
+            "--researcher",
+            "--programme",
+            str(studied.id),
+            "--password",
+            "long enough",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).filter_by(email="tom@wws.example"))
+    assigned = db.session.scalars(
+        db.select(ProgrammeResearcher.programme_id).filter_by(user_id=user.id)
+    ).all()
+    assert assigned == [studied.id] and other.id not in assigned
+    unknown = runner.invoke(
+        args=[
+            "create-user",
+            "x@wws.example",
+            "--name",
+            "X",
+            "--researcher",
+            "--programme",
+            "999",
+            "--password",
+            "long enough",
+        ]
+    )
+    assert unknown.exit_code != 0 and "no programme 999" in unknown.output
 
 
 def test_generated_data_is_the_same_for_the_same_seed(app) -> None:
