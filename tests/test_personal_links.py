@@ -122,6 +122,11 @@ def test_closing_a_poll_ends_its_answer_links(app: Flask, make: Factory) -> None
     assert len({links[h.email] for h in hosts}) == 3
     answer = app.test_client().get(links[hosts[0].email])
     assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    # A host who leaves the visit can no longer answer; the others still can.
+    leaving = db.session.scalar(db.select(Membership).filter_by(person_id=hosts[1].id))
+    client.post(f"/visits/{visit.id}/members/{leaving.id}/remove")
+    assert app.test_client().get(links[hosts[1].email]).status_code == 410
+    assert app.test_client().get(links[hosts[2].email]).status_code == 200
     poll = db.session.scalar(db.select(DatePoll))
     option = poll.options[0]
     client.post(f"/visits/{visit.id}/polls/{poll.id}/close", data={"option_id": option.id})

@@ -76,7 +76,21 @@ def end_answer_links(poll: DatePoll) -> None:
 
 
 def _answer_url(invitee: PollInvitee) -> str:
-    return mailed_link(ANSWER_PURPOSE, invitee.id, invitee.person_id, "polls.answer_by_link")
+    """The invitee's own answer link; a member's ends when they leave the visit (someone asked
+    from outside the visit keeps theirs until the poll closes)."""
+    member = db.session.scalar(
+        select(Membership.id).where(
+            Membership.visit_id == invitee.poll.visit_id,
+            Membership.person_id == invitee.person_id,
+        )
+    )
+    return mailed_link(
+        ANSWER_PURPOSE,
+        invitee.id,
+        invitee.person_id,
+        "polls.answer_by_link",
+        visit_id=invitee.poll.visit_id if member else None,
+    )
 
 
 @blueprint.route("/visits/<int:visit_id>/polls/new", methods=["GET", "POST"])
