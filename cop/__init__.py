@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException
 
 from cop import config as cop_config
+from cop.accounts.passwords import use_hash_method
 from cop.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +103,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
             )
     if not secret_was_given:
         app.config["SECRET_KEY"] = cop_config.load_or_create_secret_key(app.instance_path)
+    use_hash_method(app.config["PASSWORD_HASH_METHOD"])
     # Cookies travel only over HTTPS outside development; tests and the demo run on plain HTTP.
     production = app.config["ENV"] == "production"
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):

@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from cop import create_app
 from cop.demo import load_demo
 from cop.extensions import db
-from tests.conftest import _empty_all_tables
+from tests.conftest import TEST_HASH_METHOD, _empty_all_tables
 from tests.mailserver import free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,6 +43,7 @@ def live_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Fla
             "SECRET_KEY": "browser-test-secret",
             "MAIL_WRITE_TO_FOLDER": False,
             "RATELIMIT_ENABLED": False,
+            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         }
     )
 
