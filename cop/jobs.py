@@ -30,10 +30,12 @@ def send_mail() -> dict[str, int]:
 
 
 def translate_pending() -> dict[str, int]:
-    from cop.correspondence.logic import due_for_retry, translate_into
-    from cop.correspondence.views import provider_settings
+    from flask import current_app
 
-    now, settings = utcnow(), provider_settings()
+    from cop.correspondence.logic import due_for_retry, translate_into
+    from cop.translation.providers import ProviderSettings
+
+    now, settings = utcnow(), ProviderSettings.from_config(current_app.config)
     done = waiting = 0
     for translation in due_for_retry(db.session, now):
         message = translation.message
@@ -49,16 +51,16 @@ def translate_pending() -> dict[str, int]:
 
 
 def close_polls() -> dict[str, int]:
-    from cop.polls.views import close_overdue_polls
+    from cop.polls.notices import close_overdue_polls
 
-    return {"closed": close_overdue_polls(utcnow())}
+    return {"closed": close_overdue_polls(db.session, utcnow())}
 
 
 def remind(today: date | None = None) -> dict[str, int]:
-    from cop.reflections.views import send_reminders
+    from cop.reflections.notices import send_reminders
 
     try:
-        return {"queued": send_reminders(today or utcnow().date())}
+        return {"queued": send_reminders(db.session, today or utcnow().date())}
     except IntegrityError:
         # Another worker recorded the same reminders first; nothing was mailed from here.
         db.session.rollback()

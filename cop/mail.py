@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -93,6 +94,30 @@ class OutboxAttachment(db.Model):
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def language_of(person: Any) -> str:
+    """The language a person reads cop's mail and pages in: theirs, else the installation's."""
+    return person.preferred_language or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def mail_person(person: Any, template: str, **context: Any) -> OutboxMail | None:
+    """Queue a mail to a person of the directory in their own language; nothing when they have
+    no address. The template gets the person as ``person``."""
+    if not person.email:
+        return None
+    return queue_mail(person.email, template, language_of(person), person=person, **context)
+
+
+def site_url(endpoint: str, **values: Any) -> str:
+    """The full address of a page, as mail carries it: built from the application's routes on
+    COP_BASE_URL, the same inside a request and in a background job (where ``url_for`` has no
+    host to build on)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def queue_mail(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Response, current_app, g, render_template, request, url_for
+from flask import Response, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
@@ -12,6 +12,7 @@ from sqlalchemy import Select
 
 from cop.extensions import db
 from cop.links import LinkError, SignedLink, link_for, resolve_link, token_for
+from cop.mail import site_url
 
 Model = TypeVar("Model")
 
@@ -39,11 +40,6 @@ def form_status(form: FlaskForm) -> int:
 
 def search_text() -> str:
     return request.args.get("q", "")
-
-
-def absolute(path: str) -> str:
-    """A path on this site as the full address mail needs (COP_BASE_URL in front)."""
-    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def link_behind(purpose: str, token: str) -> SignedLink:
@@ -99,4 +95,4 @@ def mailed_link(
     With ``visit_id`` the link stops working when the person leaves that visit."""
     secret = current_app.config["SECRET_KEY"]
     link = link_for(secret, purpose, subject_id, person_id=person_id, visit_id=visit_id)
-    return absolute(url_for(endpoint, token=token_for(secret, link), **values))
+    return site_url(endpoint, token=token_for(secret, link), **values)

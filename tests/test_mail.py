@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from cop.extensions import db
-from cop.mail import OutboxMail, queue_mail
+from cop.mail import OutboxMail, language_of, mail_person, queue_mail, site_url
 from tests.mailserver import MailServer, free_port
 
 
@@ -86,3 +86,20 @@ def test_without_a_server_or_folder_mail_waits_in_the_outbox(app, make) -> None:
     [stored] = outbox()
     assert stored.status == "queued"
     assert "COP_MAIL_SERVER" in stored.last_error
+
+
+def test_mailed_addresses_come_from_the_routes_on_the_base_url(app, make) -> None:
+    """The same address inside a request and in a background job, under a path prefix too."""
+    app.config["BASE_URL"] = "https://intranet.council.example/cop/"
+    outside = site_url("polls.poll", visit_id=3, poll_id=4)
+    with app.test_request_context("/"):
+        inside = site_url("polls.poll", visit_id=3, poll_id=4)
+    assert outside == inside == "https://intranet.council.example/cop/visits/3/polls/4"
+    assert site_url("reflections.new_reflection", visit_id=3, phase="after").endswith(
+        "/cop/visits/3/reflections/new?phase=after"
+    )
+    # One rule for the language a person is written to in, and no mail without an address.
+    claire = make.person(preferred_language="fr")
+    nobody = make.person(email=None, preferred_language="")
+    assert language_of(claire) == "fr" and language_of(nobody) == "en"
+    assert mail_person(nobody, "password_reset", user=None, link="x", minutes=1) is None

@@ -33,8 +33,8 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db, limiter
 from cop.links import LinkError, issue_link, revoke_links
-from cop.mail import queue_mail
-from cop.viewhelpers import absolute, form_status, link_problem_page, object_behind_link
+from cop.mail import queue_mail, site_url
+from cop.viewhelpers import form_status, link_problem_page, object_behind_link
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -162,7 +162,7 @@ def request_reset() -> str | Response:
                 "password_reset",
                 user.locale or "en",
                 user=user,
-                link=absolute(url_for("accounts.reset_password", token=issued.token)),
+                link=site_url("accounts.reset_password", token=issued.token),
                 minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
             )
             db.session.commit()

@@ -26,7 +26,7 @@ from cop.directory.models import Person
 from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import options
-from cop.mail import queue_mail
+from cop.mail import language_of, queue_mail
 from cop.translation.providers import TranslationFailed
 from cop.translation.service import remember, translate
 from cop.visits.queries import members_of_visit
@@ -83,7 +83,7 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
         recipient = next((p for p in recipients if p.id == form.recipient_id.data), None)
         if recipient is None:
             abort(400)
-        target = recipient.preferred_language or "en"
+        target = language_of(recipient)
         if request.form.get("action") == "translate" or (
             not form.translation.data and target != form.language.data
         ):

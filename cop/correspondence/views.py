@@ -43,13 +43,7 @@ def mark_section() -> None:
 
 
 def provider_settings() -> ProviderSettings:
-    config = current_app.config
-    return ProviderSettings(
-        name=config["TRANSLATION_PROVIDER"],
-        url=config["TRANSLATION_URL"],
-        api_key=config["TRANSLATION_API_KEY"],
-        timeout=config["TRANSLATION_TIMEOUT"],
-    )
+    return ProviderSettings.from_config(current_app.config)
 
 
 def _may_write(visit: Visit) -> bool:

@@ -53,11 +53,10 @@ from cop.interpreting.models import (
 from cop.itinerary.logic import in_zone
 from cop.itinerary.models import ItineraryItem
 from cop.links import LinkError, issue_link, revoke_links
-from cop.mail import queue_mail
+from cop.mail import language_of, mail_person, site_url
 from cop.planning.models import Cost, CostCategory
 from cop.translation.models import GlossaryTerm
 from cop.viewhelpers import (
-    absolute,
     form_status,
     link_problem_page,
     mailed_link,
@@ -285,7 +284,7 @@ def _filled_form(found: Interpreter) -> InterpreterForm:
         formdata=None,
         name=found.person.name,
         email=found.person.email,
-        language=found.person.preferred_language or "en",
+        language=language_of(found.person),
         pairs=logic.format_pairs([(p.source, p.target) for p in found.pairs]),
         modes=[m.value for m in found.mode_list],
         knowledge=[k.value for k in found.knowledge_list],
@@ -370,12 +369,10 @@ def send_link(interpreter_id: int) -> WerkzeugResponse:
     issued = issue_link(
         current_app.config["SECRET_KEY"], LINK_PURPOSE, found.id, person_id=found.person_id
     )
-    queue_mail(
-        found.person.email,
+    mail_person(
+        found.person,
         "interpreter_link",
-        found.person.preferred_language or "en",
-        person=found.person,
-        link=absolute(url_for("interpreting.linked", token=issued.token)),
+        link=site_url("interpreting.linked", token=issued.token),
     )
     db.session.commit()
     flash(_("A new link has been sent; the old one no longer works."), "success")
@@ -475,11 +472,9 @@ def book(visit_id: int, item_id: int) -> Any:
 
 def _tell_interpreter(interpreter: Interpreter, template: str, **context: Any) -> None:
     """Mail the interpreter in their language, with the link to answer (issued if needed)."""
-    queue_mail(
-        interpreter.person.email,
+    mail_person(
+        interpreter.person,
         template,
-        interpreter.person.preferred_language or "en",
-        person=interpreter.person,
         link=mailed_link(
             LINK_PURPOSE, interpreter.id, interpreter.person_id, "interpreting.linked"
         ),

@@ -29,7 +29,7 @@ from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
 from cop.itinerary.queries import items_attended_by, items_of_visit, people_by_id
 from cop.links import LinkError, issue_link, live_link, revoke_links, token_for
-from cop.mail import queue_mail
+from cop.mail import language_of, mail_person
 from cop.viewhelpers import form_status, link_problem_page, object_behind_link
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
@@ -248,18 +248,15 @@ def _send_invitations(visit: Visit, item: ItineraryItem, method: str) -> int:
     for person in item.attendees:
         if not person.email:
             continue
-        language = person.preferred_language or "en"
-        with force_locale(language):
+        with force_locale(language_of(person)):
             ics = build_calendar(
                 [calendar_item(item)], name=visit.title, method=method, organizer=organizer
             )
-        queue_mail(
-            person.email,
+        mail_person(
+            person,
             "itinerary_cancelled" if method == "CANCEL" else "itinerary_invitation",
-            language,
             attachments=[("invite.ics", "text/calendar", ics)],
             calendar_method=method,
-            person=person,
             item=item,
             visit=visit,
         )
@@ -325,7 +322,7 @@ def personal_feed(token: str) -> Response | tuple[str, int]:
     except LinkError as error:
         return link_problem_page(error)
     items = list(db.session.scalars(items_attended_by(person.id)).unique())
-    with force_locale(person.preferred_language or "en"):
+    with force_locale(language_of(person)):
         body = build_calendar((calendar_item(item) for item in items), name=_("cop: my visits"))
     db.session.commit()
     return _ics_response(body, "cop.ics")

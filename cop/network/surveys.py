@@ -30,7 +30,7 @@ from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
 from cop.links import LinkError, revoke_links_of
-from cop.mail import queue_mail
+from cop.mail import mail_person
 from cop.network.loading import programme_people
 from cop.network.models import Frequency, SurveyAnswer, SurveyRespondent, SurveyWave
 from cop.viewhelpers import (
@@ -104,11 +104,9 @@ def new_wave(programme_id: int) -> str | Response | tuple[str, int]:
         db.session.add(wave)
         db.session.flush()
         for respondent in wave.respondents:
-            queue_mail(
-                respondent.person.email,
+            mail_person(
+                respondent.person,
                 "network_survey",
-                respondent.person.preferred_language or "en",
-                person=respondent.person,
                 programme=programme,
                 wave=wave,
                 link=_link_for(respondent),

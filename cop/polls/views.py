@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from flask import (
     Blueprint,
@@ -16,7 +16,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from cop import access
@@ -27,13 +27,13 @@ from cop.extensions import db
 from cop.formatting import format_day_range
 from cop.forms import options
 from cop.itinerary.logic import to_utc
-from cop.links import LinkError, revoke_links_of
-from cop.mail import queue_mail
+from cop.links import LinkError
+from cop.mail import language_of, mail_person
 from cop.polls import logic
 from cop.polls.forms import CloseForm, PollForm, answer_form
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
+from cop.polls.notices import ANSWER_PURPOSE, end_answer_links, tell_leads
 from cop.viewhelpers import (
-    absolute,
     form_status,
     link_problem_page,
     mailed_link,
@@ -44,8 +44,6 @@ from cop.visits.models import Membership, MembershipRole, Visit
 from cop.visits.queries import members_of_visit
 
 blueprint = Blueprint("polls", __name__)
-
-ANSWER_PURPOSE = "poll-answer"
 
 
 @blueprint.before_request
@@ -68,11 +66,6 @@ def _poll_of(visit: Visit, poll_id: int) -> DatePoll:
     if poll is None:
         abort(404)
     return poll
-
-
-def end_answer_links(poll: DatePoll) -> None:
-    """A closed poll takes no more answers: its invitees' links stop working."""
-    revoke_links_of(ANSWER_PURPOSE, [invitee.id for invitee in poll.invitees])
 
 
 def _answer_url(invitee: PollInvitee) -> str:
@@ -168,14 +161,8 @@ def _create_poll(visit: Visit, form: PollForm, windows, others: list[Person]) ->
     db.session.flush()
     for invitee in poll.invitees:
         if invitee.person.email:
-            queue_mail(
-                invitee.person.email,
-                "poll_invitation",
-                invitee.person.preferred_language or "en",
-                person=invitee.person,
-                visit=visit,
-                poll=poll,
-                link=_answer_url(invitee),
+            mail_person(
+                invitee.person, "poll_invitation", visit=visit, poll=poll, link=_answer_url(invitee)
             )
     db.session.commit()
     return poll
@@ -289,28 +276,8 @@ def _save_answers(poll: DatePoll, invitee: PollInvitee, form) -> None:
         other.answered_at is not None for other in poll.invitees
     ):
         poll.everyone_answered_at = utcnow()
-        _tell_leads(poll, "poll_everyone_answered")
+        tell_leads(db.session, poll, "poll_everyone_answered")
     db.session.commit()
-
-
-def _tell_leads(poll: DatePoll, template: str) -> None:
-    leads = db.session.scalars(
-        select(Person)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.visit_id == poll.visit_id, Membership.role == MembershipRole.LEAD)
-    )
-    for lead in leads:
-        if lead.email:
-            queue_mail(
-                lead.email,
-                template,
-                lead.preferred_language or "en",
-                person=lead,
-                visit=poll.visit,
-                poll=poll,
-                # Built by hand: `cop close-polls` runs outside any request, where url_for cannot.
-                link=absolute(f"/visits/{poll.visit_id}/polls/{poll.id}"),
-            )
 
 
 @blueprint.route("/visits/<int:visit_id>/polls/<int:poll_id>/answer", methods=["GET", "POST"])
@@ -363,8 +330,7 @@ def _announce_dates(visit: Visit, poll: DatePoll, chosen: DateOption) -> None:
     for person in people.values():
         if not person.email:
             continue
-        language = person.preferred_language or "en"
-        with force_locale(language):
+        with force_locale(language_of(person)):
             ics = build_day_calendar(
                 CalendarDay(
                     uid=f"visit-{visit.id}-dates@cop",
@@ -376,32 +342,11 @@ def _announce_dates(visit: Visit, poll: DatePoll, chosen: DateOption) -> None:
                 ),
                 name=visit.title,
             )
-        queue_mail(
-            person.email,
+        mail_person(
+            person,
             "poll_dates_chosen",
-            language,
             attachments=[("visit-dates.ics", "text/calendar", ics)],
-            person=person,
             visit=visit,
             first_day=chosen.first_day,
             last_day=chosen.last_day,
         )
-
-
-def close_overdue_polls(now: datetime) -> int:
-    """Close polls whose deadline has passed and tell the leads; returns how many."""
-    query = (
-        select(DatePoll)
-        .where(DatePoll.closed_at.is_(None), DatePoll.deadline <= now)
-        .options(joinedload(DatePoll.visit))
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Two workers at once: each poll is closed, and its leads told, by one of them only.
-        query = query.with_for_update(skip_locked=True, of=DatePoll)
-    overdue = list(db.session.scalars(query))
-    for poll in overdue:
-        poll.closed_at = poll.deadline
-        end_answer_links(poll)
-        _tell_leads(poll, "poll_closed")
-    db.session.commit()
-    return len(overdue)

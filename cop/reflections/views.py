@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -30,9 +29,8 @@ from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
 from cop.itinerary.models import ItineraryItem
-from cop.mail import queue_mail
 from cop.privacy.models import Erasure
-from cop.reflections import logic, reminders
+from cop.reflections import logic
 from cop.reflections.coding import own_reflection, reader_for, reflection_of, reflection_page
 from cop.reflections.forms import (
     ConsentForm,
@@ -43,7 +41,6 @@ from cop.reflections.forms import (
     reflection_form,
 )
 from cop.reflections.models import (
-    Action,
     Code,
     CodedSegment,
     Consent,
@@ -53,11 +50,10 @@ from cop.reflections.models import (
     QuestionKind,
     Reflection,
     ReflectionSource,
-    Reminder,
     SelfRating,
 )
 from cop.reflections.transcripts import TranscriptError, parse_transcript
-from cop.viewhelpers import absolute, form_status
+from cop.viewhelpers import form_status
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, MembershipRole, Visit
 
@@ -660,41 +656,3 @@ def delete_mine() -> Any:
     db.session.commit()
     flash(_("%(count)s reflections have been deleted.", count=count), "success")
     return redirect(url_for("reflections.my_reflections"))
-
-
-def send_reminders(today: date) -> int:
-    """Queue every due reminder in its recipient's language; returns how many."""
-    due = reminders.due_reminders(db.session, today)
-    count = 0
-    for reminder in due:
-        person = db.session.get(Person, reminder.person_id)
-        visit = db.session.get(Visit, reminder.visit_id)
-        db.session.add(Reminder(person_id=person.id, subject=reminder.subject))
-        if not person.email:
-            continue
-        language = person.preferred_language or "en"
-        # Built by hand: `cop remind` runs outside any request, where url_for cannot.
-        if reminder.action_id is not None:
-            action = db.session.get(Action, reminder.action_id)
-            queue_mail(
-                person.email,
-                "action_due",
-                language,
-                person=person,
-                visit=visit,
-                action=action,
-                link=absolute(f"/visits/{visit.id}/actions/{action.id}"),
-            )
-        else:
-            queue_mail(
-                person.email,
-                "reflection_due",
-                language,
-                person=person,
-                visit=visit,
-                phase=reminder.phase,
-                link=absolute(f"/visits/{visit.id}/reflections/new?phase={reminder.phase.value}"),
-            )
-        count += 1
-    db.session.commit()
-    return count

@@ -29,7 +29,7 @@ from cop.forms import options
 from cop.itinerary.logic import in_zone, to_utc
 from cop.itinerary.models import ItineraryItem
 from cop.links import LinkError
-from cop.mail import queue_mail
+from cop.mail import mail_person
 from cop.social import checks
 from cop.social.forms import (
     ApprovalForm,
@@ -250,11 +250,9 @@ def send_for_approval(visit_id: int) -> WerkzeugResponse:
         abort(400)
     hosts = [m.person for m in _members(visit) if m.role is MembershipRole.HOST and m.person.email]
     for host in hosts:
-        queue_mail(
-            host.email,
+        mail_person(
+            host,
             "protocol_approval",
-            host.preferred_language or "en",
-            person=host,
             visit=visit,
             link=_link(APPROVAL_PURPOSE, found, host),
         )
@@ -375,11 +373,9 @@ def remind_members(found: SocialProtocol) -> int:
         person = membership.person
         if person.id in done or not person.email:
             continue
-        queue_mail(
-            person.email,
+        mail_person(
+            person,
             "protocol_acknowledge",
-            person.preferred_language or "en",
-            person=person,
             visit=found.visit,
             link=_link(ACKNOWLEDGE_PURPOSE, found, person),
         )

@@ -8,6 +8,7 @@ and every failure becomes :class:`TranslationFailed` with a reason a person can 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -47,6 +48,16 @@ class ProviderSettings:
     api_key: str = ""
     timeout: float = 10.0
     region: str = ""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ProviderSettings:
+        """The provider the installation's settings name (COP_TRANSLATION_*)."""
+        return cls(
+            name=config["TRANSLATION_PROVIDER"],
+            url=config["TRANSLATION_URL"],
+            api_key=config["TRANSLATION_API_KEY"],
+            timeout=config["TRANSLATION_TIMEOUT"],
+        )
 
 
 def split_text(text: str, limit: int) -> list[str]:
