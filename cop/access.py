@@ -15,7 +15,13 @@ from flask_login import current_user, login_required
 from cop.accounts.models import User
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.visits.models import Membership, MembershipRole, ProgrammeResearcher, Visit
+from cop.visits.models import (
+    Membership,
+    MembershipRole,
+    Programme,
+    ProgrammeResearcher,
+    Visit,
+)
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -66,9 +72,10 @@ def can_view_visit(user: User, visit: Visit) -> bool:
     )
 
 
-def can_read_visit_records(user: User, visit: Visit) -> bool:
-    """Correspondence and shared documents: the visit's own people and administrators, not
-    researchers who study its programme from outside (they read research data only)."""
+def belongs_to_visit(user: User, visit: Visit) -> bool:
+    """The visit's own people (any role) and administrators: they read and write its
+    correspondence and documents and check posts against its protocol. Not researchers who
+    study its programme from outside (they read research data only)."""
     return user.is_admin or visit_role(user, visit) is not None
 
 
@@ -250,7 +257,7 @@ def visit_for(
     if manage:
         allowed = can_manage_visit
     elif records:
-        allowed = can_read_visit_records
+        allowed = belongs_to_visit
     elif planning:
         allowed = can_see_planning
     else:
@@ -258,6 +265,16 @@ def visit_for(
     if not allowed(current_user, visit):
         abort(403)
     return visit
+
+
+def programme_for(programme_id: int, *, research: bool = False) -> Programme:
+    """Load a programme the current user analyses (with ``research``, codes and reads as a
+    researcher), else answer 404 or 403."""
+    programme = db.get_or_404(Programme, programme_id)
+    allowed = researches_programme if research else can_analyse_programme
+    if not allowed(current_user, programme.id):
+        abort(403)
+    return programme
 
 
 def researches_visit(user: User, visit: Visit) -> bool:

@@ -59,7 +59,7 @@ def _recipients(thread: Thread) -> list[Person]:
 @login_required
 def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
     visit = access.visit_for(visit_id, records=True)
-    if not (current_user.is_admin or access.visit_role(current_user, visit) is not None):
+    if not access.belongs_to_visit(current_user, visit):
         abort(403)
     thread = db.get_or_404(Thread, thread_id)
     if thread.visit_id != visit.id:

@@ -136,7 +136,7 @@ def keep(visit: Visit, mail: ReceivedMail) -> Message | None:
 @login_required
 def import_mail(visit_id: int) -> str | Response | tuple[str, int]:
     visit = access.visit_for(visit_id, records=True)
-    if not (current_user.is_admin or access.visit_role(current_user, visit) is not None):
+    if not access.belongs_to_visit(current_user, visit):
         abort(403)
     form = MailImportForm()
     if form.validate_on_submit():

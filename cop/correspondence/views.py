@@ -46,10 +46,6 @@ def provider_settings() -> ProviderSettings:
     return ProviderSettings.from_config(current_app.config)
 
 
-def _may_write(visit: Visit) -> bool:
-    return current_user.is_admin or access.visit_role(current_user, visit) is not None
-
-
 @blueprint.route("/visits/<int:visit_id>/correspondence", methods=["GET", "POST"])
 @login_required
 def threads(visit_id: int) -> str | Response | tuple[str, int]:
@@ -60,7 +56,7 @@ def threads(visit_id: int) -> str | Response | tuple[str, int]:
     )
     if request.method == "GET" and visit.host_organisation_id:
         form.counterpart_organisation_id.data = visit.host_organisation_id
-    if form.is_submitted() and not _may_write(visit):
+    if form.is_submitted() and not access.belongs_to_visit(current_user, visit):
         abort(403)
     if form.validate_on_submit():
         thread = Thread(
@@ -82,7 +78,7 @@ def threads(visit_id: int) -> str | Response | tuple[str, int]:
         visit=visit,
         threads=found,
         form=form,
-        may_write=_may_write(visit),
+        may_write=access.belongs_to_visit(current_user, visit),
     ), form_status(form)
 
 
@@ -117,7 +113,7 @@ def thread(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
     visit = access.visit_for(visit_id, records=True)
     found = _thread_of(visit, thread_id)
     form = _message_form(visit)
-    if form.is_submitted() and not _may_write(visit):
+    if form.is_submitted() and not access.belongs_to_visit(current_user, visit):
         abort(403)
     if form.validate_on_submit():
         languages = visit.language_list or ["en", "fr"]
@@ -158,7 +154,7 @@ def thread(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
         visit=visit,
         thread=found,
         form=form,
-        may_write=_may_write(visit),
+        may_write=access.belongs_to_visit(current_user, visit),
         retry_form=EmptyForm(),
         reason_text=reason_text,
     ), form_status(form)
@@ -183,8 +179,8 @@ def reason_text(reason: str) -> str:
 def retry(visit_id: int, thread_id: int) -> Response:
     visit = access.visit_for(visit_id, records=True)
     found = _thread_of(visit, thread_id)
-    if not _may_write(visit) or not EmptyForm().validate_on_submit():
-        abort(403 if not _may_write(visit) else 400)
+    if not access.belongs_to_visit(current_user, visit) or not EmptyForm().validate_on_submit():
+        abort(403 if not access.belongs_to_visit(current_user, visit) else 400)
     settings, now, done = provider_settings(), utcnow(), 0
     for message in found.messages:
         for translation in message.translations:
@@ -208,7 +204,7 @@ def review(visit_id: int, translation_id: int) -> str | Response | tuple[str, in
     translation = db.get_or_404(MessageTranslation, translation_id)
     if translation.message.thread.visit_id != visit.id:
         abort(404)
-    if not _may_write(visit):
+    if not access.belongs_to_visit(current_user, visit):
         abort(403)
     form = ReviewForm()
     if request.method == "GET":

@@ -25,7 +25,7 @@ from cop.planning.queries import cost_rows, effort_rows
 from cop.pseudonyms import pseudonym
 from cop.spreadsheets import csv_text
 from cop.viewhelpers import csv_download
-from cop.visits.models import Programme, Visit
+from cop.visits.models import Visit
 
 blueprint = Blueprint("evaluation", __name__)
 
@@ -165,9 +165,7 @@ def visit_report_table(visit_id: int, key: str) -> Response:
 @blueprint.route("/programmes/<int:programme_id>/report")
 @login_required
 def programme_report(programme_id: int) -> str:
-    programme = db.get_or_404(Programme, programme_id)
-    if not access.can_analyse_programme(current_user, programme.id):
-        abort(403)
+    programme = access.programme_for(programme_id)
     visits = db.session.scalars(
         select(Visit)
         .where(Visit.programme_id == programme.id, Visit.start_date.is_not(None))

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -41,7 +41,6 @@ from cop.viewhelpers import (
     speak_to,
 )
 from cop.visits.forms import EmptyForm
-from cop.visits.models import Programme
 
 blueprint = Blueprint("surveys", __name__)
 
@@ -73,13 +72,6 @@ def mark_section() -> None:
     g.nav_section = "programmes"
 
 
-def _analysable(programme_id: int) -> Programme:
-    programme = db.get_or_404(Programme, programme_id)
-    if not access.can_analyse_programme(current_user, programme.id):
-        abort(403)
-    return programme
-
-
 def _link_for(respondent: SurveyRespondent) -> str:
     return mailed_link(SURVEY_PURPOSE, respondent.id, respondent.person_id, "surveys.answer")
 
@@ -87,7 +79,7 @@ def _link_for(respondent: SurveyRespondent) -> str:
 @blueprint.route("/programmes/<int:programme_id>/surveys/new", methods=["GET", "POST"])
 @login_required
 def new_wave(programme_id: int) -> str | Response | tuple[str, int]:
-    programme = _analysable(programme_id)
+    programme = access.programme_for(programme_id)
     form = WaveForm()
     if request.method == "GET":
         form.asked_on.data = utcnow().date()
@@ -122,7 +114,7 @@ def new_wave(programme_id: int) -> str | Response | tuple[str, int]:
 @blueprint.route("/programmes/<int:programme_id>/surveys/<int:wave_id>")
 @login_required
 def wave(programme_id: int, wave_id: int) -> str:
-    programme = _analysable(programme_id)
+    programme = access.programme_for(programme_id)
     found = db.session.scalar(
         select(SurveyWave).where(SurveyWave.id == wave_id, SurveyWave.programme_id == programme.id)
     )
@@ -141,7 +133,7 @@ def wave(programme_id: int, wave_id: int) -> str:
 @blueprint.route("/programmes/<int:programme_id>/surveys/<int:wave_id>/close", methods=["POST"])
 @login_required
 def close_wave(programme_id: int, wave_id: int) -> Response:
-    programme = _analysable(programme_id)
+    programme = access.programme_for(programme_id)
     found = db.get_or_404(SurveyWave, wave_id)
     if found.programme_id != programme.id or not EmptyForm().validate_on_submit():
         abort(404 if found.programme_id != programme.id else 400)

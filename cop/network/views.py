@@ -175,13 +175,6 @@ def report_cache() -> cache.ReportCache:
     return current_app.extensions.setdefault("cop_network_reports", cache.ReportCache())
 
 
-def _programme_for_analysis(programme_id: int) -> Programme:
-    programme = db.get_or_404(Programme, programme_id)
-    if not access.can_analyse_programme(current_user, programme.id):
-        abort(403)
-    return programme
-
-
 def _sources() -> tuple[str, ...]:
     chosen = tuple(s for s in request.args.getlist("ties") if s in ALL_SOURCES)
     return chosen or DEFAULT_SOURCES
@@ -190,7 +183,7 @@ def _sources() -> tuple[str, ...]:
 @blueprint.route("/programmes/<int:programme_id>/network")
 @login_required
 def network(programme_id: int) -> str:
-    programme = _programme_for_analysis(programme_id)
+    programme = access.programme_for(programme_id)
     visit_id = request.args.get("visit", type=int)
     only_visit = request.args.get("people") == "visit"
     custom, window_problem = custom_windows(visit_id)
@@ -277,7 +270,7 @@ def custom_windows(visit_id: int | None) -> tuple[Windows | None, bool]:
 @blueprint.route("/programmes/<int:programme_id>/network.<kind>")
 @login_required
 def network_export(programme_id: int, kind: str) -> Response:
-    programme = _programme_for_analysis(programme_id)
+    programme = access.programme_for(programme_id)
     if kind not in export.FORMATS:
         abort(404)
     scope = load_scope(db.session, programme.id, _sources())

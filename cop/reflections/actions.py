@@ -20,7 +20,7 @@ from cop.reflections.forms import ActionForm, ActionUpdateForm
 from cop.reflections.models import Action, ActionStatus, ActionUpdate, Passage, Reflection
 from cop.reflections.reminders import REFLECTING_ROLES
 from cop.viewhelpers import form_status, paginate
-from cop.visits.models import Membership, Programme, Visit
+from cop.visits.models import Membership, Visit
 
 blueprint = Blueprint("actions", __name__)
 
@@ -115,9 +115,7 @@ def visit_actions(visit_id: int) -> str:
 @blueprint.route("/programmes/<int:programme_id>/actions")
 @login_required
 def programme_actions(programme_id: int) -> str:
-    programme = db.get_or_404(Programme, programme_id)
-    if not access.can_analyse_programme(current_user, programme.id):
-        abort(403)
+    programme = access.programme_for(programme_id)
     return _action_list(
         Action.visit_id.in_(select(Visit.id).where(Visit.programme_id == programme.id)),
         visit=None,

@@ -67,9 +67,7 @@ def _secret() -> str:
 
 
 def _programme_for_research(programme_id: int) -> Programme:
-    programme = db.get_or_404(Programme, programme_id)
-    if not access.researches_programme(current_user, programme.id):
-        abort(403)
+    programme = access.programme_for(programme_id, research=True)
     logic.ensure_codebook(db.session, programme.id)
     db.session.commit()
     return programme

@@ -563,7 +563,7 @@ def problem_lines(check: PostCheck) -> list[str]:
 @login_required
 def posts(visit_id: int) -> Any:
     visit = access.visit_for(visit_id)
-    if not (access.can_manage_visit(current_user, visit) or access.visit_role(current_user, visit)):
+    if not access.belongs_to_visit(current_user, visit):
         abort(403)
     found = protocol_of(visit)
     members = _members(visit)

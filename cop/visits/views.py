@@ -151,7 +151,7 @@ def visit(visit_id: int) -> str:
         can_manage=can_manage,
         can_read_report=access.can_read_evaluation(current_user, found),
         can_see_planning=access.can_see_planning(current_user, found),
-        can_read_records=access.can_read_visit_records(current_user, found),
+        can_read_records=access.belongs_to_visit(current_user, found),
         status_form=status_form,
         remove_form=EmptyForm(),
     )
