@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
@@ -31,6 +31,15 @@ def paginate(query: Select) -> Pagination:
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
+
+
+def child_of_visit(visit: Any, model: type[Model], child_id: int) -> Model:
+    """A row of ``model`` (anything with a ``visit_id``) that belongs to this visit, else 404:
+    an id from another visit is answered as if it did not exist."""
+    found = db.session.get(model, child_id)
+    if found is None or found.visit_id != visit.id:
+        abort(404)
+    return found
 
 
 def form_status(form: FlaskForm) -> int:

@@ -29,6 +29,7 @@ from cop.forms import options
 from cop.mail import language_of, queue_mail
 from cop.translation.providers import TranslationFailed
 from cop.translation.service import remember, translate
+from cop.viewhelpers import child_of_visit
 from cop.visits.queries import members_of_visit
 
 blueprint = Blueprint("compose", __name__)
@@ -61,9 +62,7 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
     visit = access.visit_for(visit_id, records=True)
     if not access.belongs_to_visit(current_user, visit):
         abort(403)
-    thread = db.get_or_404(Thread, thread_id)
-    if thread.visit_id != visit.id:
-        abort(404)
+    thread = child_of_visit(visit, Thread, thread_id)
     recipients = _recipients(thread)
     form = ComposeForm()
     form.recipient_id.choices = options((p.id, f"{p.name} <{p.email}>") for p in recipients)

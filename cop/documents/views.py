@@ -24,6 +24,7 @@ from cop.documents.forms import DocumentForm
 from cop.documents.models import VisitDocument
 from cop.documents.storage import UploadRefused, path_of, store
 from cop.extensions import db
+from cop.viewhelpers import child_of_visit
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 
@@ -123,10 +124,7 @@ def documents(visit_id: int) -> str | Response | tuple[str, int]:
 
 
 def _document_of(visit: Visit, document_id: int) -> VisitDocument:
-    document = db.get_or_404(VisitDocument, document_id)
-    if document.visit_id != visit.id:
-        abort(404)
-    return document
+    return child_of_visit(visit, VisitDocument, document_id)
 
 
 @blueprint.route("/visits/<int:visit_id>/documents/<int:document_id>")

@@ -57,6 +57,7 @@ from cop.mail import language_of, mail_person, site_url
 from cop.planning.models import Cost, CostCategory
 from cop.translation.models import GlossaryTerm
 from cop.viewhelpers import (
+    child_of_visit,
     form_status,
     link_problem_page,
     mailed_link,
@@ -388,9 +389,7 @@ def send_link(interpreter_id: int) -> WerkzeugResponse:
 @login_required
 def book(visit_id: int, item_id: int) -> Any:
     visit = access.visit_for(visit_id, manage=True)
-    item = db.session.get(ItineraryItem, item_id)
-    if item is None or item.visit_id != visit.id:
-        abort(404)
+    item = child_of_visit(visit, ItineraryItem, item_id)
     candidates = db.session.scalars(
         select(Interpreter)
         .join(Person, Person.id == Interpreter.person_id)

@@ -30,7 +30,7 @@ from cop.itinerary.models import ItineraryItem
 from cop.itinerary.queries import items_attended_by, items_of_visit, people_by_id
 from cop.links import LinkError, issue_link, live_link, revoke_links, token_for
 from cop.mail import language_of, mail_person
-from cop.viewhelpers import form_status, link_problem_page, object_behind_link
+from cop.viewhelpers import child_of_visit, form_status, link_problem_page, object_behind_link
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
@@ -179,10 +179,7 @@ def new_item(visit_id: int) -> str | WerkzeugResponse | tuple[str, int]:
 
 
 def _item_of(visit: Visit, item_id: int) -> ItineraryItem:
-    item = db.get_or_404(ItineraryItem, item_id)
-    if item.visit_id != visit.id:
-        abort(404)
-    return item
+    return child_of_visit(visit, ItineraryItem, item_id)
 
 
 @blueprint.route("/visits/<int:visit_id>/itinerary/<int:item_id>/edit", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ from cop.planning.models import (
     TaskStatus,
 )
 from cop.planning.queries import cost_rows, effort_rows
-from cop.viewhelpers import csv_download
+from cop.viewhelpers import child_of_visit, csv_download
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
@@ -232,9 +232,7 @@ def make_checklist(visit_id: int) -> WerkzeugResponse:
 @login_required
 def edit_task(visit_id: int, task_id: int):
     visit = access.visit_for(visit_id, manage=True)
-    task = db.get_or_404(PlanningTask, task_id)
-    if task.visit_id != visit.id:
-        abort(404)
+    task = child_of_visit(visit, PlanningTask, task_id)
     form = TaskForm(obj=task)
     form.owner_id.choices = options(
         [(NO_OWNER, _("No one yet"))] + [(m.person.id, m.person.name) for m in _members(visit)]

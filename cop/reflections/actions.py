@@ -19,7 +19,7 @@ from cop.reflections import logic
 from cop.reflections.forms import ActionForm, ActionUpdateForm
 from cop.reflections.models import Action, ActionStatus, ActionUpdate, Passage, Reflection
 from cop.reflections.reminders import REFLECTING_ROLES
-from cop.viewhelpers import form_status, paginate
+from cop.viewhelpers import child_of_visit, form_status, paginate
 from cop.visits.models import Membership, Visit
 
 blueprint = Blueprint("actions", __name__)
@@ -38,10 +38,7 @@ def may_change(action: Action, visit: Visit) -> bool:
 
 
 def _action_of(visit: Visit, action_id: int) -> Action:
-    action = db.session.get(Action, action_id)
-    if action is None or action.visit_id != visit.id:
-        abort(404)
-    return action
+    return child_of_visit(visit, Action, action_id)
 
 
 def _grouped(actions: list[Action], by: str) -> list[tuple[str, list[Action]]]:

@@ -47,7 +47,7 @@ from cop.reflections.models import (
     SelfRating,
 )
 from cop.reflections.transcripts import format_timestamp
-from cop.viewhelpers import csv_download, form_status
+from cop.viewhelpers import child_of_visit, csv_download, form_status
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, Programme, Visit
 
@@ -79,9 +79,7 @@ def reader_for(visit: Visit) -> logic.Reader:
 
 def reflection_of(visit: Visit, reflection_id: int) -> Reflection:
     """A reflection of this visit the current user may read, else 404 or 403."""
-    reflection = db.session.get(Reflection, reflection_id)
-    if reflection is None or reflection.visit_id != visit.id:
-        abort(404)
+    reflection = child_of_visit(visit, Reflection, reflection_id)
     if not logic.may_read(reader_for(visit), reflection):
         abort(403)
     return reflection

@@ -53,7 +53,7 @@ from cop.reflections.models import (
     SelfRating,
 )
 from cop.reflections.transcripts import TranscriptError, parse_transcript
-from cop.viewhelpers import form_status
+from cop.viewhelpers import child_of_visit, form_status
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, MembershipRole, Visit
 
@@ -516,9 +516,7 @@ def edit_question(visit_id: int, question_id: int) -> Any:
     visit = access.visit_for(visit_id)
     if not _can_edit_guide(visit):
         abort(403)
-    question = db.session.get(GuideQuestion, question_id)
-    if question is None or question.visit_id != visit.id:
-        abort(404)
+    question = child_of_visit(visit, GuideQuestion, question_id)
     form = QuestionEditForm()
     anchor = f"#{question.phase.value}"
     csrf_ok = EmptyForm().validate_on_submit()

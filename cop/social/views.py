@@ -48,7 +48,14 @@ from cop.social.models import (
     ProtocolAcknowledgement,
     SocialProtocol,
 )
-from cop.viewhelpers import form_status, link_behind, link_problem_page, mailed_link, speak_to
+from cop.viewhelpers import (
+    child_of_visit,
+    form_status,
+    link_behind,
+    link_problem_page,
+    mailed_link,
+    speak_to,
+)
 from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, MembershipRole, Visit
 
@@ -620,9 +627,7 @@ def posts(visit_id: int) -> Any:
 @login_required
 def decide(visit_id: int, check_id: int) -> Any:
     visit = access.visit_for(visit_id)
-    check = db.session.get(PostCheck, check_id)
-    if check is None or check.visit_id != visit.id:
-        abort(404)
+    check = child_of_visit(visit, PostCheck, check_id)
     if check.author_id != current_user.person_id and not access.can_manage_visit(
         current_user, visit
     ):
