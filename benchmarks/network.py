@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from cop import PROJECT_ROOT, create_app
 from cop.extensions import db
 from cop.generate import SCALES, generate
+from cop.network.analysis import PERMUTATION_ROUNDS
 from cop.network.cache import ReportCache
 from cop.network.loading import DEFAULT_SOURCES, load_scope, windows_around
 from cop.network.models import Contact
@@ -98,6 +99,8 @@ def main(scale: str, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=["small", "national"], default="national")
-    parser.add_argument("--rounds", type=int, default=300, help="permutation-test rounds")
+    parser.add_argument(
+        "--rounds", type=int, default=PERMUTATION_ROUNDS, help="permutation-test rounds"
+    )
     arguments = parser.parse_args()
     main(arguments.scale, arguments.rounds)

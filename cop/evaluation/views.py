@@ -18,6 +18,7 @@ from cop.evaluation import pdf
 from cop.evaluation.report import Report, build
 from cop.extensions import db
 from cop.network import cache
+from cop.network.analysis import PERMUTATION_ROUNDS
 from cop.network.loading import DEFAULT_SOURCES
 from cop.network.pictures import draw
 from cop.network.report import analyse
@@ -28,8 +29,6 @@ from cop.viewhelpers import csv_download
 from cop.visits.models import Visit
 
 blueprint = Blueprint("evaluation", __name__)
-
-PERMUTATION_ROUNDS = 200
 
 
 @blueprint.before_request

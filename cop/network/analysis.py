@@ -18,6 +18,9 @@ from networkx.algorithms import community as nx_community
 BETWEENNESS_EXACT_UP_TO = 500
 BETWEENNESS_SAMPLE = 200
 SEED = 2016
+# Rounds of every permutation test cop reports (the network page, the evaluation report, the
+# command line): one figure, so the same question never gets two p-values.
+PERMUTATION_ROUNDS = 300
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,11 @@ def _agreement(graph: nx.DiGraph, communities: list[set]) -> float | None:
 
 
 def permutation_p_value(
-    before: nx.Graph, after: nx.Graph, statistic: str, rounds: int = 500, seed: int = SEED
+    before: nx.Graph,
+    after: nx.Graph,
+    statistic: str,
+    rounds: int = PERMUTATION_ROUNDS,
+    seed: int = SEED,
 ) -> float | None:
     """How often a change at least as large as the observed one in ``statistic`` ("density" or
     "ei_organisation") arises when each pair of people's window labels are swapped at random.

@@ -38,7 +38,7 @@ def analyse(
     programme_id: int,
     visit_id: int | None = None,
     sources: tuple[str, ...] = ALL_SOURCES,
-    rounds: int = 300,
+    rounds: int = analysis.PERMUTATION_ROUNDS,
     label=str,
     only_visit_people: bool = False,
     custom: Windows | None = None,
@@ -56,7 +56,7 @@ def analyse(
 
 
 def analyse_scope(
-    scope: Scope, windows: Windows | None, rounds: int = 300, label=str
+    scope: Scope, windows: Windows | None, rounds: int = analysis.PERMUTATION_ROUNDS, label=str
 ) -> NetworkReport:
     """The computation alone, on a scope already loaded (benchmarks time the two apart)."""
     if windows is None:
