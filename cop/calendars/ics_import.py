@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -68,8 +69,8 @@ def _moment(event, name: str, default_zone: ZoneInfo, label: str) -> datetime | 
     raise CalendarRefused("bad_value", f"{label}: {name}")
 
 
-def parse_agenda(data: bytes, default_zone: str) -> tuple[list[ImportedEvent], list[str]]:
-    """The timed events of a calendar file, and the titles of all-day ones that were left out."""
+def _read_calendar(data: bytes) -> Calendar:
+    """The file as a calendar, or the reason it is not one."""
     if len(data) > MAX_BYTES:
         raise CalendarRefused("too_large")
     if not data.strip():
@@ -80,6 +81,27 @@ def parse_agenda(data: bytes, default_zone: str) -> tuple[list[ImportedEvent], l
         raise CalendarRefused("not_calendar", str(error)[:120]) from error
     if calendar.name != "VCALENDAR":
         raise CalendarRefused("bare_component", calendar.name or "")
+    return calendar
+
+
+def _end_of(event: Any, starts: datetime, zone: ZoneInfo, label: str) -> datetime:
+    """DTEND, else DTSTART plus DURATION, else an hour after the start."""
+    ends = _moment(event, "DTEND", zone, label)
+    if ends is None and "DURATION" in event:
+        duration = event.decoded("DURATION")
+        if not isinstance(duration, timedelta):
+            raise CalendarRefused("bad_value", f"{label}: DURATION")
+        ends = starts + duration
+    if ends is None:
+        ends = starts + timedelta(hours=1)
+    if not isinstance(ends, datetime) or ends <= starts:
+        raise CalendarRefused("ends_before_start", label)
+    return ends
+
+
+def parse_agenda(data: bytes, default_zone: str) -> tuple[list[ImportedEvent], list[str]]:
+    """The timed events of a calendar file, and the titles of all-day ones that were left out."""
+    calendar = _read_calendar(data)
     zone = ZoneInfo(default_zone)
     events = calendar.walk("VEVENT")
     if not events:
@@ -106,16 +128,7 @@ def parse_agenda(data: bytes, default_zone: str) -> tuple[list[ImportedEvent], l
         if not isinstance(starts, datetime):
             all_day.append(label)
             continue
-        ends = _moment(event, "DTEND", zone, label)
-        if ends is None and "DURATION" in event:
-            duration = event.decoded("DURATION")
-            if not isinstance(duration, timedelta):
-                raise CalendarRefused("bad_value", f"{label}: DURATION")
-            ends = starts + duration
-        if ends is None:
-            ends = starts + timedelta(hours=1)
-        if not isinstance(ends, datetime) or ends <= starts:
-            raise CalendarRefused("ends_before_start", label)
+        ends = _end_of(event, starts, zone, label)
         found.append(
             ImportedEvent(
                 uid=uid[:100],

@@ -46,6 +46,48 @@ def _email(raw: str) -> str | None:
         return None
 
 
+def _read_row(
+    line: int, values: dict[str, str], known_emails: set[str], create_people: bool
+) -> tuple[ContactRow | None, list[RowProblem]]:
+    """One row as a contact, or what is wrong with it (every problem, not only the first)."""
+    problems: list[RowProblem] = []
+    emails = []
+    for column in ("from_email", "to_email"):
+        email = _email(values.get(column, ""))
+        if email is None:
+            problems.append(RowProblem(line, "bad_email", values.get(column, "")))
+        elif email not in known_emails and not create_people:
+            problems.append(RowProblem(line, "unknown_person", email))
+        emails.append(email)
+    try:
+        day = date.fromisoformat(values.get("date", ""))
+    except ValueError:
+        problems.append(RowProblem(line, "bad_date", values.get("date", "")))
+        day = None
+    channel = (values.get("channel") or "other").lower()
+    if channel not in CHANNELS:
+        problems.append(RowProblem(line, "bad_channel", channel))
+    if emails[0] and emails[0] == emails[1]:
+        problems.append(RowProblem(line, "same_person", emails[0]))
+    if create_people:
+        for email, column in zip(emails, ("from_name", "to_name"), strict=True):
+            if email and email not in known_emails and not values.get(column):
+                problems.append(RowProblem(line, "name_needed", email))
+    if problems or not all(emails) or day is None:
+        return None, problems
+    row = ContactRow(
+        line,
+        emails[0],
+        emails[1],
+        day,
+        channel,
+        values.get("topic", "")[:300],
+        values.get("from_name", "")[:200],
+        values.get("to_name", "")[:200],
+    )
+    return row, []
+
+
 def read_contacts(
     text: str, known_emails: set[str], create_people: bool
 ) -> tuple[list[ContactRow], list[RowProblem]]:
@@ -71,41 +113,10 @@ def read_contacts(
             problems.append(RowProblem(line, "too_many_rows", str(MAX_ROWS)))
             break
         values = {key: (value or "").strip() for key, value in raw.items() if key}
-        emails = []
-        for column in ("from_email", "to_email"):
-            email = _email(values.get(column, ""))
-            if email is None:
-                problems.append(RowProblem(line, "bad_email", values.get(column, "")))
-            elif email not in known_emails and not create_people:
-                problems.append(RowProblem(line, "unknown_person", email))
-            emails.append(email)
-        try:
-            day = date.fromisoformat(values.get("date", ""))
-        except ValueError:
-            problems.append(RowProblem(line, "bad_date", values.get("date", "")))
-            day = None
-        channel = (values.get("channel") or "other").lower()
-        if channel not in CHANNELS:
-            problems.append(RowProblem(line, "bad_channel", channel))
-        if emails[0] and emails[0] == emails[1]:
-            problems.append(RowProblem(line, "same_person", emails[0]))
-        if create_people:
-            for email, column in zip(emails, ("from_name", "to_name"), strict=True):
-                if email and email not in known_emails and not values.get(column):
-                    problems.append(RowProblem(line, "name_needed", email))
-        if all(emails) and day is not None and not any(p.line == line for p in problems):
-            rows.append(
-                ContactRow(
-                    line,
-                    emails[0],
-                    emails[1],
-                    day,
-                    channel,
-                    values.get("topic", "")[:300],
-                    values.get("from_name", "")[:200],
-                    values.get("to_name", "")[:200],
-                )
-            )
+        row, found = _read_row(line, values, known_emails, create_people)
+        problems.extend(found)
+        if row is not None:
+            rows.append(row)
     if not rows and not problems:
         problems.append(RowProblem(1, "no_rows"))
     return rows, problems
