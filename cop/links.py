@@ -205,25 +205,20 @@ def revoke_links(purpose: str, subject_id: int, person_id: Any = ANYONE) -> int:
 
 def revoke_links_of(purpose: str, subject_ids: Iterable[int], person_id: Any = ANYONE) -> int:
     """Revoke the live links of a purpose for several subjects, e.g. when a poll closes."""
-    links = db.session.scalars(select(SignedLink).where(*_live(purpose, subject_ids, person_id)))
-    count = 0
-    for link in links:
-        link.revoke()
-        count += 1
-    return count
+    return _revoke_where(*_live(purpose, subject_ids, person_id))
 
 
 def revoke_visit_links(visit_id: int, person_id: int) -> int:
     """Someone left a visit: every link they held because they were in it stops working."""
-    links = db.session.scalars(
-        select(SignedLink).where(
-            SignedLink.visit_id == visit_id,
-            SignedLink.person_id == person_id,
-            SignedLink.revoked_at.is_(None),
-        )
+    return _revoke_where(
+        SignedLink.visit_id == visit_id,
+        SignedLink.person_id == person_id,
+        SignedLink.revoked_at.is_(None),
     )
-    count = 0
+
+
+def _revoke_where(*conditions: Any) -> int:
+    links = db.session.scalars(select(SignedLink).where(*conditions)).all()
     for link in links:
         link.revoke()
-        count += 1
-    return count
+    return len(links)
