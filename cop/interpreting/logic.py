@@ -9,32 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+
+from cop.itinerary.logic import Slot
 
 HALF_DAY = timedelta(hours=4)
 PAIR = re.compile(r"^\s*([a-zA-Z]{2,3})\s*(>|<>|<)\s*([a-zA-Z]{2,3})\s*$")
-
-
-@dataclass(frozen=True)
-class Slot:
-    """An itinerary item as the checks need it."""
-
-    item_id: int
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    time_zone: str
-    place: str = ""
-    travel_minutes: int = 0
-
-    def local_days(self) -> set[date]:
-        zone = ZoneInfo(self.time_zone)
-        first = self.starts_at.astimezone(zone).date()
-        # An item ending exactly at midnight does not reach into the next day.
-        last = (self.ends_at - timedelta(microseconds=1)).astimezone(zone).date()
-        return {first + timedelta(days=n) for n in range((last - first).days + 1)}
 
 
 @dataclass(frozen=True)

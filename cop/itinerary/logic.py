@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,19 +37,27 @@ def offset_hours(moment: datetime, zone_name: str, other_zone: str) -> float:
 
 @dataclass(frozen=True)
 class Slot:
-    """What the checks need to know of an item."""
+    """An itinerary item as the checks need it (the itinerary's own and the interpreters')."""
 
-    id: int
+    item_id: int
     title: str
     starts_at: datetime
     ends_at: datetime
+    time_zone: str = "UTC"
     place: str = ""
     travel_minutes: int = 0
-    attendee_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def local_days(self) -> set[date]:
+        """The days it touches in its own zone."""
+        zone = ZoneInfo(self.time_zone)
+        first = self.starts_at.astimezone(zone).date()
+        # An item ending exactly at midnight does not reach into the next day.
+        last = (self.ends_at - timedelta(microseconds=1)).astimezone(zone).date()
+        return {first + timedelta(days=n) for n in range((last - first).days + 1)}
 
 
 @dataclass(frozen=True)
-class Warning:
+class ItineraryWarning:
     kind: str  # overlap, travel, outside_dates
     item_id: int
     other_id: int | None = None
@@ -58,25 +66,29 @@ class Warning:
 
 def check_itinerary(
     slots: Iterable[Slot], zone_name: str, first_day: date | None, last_day: date | None
-) -> list[Warning]:
+) -> list[ItineraryWarning]:
     """Overlapping items, gaps shorter than the travel time, items outside the visit's days."""
-    ordered: Sequence[Slot] = sorted(slots, key=lambda slot: (slot.starts_at, slot.id))
-    warnings: list[Warning] = []
+    ordered: Sequence[Slot] = sorted(slots, key=lambda slot: (slot.starts_at, slot.item_id))
+    warnings: list[ItineraryWarning] = []
     for position, slot in enumerate(ordered):
         for later in ordered[position + 1 :]:
             if later.starts_at >= slot.ends_at:
                 break
-            warnings.append(Warning("overlap", later.id, slot.id))
+            warnings.append(ItineraryWarning("overlap", later.item_id, slot.item_id))
         if first_day is not None and last_day is not None:
             starts = in_zone(slot.starts_at, zone_name).date()
             ends = in_zone(slot.ends_at - timedelta(microseconds=1), zone_name).date()
             if starts < first_day or ends > last_day:
-                warnings.append(Warning("outside_dates", slot.id))
+                warnings.append(ItineraryWarning("outside_dates", slot.item_id))
     for previous, following in zip(ordered, ordered[1:], strict=False):
         gap = int((following.starts_at - previous.ends_at).total_seconds() // 60)
         moving = following.place and previous.place and following.place != previous.place
         if moving and 0 <= gap < following.travel_minutes:
-            warnings.append(Warning("travel", following.id, previous.id, following.travel_minutes))
+            warnings.append(
+                ItineraryWarning(
+                    "travel", following.item_id, previous.item_id, following.travel_minutes
+                )
+            )
     return warnings
 
 

@@ -59,7 +59,12 @@ def itinerary(visit_id: int) -> str:
     warnings = logic.check_itinerary(
         (
             logic.Slot(
-                item.id, item.title, item.starts_at, item.ends_at, item.place, item.travel_minutes
+                item_id=item.id,
+                title=item.title,
+                starts_at=item.starts_at,
+                ends_at=item.ends_at,
+                place=item.place,
+                travel_minutes=item.travel_minutes,
             )
             for item in items
             if not item.cancelled
@@ -68,7 +73,7 @@ def itinerary(visit_id: int) -> str:
         visit.start_date,
         visit.end_date,
     )
-    warnings_by_item: dict[int, list[logic.Warning]] = {}
+    warnings_by_item: dict[int, list[logic.ItineraryWarning]] = {}
     for warning in warnings:
         warnings_by_item.setdefault(warning.item_id, []).append(warning)
     visitor_zones = logic.home_zones(

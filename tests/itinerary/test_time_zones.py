@@ -65,12 +65,12 @@ def test_days_follow_the_hosts_midnight_not_utcs() -> None:
 def slot(number: int, start: tuple, end: tuple, place: str = "", travel: int = 0) -> Slot:
     day = date(2016, 12, 8)
     return Slot(
-        number,
-        f"Item {number}",
-        to_utc(day, time(*start), PARIS),
-        to_utc(day, time(*end), PARIS),
-        place,
-        travel,
+        item_id=number,
+        title=f"Item {number}",
+        starts_at=to_utc(day, time(*start), PARIS),
+        ends_at=to_utc(day, time(*end), PARIS),
+        place=place,
+        travel_minutes=travel,
     )
 
 
