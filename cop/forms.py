@@ -1,4 +1,4 @@
-"""Validators and choices shared by the forms of several domains."""
+"""Fields, forms, validators and choices shared by the forms of several domains."""
 
 from __future__ import annotations
 
@@ -8,11 +8,24 @@ from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form
+from flask_wtf import FlaskForm
+from wtforms import Field, Form, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from cop.accounts.logic import parse_language_codes
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as checkboxes, so that the form works without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EmptyForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change something."""
 
 
 def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

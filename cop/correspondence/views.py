@@ -25,10 +25,9 @@ from cop.database import utcnow
 from cop.directory.queries import organisation_choices
 from cop.extensions import db
 from cop.formatting import language_name
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.translation.providers import ProviderSettings
 from cop.viewhelpers import form_status
-from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 
 blueprint = Blueprint("correspondence", __name__)

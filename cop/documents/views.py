@@ -24,8 +24,8 @@ from cop.documents.forms import DocumentForm
 from cop.documents.models import VisitDocument
 from cop.documents.storage import UploadRefused, path_of, store
 from cop.extensions import db
+from cop.forms import EmptyForm
 from cop.viewhelpers import child_of_visit
-from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 
 blueprint = Blueprint("documents", __name__)

@@ -8,17 +8,12 @@ from wtforms import (
     DecimalField,
     EmailField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from cop.forms import CheckboxListField
 
 
 class InterpreterForm(FlaskForm):
@@ -42,8 +37,8 @@ class InterpreterForm(FlaskForm):
         ),
         validators=[DataRequired(_l("Enter at least one language pair")), Length(max=200)],
     )
-    modes = MultiCheckboxField(_l("Modes"), choices=[])
-    knowledge = MultiCheckboxField(_l("Domain knowledge"), choices=[])
+    modes = CheckboxListField(_l("Modes"), choices=[])
+    knowledge = CheckboxListField(_l("Domain knowledge"), choices=[])
     day_rate = DecimalField(
         _l("Day rate (optional)"), places=2, validators=[Optional(), NumberRange(min=0)]
     )

@@ -33,7 +33,7 @@ from cop.documents.storage import path_of
 from cop.documents.views import folder_of
 from cop.extensions import db
 from cop.formatting import language_name
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.interpreting import logic
 from cop.interpreting.forms import (
     BookingForm,
@@ -65,7 +65,6 @@ from cop.viewhelpers import (
     paginate,
     speak_to,
 )
-from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, MembershipRole, Visit
 
 blueprint = Blueprint("interpreting", __name__)

@@ -7,7 +7,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -20,16 +19,8 @@ from wtforms.validators import (
     Optional,
     Regexp,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from cop.forms import one_line
-
-
-class CheckboxListField(SelectMultipleField):
-    """Several choices as checkboxes, so that the form works without JavaScript."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from cop.forms import CheckboxListField, one_line
 
 
 class ItemForm(FlaskForm):

@@ -23,7 +23,7 @@ from cop.calendars.ics import CalendarItem, Participant, build_calendar
 from cop.database import utcnow
 from cop.extensions import db
 from cop.formatting import language_name
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.itinerary import logic
 from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
@@ -31,7 +31,6 @@ from cop.itinerary.queries import items_attended_by, items_of_visit, people_by_i
 from cop.links import LinkError, issue_link, live_link, revoke_links, token_for
 from cop.mail import language_of, mail_person
 from cop.viewhelpers import child_of_visit, form_status, link_problem_page, object_behind_link
-from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
 

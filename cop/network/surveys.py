@@ -28,7 +28,7 @@ from cop import access
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.links import LinkError, revoke_links_of
 from cop.mail import mail_person
 from cop.network.loading import programme_people
@@ -40,7 +40,6 @@ from cop.viewhelpers import (
     object_behind_link,
     speak_to,
 )
-from cop.visits.forms import EmptyForm
 
 blueprint = Blueprint("surveys", __name__)
 

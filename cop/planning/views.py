@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from cop import access
 from cop.database import utcnow
 from cop.extensions import db
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.planning import logic
 from cop.planning.forms import CostForm, EffortForm, TaskForm
 from cop.planning.models import (
@@ -26,7 +26,6 @@ from cop.planning.models import (
 )
 from cop.planning.queries import cost_rows, effort_rows
 from cop.viewhelpers import child_of_visit, csv_download
-from cop.visits.forms import EmptyForm
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
 

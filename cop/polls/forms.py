@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from cop.forms import options
-from cop.itinerary.forms import CheckboxListField
+from cop.forms import CheckboxListField, options
 from cop.polls.models import Answer
 
 

@@ -28,7 +28,7 @@ from cop import access
 from cop.accounts.models import User
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.itinerary.models import ItineraryItem
 from cop.pseudonyms import pseudonym
 from cop.reflections import exporting, logic
@@ -48,7 +48,6 @@ from cop.reflections.models import (
 )
 from cop.reflections.transcripts import format_timestamp
 from cop.viewhelpers import child_of_visit, csv_download, form_status
-from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, Programme, Visit
 
 blueprint = Blueprint("coding", __name__)

@@ -27,7 +27,7 @@ from cop import access
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.itinerary.models import ItineraryItem
 from cop.privacy.models import Erasure
 from cop.reflections import logic
@@ -54,7 +54,6 @@ from cop.reflections.models import (
 )
 from cop.reflections.transcripts import TranscriptError, parse_transcript
 from cop.viewhelpers import child_of_visit, form_status
-from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, MembershipRole, Visit
 
 blueprint = Blueprint("reflections", __name__)

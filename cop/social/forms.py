@@ -12,11 +12,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from cop.interpreting.forms import MultiCheckboxField
+from cop.forms import CheckboxListField
 
 
 class ProtocolForm(FlaskForm):
-    platforms = MultiCheckboxField(_l("Platforms"), choices=[])
+    platforms = CheckboxListField(_l("Platforms"), choices=[])
     hashtags = StringField(
         _l("Hashtags every post carries"),
         description=_l("Separated by spaces, for example #PBScotland #BudgetParticipatif"),
@@ -68,8 +68,8 @@ class PostCheckForm(FlaskForm):
     day = DateField(_l("To be posted on"), validators=[InputRequired(_l("Enter the day"))])
     at = TimeField(_l("At (the visit’s time)"), validators=[InputRequired(_l("Enter the time"))])
     has_video = BooleanField(_l("It includes a video"))
-    pictured = MultiCheckboxField(_l("Who is in the photo or video"), coerce=int, choices=[])
-    tagged = MultiCheckboxField(_l("Who is tagged"), coerce=int, choices=[])
+    pictured = CheckboxListField(_l("Who is in the photo or video"), coerce=int, choices=[])
+    tagged = CheckboxListField(_l("Who is tagged"), coerce=int, choices=[])
 
 
 class DecisionForm(FlaskForm):

@@ -25,7 +25,7 @@ from cop import access
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.itinerary.logic import in_zone, to_utc
 from cop.itinerary.models import ItineraryItem
 from cop.links import LinkError
@@ -56,7 +56,6 @@ from cop.viewhelpers import (
     mailed_link,
     speak_to,
 )
-from cop.visits.forms import EmptyForm
 from cop.visits.models import Membership, MembershipRole, Visit
 
 blueprint = Blueprint("social", __name__)

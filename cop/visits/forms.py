@@ -102,7 +102,3 @@ class ProgrammeForm(FlaskForm):
             Regexp(r"^[A-Za-z]{3}$", message=_l("Enter a three-letter currency code, like GBP")),
         ],
     )
-
-
-class EmptyForm(FlaskForm):
-    """A form with nothing but its CSRF token, for buttons that change something."""

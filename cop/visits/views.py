@@ -20,12 +20,12 @@ from cop.accounts.logic import parse_language_codes
 from cop.directory.models import Person
 from cop.directory.queries import organisation_choices
 from cop.extensions import db
-from cop.forms import options
+from cop.forms import EmptyForm, options
 from cop.links import revoke_visit_links
 from cop.polls.models import DatePoll
 from cop.viewhelpers import form_status, paginate, search_text
 from cop.visits import logic
-from cop.visits.forms import EmptyForm, MemberForm, ProgrammeForm, StatusForm, VisitForm
+from cop.visits.forms import MemberForm, ProgrammeForm, StatusForm, VisitForm
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 from cop.visits.queries import (
     members_of_visit,
