@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from cop import config as cop_config
 from cop.accounts.passwords import use_hash_method
 from cop.extensions import babel, csrf, db, limiter, login_manager, migrate
+from cop.viewhelpers import nav_section_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -325,6 +326,10 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def mark_section() -> None:
+        g.nav_section = nav_section_of(request.path)
+
     @app.before_request
     def refuse_nul_characters() -> None:
         """No database stores a NUL character in text (PostgreSQL refuses it, SQLite cuts the

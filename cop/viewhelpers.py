@@ -23,6 +23,25 @@ LINK_PROBLEMS = {
 }
 
 
+# Which part of the navigation a page belongs to, by the first segment of its path.
+NAV_SECTIONS = {
+    "programmes": "programmes",
+    "survey": "programmes",
+    "people": "directory",
+    "organisations": "directory",
+    "interpreters": "directory",
+    "glossary": "directory",
+    "contacts": "directory",
+    "admin": "directory",
+}
+
+
+def nav_section_of(path: str) -> str:
+    """The navigation section of a page: visits unless its address says otherwise."""
+    first = path.strip("/").split("/", 1)[0].split(".", 1)[0]
+    return NAV_SECTIONS.get(first, "visits")
+
+
 def paginate(query: Select) -> Pagination:
     """One page of a list, the page number taken from ``?page=``; a page past the end is empty."""
     return db.paginate(

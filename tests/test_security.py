@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cop import create_app
+from cop.viewhelpers import nav_section_of
 from tests.conftest import PASSWORD, sign_in
 
 
@@ -73,3 +74,11 @@ def test_a_secret_key_is_generated_into_the_instance_folder_once(database_url, t
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     other = tmp_path / "other"
     assert create_app({**settings, "INSTANCE_PATH": str(other)}).config["SECRET_KEY"] != first
+
+
+def test_the_navigation_section_follows_the_address() -> None:
+    assert nav_section_of("/visits/3/itinerary") == "visits"
+    assert nav_section_of("/programmes/1/network.graphml") == "programmes"
+    assert nav_section_of("/interpreters/2") == "directory"
+    assert nav_section_of("/glossary.csv") == "directory"
+    assert nav_section_of("/") == "visits"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from email.utils import make_msgid
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -34,11 +34,6 @@ from cop.visits.queries import members_of_visit
 
 blueprint = Blueprint("compose", __name__)
 NOBODY = 0
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits"
 
 
 def _recipients(thread: Thread) -> list[Person]:

@@ -5,7 +5,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -34,11 +33,6 @@ blueprint = Blueprint("correspondence", __name__)
 
 NOBODY = 0
 AUTO = "auto"
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits"
 
 
 def provider_settings() -> ProviderSettings:

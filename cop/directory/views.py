@@ -4,7 +4,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -29,11 +28,6 @@ from cop.visits.models import Membership
 blueprint = Blueprint("directory", __name__)
 
 NO_ORGANISATION = 0
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "directory"
 
 
 @blueprint.route("/organisations")

@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     send_file,
@@ -29,11 +28,6 @@ from cop.viewhelpers import child_of_visit
 from cop.visits.models import Visit
 
 blueprint = Blueprint("documents", __name__)
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits"
 
 
 def folder_of(visit_id: int) -> Path:

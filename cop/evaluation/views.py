@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, render_template
+from flask import Blueprint, Response, abort, current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -29,11 +29,6 @@ from cop.viewhelpers import csv_download
 from cop.visits.models import Visit
 
 blueprint = Blueprint("evaluation", __name__)
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits"
 
 
 def _visit(visit_id: int) -> Visit:

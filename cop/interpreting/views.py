@@ -12,7 +12,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -70,11 +69,6 @@ from cop.visits.models import Membership, MembershipRole, Visit
 blueprint = Blueprint("interpreting", __name__)
 
 LINK_PURPOSE = "interpreter"
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "directory" if request.path.startswith("/interpreters") else "visits"
 
 
 def problem_text(problem: logic.Problem) -> str:

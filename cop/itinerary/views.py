@@ -6,7 +6,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -38,11 +37,6 @@ blueprint = Blueprint("itinerary", __name__)
 
 FEED_PURPOSE = "calendar-feed"
 NO_ONE = 0
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits"
 
 
 def _members(visit: Visit) -> list:

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -64,11 +63,6 @@ class WaveForm(FlaskForm):
             NumberRange(min=1, max=24, message=_l("Enter between 1 and 24 months")),
         ],
     )
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "programmes"
 
 
 def _link_for(respondent: SurveyRespondent) -> str:

@@ -8,7 +8,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -53,11 +52,6 @@ from cop.visits.models import Membership, Programme, Visit
 blueprint = Blueprint("network", __name__)
 
 NO_VISIT = 0
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "programmes" if request.path.startswith("/programmes") else "directory"
 
 
 @blueprint.route("/contacts/new", methods=["GET", "POST"])

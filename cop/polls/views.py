@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -44,11 +43,6 @@ from cop.visits.models import Membership, MembershipRole, Visit
 from cop.visits.queries import members_of_visit
 
 blueprint = Blueprint("polls", __name__)
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits"
 
 
 def _poll_of(visit: Visit, poll_id: int) -> DatePoll:

@@ -11,7 +11,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     render_template,
     request,
 )
@@ -38,11 +37,6 @@ class EraseForm(FlaskForm):
         _l("I understand that this person’s personal data will be gone for good"),
         validators=[DataRequired(_l("Tick the box to confirm"))],
     )
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "directory"
 
 
 def _admin() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -26,11 +26,6 @@ blueprint = Blueprint("actions", __name__)
 
 NO_THEME = 0
 GROUPINGS = ("organisation", "theme", "status")
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "programmes" if request.path.startswith("/programmes") else "visits"
 
 
 def may_change(action: Action, visit: Visit) -> bool:

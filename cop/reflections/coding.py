@@ -12,7 +12,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -54,11 +53,6 @@ blueprint = Blueprint("coding", __name__)
 
 TOP_LEVEL = 0
 QUOTES_PER_PAGE = 200
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits" if request.path.startswith("/visits") else "programmes"
 
 
 def _secret() -> str:

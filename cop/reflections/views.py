@@ -11,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -60,11 +59,6 @@ blueprint = Blueprint("reflections", __name__)
 
 NO_SESSION = 0
 TRANSCRIPT_MAX_BYTES = 2 * 1024 * 1024
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits"
 
 
 def consent_choices() -> list:

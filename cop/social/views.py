@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -63,11 +62,6 @@ blueprint = Blueprint("social", __name__)
 APPROVAL_PURPOSE = "protocol_approval"
 ACKNOWLEDGE_PURPOSE = "protocol_ack"
 NO_ITEM = 0
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "visits"
 
 
 def protocol_of(visit: Visit) -> SocialProtocol:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -32,11 +32,6 @@ COLUMNS = (
     "do_not_translate",
     "domain",
 )
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "directory"
 
 
 @blueprint.route("/glossary")

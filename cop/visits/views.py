@@ -4,7 +4,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -38,11 +37,6 @@ from cop.visits.queries import (
 blueprint = Blueprint("visits", __name__)
 
 NOTHING_CHOSEN = 0
-
-
-@blueprint.before_request
-def mark_section() -> None:
-    g.nav_section = "programmes" if request.path.startswith("/programmes") else "visits"
 
 
 @blueprint.route("/")
