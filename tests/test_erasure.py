@@ -14,7 +14,8 @@ from flask import Flask
 from sqlalchemy import Enum, String, select
 
 from cop.accounts.models import User
-from cop.correspondence.models import Direction, Message, Thread
+from cop.correspondence.importing import attachments_folder
+from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
 from cop.database import utcnow
 from cop.demo import load_demo
 from cop.directory.models import Person
@@ -101,6 +102,10 @@ def everywhere(eilidh: Person, visit: Visit, other: Person) -> None:
     thread = Thread(visit_id=visit.id, subject=f"Questions from {NAME}")
     db.session.add(thread)
     db.session.flush()
+    # Her message carries an attachment that names her: it goes, file and all.
+    attached = store(
+        io.BytesIO(f"Notes by {NAME}".encode()), "notes.txt", attachments_folder(visit.id), 1024
+    )
     db.session.add_all(
         [
             Message(
@@ -110,6 +115,14 @@ def everywhere(eilidh: Person, visit: Visit, other: Person) -> None:
                 author_name=NAME,
                 author_person_id=eilidh.id,
                 body="Dear Claire, this is Eilidh writing.",
+                attachments=[
+                    MessageAttachment(
+                        filename=attached.filename,
+                        content_type=attached.content_type,
+                        size=attached.size,
+                        stored_name=attached.stored_name,
+                    )
+                ],
             ),
             Message(
                 thread_id=thread.id,

@@ -152,13 +152,14 @@ def erase_person(
     _blank(session, MessageTranslation.text, MessageTranslation.message_id.in_(written))
     _blank(session, Message.body, Message.author_person_id == person_id)
     _blank(session, Message.author_name, Message.author_person_id == person_id, label)
-    for attachment in session.scalars(
-        select(MessageAttachment).where(MessageAttachment.message_id.in_(written))
-    ):
-        if instance is not None:
-            stored.append(
-                instance / "mail-attachments" / str(attachment.visit_id) / attachment.stored_name
-            )
+    attachments = session.execute(
+        select(MessageAttachment, Thread.visit_id)
+        .join(Message, Message.id == MessageAttachment.message_id)
+        .join(Thread, Thread.id == Message.thread_id)
+        .where(Message.author_person_id == person_id)
+    ).all()
+    for attachment, visit_id in attachments:
+        stored.append(Path("mail-attachments") / str(visit_id) / attachment.stored_name)
         session.delete(attachment)
     for document in session.scalars(
         select(VisitDocument).where(VisitDocument.uploaded_by_id == person_id)
