@@ -333,22 +333,13 @@ def network_group() -> None:
 def network_import(csv_file, programme_id: int, create_people: bool) -> None:
     """Import contacts of one programme from a CSV file (nothing is imported if any row is
     wrong, or names someone of another programme)."""
-    from cop.network.importing import (
-        known_people,
-        outside_programme,
-        read_contacts,
-        save_contacts,
-    )
-    from cop.network.loading import programme_people
+    from cop.network.importing import contacts_for_programme, save_contacts
     from cop.visits.models import Programme
 
     if db.session.get(Programme, programme_id) is None:
         raise click.ClickException(f"There is no programme {programme_id}.")
     text = csv_file.read().decode("utf-8-sig", errors="replace")
-    known = known_people(db.session)
-    rows, problems = read_contacts(text, set(known), create_people)
-    members = {row[0] for row in db.session.execute(programme_people(programme_id))}
-    problems = [*problems, *outside_programme(rows, known, members)]
+    rows, known, problems = contacts_for_programme(db.session, text, programme_id, create_people)
     if problems:
         for problem in problems:
             click.echo(f"line {problem.line}: {problem.reason} {problem.value}".rstrip(), err=True)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.directory.models import Person
+from cop.network.loading import programme_people
 from cop.network.models import Channel, Contact, TieSource
 from cop.spreadsheets import numbered_rows
 
@@ -134,6 +135,17 @@ def outside_programme(
             if person_id is not None and person_id not in programme_people:
                 problems.append(RowProblem(row.line, "outside_programme", email))
     return problems
+
+
+def contacts_for_programme(
+    session: Session, text: str, programme_id: int, create_people: bool
+) -> tuple[list[ContactRow], dict[str, int], list[RowProblem]]:
+    """Read a contacts file for one programme: its rows, the directory's people by address,
+    and every problem, including rows that name someone outside the programme's visits."""
+    known = known_people(session)
+    rows, problems = read_contacts(text, set(known), create_people)
+    members = {row[0] for row in session.execute(programme_people(programme_id))}
+    return rows, known, [*problems, *outside_programme(rows, known, members)]
 
 
 def known_people(session: Session) -> dict[str, int]:

@@ -27,19 +27,13 @@ from cop.forms import options
 from cop.network import cache, export
 from cop.network.analysis import build_graph
 from cop.network.forms import ContactForm, ContactImportForm
-from cop.network.importing import (
-    known_people,
-    outside_programme,
-    read_contacts,
-    save_contacts,
-)
+from cop.network.importing import contacts_for_programme, save_contacts
 from cop.network.loading import (
     ALL_SOURCES,
     DEFAULT_SOURCES,
     Windows,
     load_scope,
     programme_organisations,
-    programme_people,
     windows_around,
 )
 from cop.network.models import Channel, Contact, SurveyWave, TieSource
@@ -149,10 +143,9 @@ def import_contacts(programme_id: int) -> str | WerkzeugResponse | tuple[str, in
             form.contacts.errors = [_("The file is larger than %(mb)s MB.", mb=5)]
         else:
             text = raw.decode("utf-8-sig", errors="replace")
-            known = known_people(db.session)
-            rows, found = read_contacts(text, set(known), form.create_people.data)
-            members = {row[0] for row in db.session.execute(programme_people(programme.id))}
-            found = [*found, *outside_programme(rows, known, members)]
+            rows, known, found = contacts_for_programme(
+                db.session, text, programme.id, form.create_people.data
+            )
             problems = [(p.line, IMPORT_PROBLEMS[p.reason](p.value)) for p in found]
             if not problems:
                 added = save_contacts(db.session, rows, known, current_user.person_id)
