@@ -233,13 +233,11 @@ def _save(form: InterpreterForm, interpreter: Interpreter | None) -> Interpreter
     # Keep the pairs that stay (replacing them all would insert a pair before deleting its
     # twin, which the one-row-per-pair rule refuses), drop the others, add the new ones.
     wanted = set(pairs)
+    kept = [pair for pair in interpreter.pairs if (pair.source, pair.target) in wanted]
+    have = {(pair.source, pair.target) for pair in kept}
     interpreter.pairs = [
-        *(pair for pair in interpreter.pairs if (pair.source, pair.target) in wanted),
-        *(
-            LanguagePair(source=source, target=target)
-            for source, target in pairs
-            if (source, target) not in {(p.source, p.target) for p in interpreter.pairs}
-        ),
+        *kept,
+        *(LanguagePair(source=s, target=t) for s, t in pairs if (s, t) not in have),
     ]
     db.session.commit()
     return interpreter
