@@ -192,6 +192,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.directory.views import blueprint as directory
     from cop.documents.views import blueprint as documents
     from cop.evaluation.views import blueprint as evaluation
+    from cop.interpreting.directory_views import blueprint as interpreters
     from cop.interpreting.views import blueprint as interpreting
     from cop.itinerary.importing import blueprint as agenda_import
     from cop.itinerary.views import blueprint as itinerary
@@ -222,6 +223,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coding)
     app.register_blueprint(actions)
     app.register_blueprint(interpreting)
+    app.register_blueprint(interpreters)
     app.register_blueprint(social)
     app.register_blueprint(evaluation)
     app.register_blueprint(serving)

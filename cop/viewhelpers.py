@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Response, abort, current_app, g, render_template, request
@@ -10,6 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
+from cop.documents.storage import visit_folder
 from cop.extensions import db
 from cop.links import LinkError, SignedLink, link_for, resolve_link, token_for
 from cop.mail import site_url
@@ -124,3 +126,8 @@ def mailed_link(
     secret = current_app.config["SECRET_KEY"]
     link = link_for(secret, purpose, subject_id, person_id=person_id, visit_id=visit_id)
     return site_url(endpoint, token=token_for(secret, link), **values)
+
+
+def folder_of(visit_id: int) -> Path:
+    """Where a visit's documents are kept on this installation."""
+    return Path(current_app.instance_path) / visit_folder(visit_id)

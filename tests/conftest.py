@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import date, time
+from decimal import Decimal
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,15 @@ import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from cop import PROJECT_ROOT, create_app
 from cop.accounts.models import User
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.extensions import db
+from cop.interpreting.models import Booking, BookingStatus, Interpreter, LanguagePair, Mode
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
@@ -64,6 +68,40 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
         db.engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def plain_engine() -> Iterator[Engine]:
+    """An in-memory SQLite database made from the models, with no Flask app: for the logic
+    modules, which take a session and must not need one."""
+    import cop.models  # noqa: F401 - every table in the metadata
+
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+
+    # pysqlite's own transaction handling breaks savepoints; let SQLAlchemy emit BEGIN itself
+    # (the recipe of SQLAlchemy's SQLite dialect notes), so each test's work can be rolled back.
+    @event.listens_for(engine, "connect")
+    def no_driver_transactions(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    db.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(plain_engine: Engine) -> Iterator[Session]:
+    """A plain SQLAlchemy session whose work is rolled back after the test (commits included:
+    they end a savepoint, not the outer transaction)."""
+    with plain_engine.connect() as connection:
+        outer = connection.begin()
+        with Session(connection, join_transaction_mode="create_savepoint") as plain:
+            yield plain
+        outer.rollback()
 
 
 @pytest.fixture
@@ -127,6 +165,10 @@ class Factory:
     # One sequence for the whole run, so that names and emails never collide between factories.
     _sequence = itertools.count(1)
 
+    def __init__(self, session: Session | None = None) -> None:
+        # The app's session by default; a plain one for logic tests that need no app.
+        self.session = session if session is not None else db.session
+
     def _next(self) -> int:
         return next(self._sequence)
 
@@ -143,8 +185,8 @@ class Factory:
         }
         values.update(fields)
         organisation = Organisation(**values)
-        db.session.add(organisation)
-        db.session.commit()
+        self.session.add(organisation)
+        self.session.commit()
         return organisation
 
     def person(self, **fields: Any) -> Person:
@@ -152,8 +194,8 @@ class Factory:
         values = {"name": f"Person {number}", "email": f"person{number}@example.org"}
         values.update(fields)
         person = Person(**values)
-        db.session.add(person)
-        db.session.commit()
+        self.session.add(person)
+        self.session.commit()
         return person
 
     def user(
@@ -174,16 +216,16 @@ class Factory:
             email=email, is_admin=admin, is_researcher=researcher, locale=locale, person=person
         )
         user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
+        self.session.add(user)
+        self.session.commit()
         return user
 
     def programme(self, **fields: Any) -> Programme:
         values = {"name": f"Programme {self._next()}", "reporting_currency": "GBP"}
         values.update(fields)
         programme = Programme(**values)
-        db.session.add(programme)
-        db.session.commit()
+        self.session.add(programme)
+        self.session.commit()
         return programme
 
     def visit(self, **fields: Any) -> Visit:
@@ -199,8 +241,8 @@ class Factory:
         }
         values.update(fields)
         visit = Visit(**values)
-        db.session.add(visit)
-        db.session.commit()
+        self.session.add(visit)
+        self.session.commit()
         return visit
 
     def item(self, visit: Visit, **fields: Any) -> ItineraryItem:
@@ -218,17 +260,56 @@ class Factory:
         }
         values.update(fields)
         item = ItineraryItem(visit_id=visit.id, **values)
-        db.session.add(item)
-        db.session.commit()
+        self.session.add(item)
+        self.session.commit()
         return item
 
     def member(
         self, visit: Visit, person: Person, role: MembershipRole = MembershipRole.PARTICIPANT
     ) -> Membership:
         membership = Membership(visit=visit, person=person, role=role, selection_reason="Test")
-        db.session.add(membership)
-        db.session.commit()
+        self.session.add(membership)
+        self.session.commit()
         return membership
+
+    def interpreter(self, person: Person | None = None, **fields: Any) -> Interpreter:
+        """An interpreter French<>English, consecutive, at EUR 600 a day and 350 a half day."""
+        pairs = fields.pop("pairs", [("fr", "en"), ("en", "fr")])
+        values = {
+            "modes": [Mode.CONSECUTIVE],
+            "day_rate": Decimal("600"),
+            "half_day_rate": Decimal("350"),
+            "currency": "EUR",
+        }
+        values.update(fields)
+        interpreter = Interpreter(
+            person=person or self.person(preferred_language="fr"),
+            pairs=[LanguagePair(source=s, target=t) for s, t in pairs],
+            **values,
+        )
+        self.session.add(interpreter)
+        self.session.commit()
+        return interpreter
+
+    def booking(
+        self,
+        interpreter: Interpreter,
+        item: ItineraryItem,
+        status: BookingStatus = BookingStatus.REQUESTED,
+        **fields: Any,
+    ) -> Booking:
+        values = {"mode": Mode.CONSECUTIVE, "estimate": Decimal("350"), "currency": "EUR"}
+        values.update(fields)
+        booking = Booking(interpreter=interpreter, item=item, status=status, **values)
+        self.session.add(booking)
+        self.session.commit()
+        return booking
+
+
+@pytest.fixture
+def build(session: Session) -> Factory:
+    """The factories on a plain session (no app)."""
+    return Factory(session)
 
 
 @pytest.fixture

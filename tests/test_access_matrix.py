@@ -27,7 +27,6 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
-from cop.documents.views import folder_of
 from cop.extensions import db
 from cop.interpreting.models import Booking, Interpreter, LanguagePair, Mode, Unavailability
 from cop.network.models import SurveyWave
@@ -46,6 +45,7 @@ from cop.reflections.models import (
     Reflection,
 )
 from cop.social.models import Embargo, Platform, PostCheck, SocialProtocol
+from cop.viewhelpers import folder_of
 from cop.visits.logic import neighbouring_statuses
 from cop.visits.models import Membership, MembershipRole, ProgrammeResearcher, Visit
 from tests.conftest import Factory, sign_in
@@ -869,7 +869,7 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             covered.add(("POST", "documents.delete"))
             continue
         removals = {
-            removable_unavailability_url: "interpreting.remove_unavailable",
+            removable_unavailability_url: "interpreters.remove_unavailable",
             removable_embargo_url: "social.remove_embargo",
             removable_reflection_url: "reflections.delete_reflection",
             removable_segment_url: "coding.remove_code",

@@ -21,7 +21,6 @@ from cop.demo import load_demo
 from cop.directory.models import Person
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
-from cop.documents.views import folder_of
 from cop.extensions import db
 from cop.mail import OutboxMail, deliver, queue_mail
 from cop.network.models import Channel, Contact, TieSource
@@ -39,6 +38,7 @@ from cop.reflections.models import (
     ReflectionSource,
 )
 from cop.social.models import Platform, PostCheck
+from cop.viewhelpers import folder_of
 from cop.visits.models import Visit
 from tests.conftest import _empty_all_tables, sign_in, visible_text
 

@@ -14,6 +14,14 @@ from typing import BinaryIO
 
 from cop.privatefiles import FILE_MODE, private_folder
 
+FOLDER = "documents"
+
+
+def visit_folder(visit_id: int) -> Path:
+    """Where a visit's documents are kept, relative to the instance folder."""
+    return Path(FOLDER) / str(visit_id)
+
+
 # What a visit's documents may be, by extension, and the type they are served as (the type the
 # browser sent is not trusted).
 ALLOWED_TYPES = {

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     abort,
@@ -24,14 +22,10 @@ from cop.documents.models import VisitDocument
 from cop.documents.storage import UploadRefused, path_of, store
 from cop.extensions import db
 from cop.forms import EmptyForm
-from cop.viewhelpers import child_of_visit
+from cop.viewhelpers import child_of_visit, folder_of
 from cop.visits.models import Visit
 
 blueprint = Blueprint("documents", __name__)
-
-
-def folder_of(visit_id: int) -> Path:
-    return Path(current_app.instance_path) / "documents" / str(visit_id)
 
 
 def _can_share(visit: Visit) -> bool:

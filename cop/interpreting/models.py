@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Person
-from cop.enums import LabelledEnum, stored_enum
+from cop.enums import EnumList, LabelledEnum, stored_enum
 from cop.extensions import db
 from cop.itinerary.models import ItineraryItem
 
@@ -58,9 +58,8 @@ class Interpreter(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
-    # Comma-separated values of Mode and Knowledge.
-    modes: Mapped[str] = mapped_column(String(100), default="consecutive")
-    knowledge: Mapped[str] = mapped_column(String(300), default="")
+    modes: Mapped[list[Mode]] = mapped_column(EnumList(Mode, 100), default=[Mode.CONSECUTIVE])
+    knowledge: Mapped[list[Knowledge]] = mapped_column(EnumList(Knowledge, 300), default=[])
     day_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     half_day_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
@@ -78,14 +77,6 @@ class Interpreter(db.Model):
         cascade="all, delete-orphan",
         order_by="Unavailability.first_day",
     )
-
-    @property
-    def mode_list(self) -> list[Mode]:
-        return [Mode(value) for value in self.modes.split(",") if value]
-
-    @property
-    def knowledge_list(self) -> list[Knowledge]:
-        return [Knowledge(value) for value in self.knowledge.split(",") if value]
 
 
 class LanguagePair(db.Model):

@@ -24,6 +24,7 @@ from cop.correspondence.models import Message, MessageAttachment, MessageTransla
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.documents.models import VisitDocument
+from cop.documents.storage import visit_folder
 from cop.extensions import db
 from cop.interpreting.models import Interpreter
 from cop.links import SignedLink
@@ -164,7 +165,7 @@ def erase_person(
     for document in session.scalars(
         select(VisitDocument).where(VisitDocument.uploaded_by_id == person_id)
     ):
-        stored.append(Path("documents") / str(document.visit_id) / document.stored_name)
+        stored.append(visit_folder(document.visit_id) / document.stored_name)
         session.delete(document)
     session.execute(delete(PostCheck).where(PostCheck.author_id == person_id))
     session.execute(delete(post_check_pictured).where(post_check_pictured.c.person_id == person_id))

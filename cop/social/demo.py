@@ -14,6 +14,7 @@ from cop.interpreting.models import (
     Booking,
     BookingStatus,
     Interpreter,
+    Knowledge,
     LanguagePair,
     Mode,
     Unavailability,
@@ -24,6 +25,7 @@ from cop.social.models import (
     Decision,
     Embargo,
     MediaConsent,
+    Platform,
     PostCheck,
     ProtocolAcknowledgement,
     SocialProtocol,
@@ -70,8 +72,8 @@ def add_interpreting_and_protocol(
             organisation.description = text
     interpreter = Interpreter(
         person=people[INTERPRETER_EMAIL],
-        modes="consecutive,whispered",
-        knowledge="local_government,participatory_budgeting",
+        modes=[Mode.CONSECUTIVE, Mode.WHISPERED],
+        knowledge=[Knowledge.LOCAL_GOVERNMENT, Knowledge.PARTICIPATORY_BUDGETING],
         day_rate=Decimal("750.00"),
         half_day_rate=Decimal("450.00"),
         currency="EUR",
@@ -111,7 +113,7 @@ def add_interpreting_and_protocol(
     steering = next((item for item in items if "steering group" in item.title), None)
     protocol = SocialProtocol(
         visit_id=visit.id,
-        platforms="x,linkedin",
+        platforms=[Platform.X, Platform.LINKEDIN],
         hashtags="#PBScotland #BudgetParticipatif",
         accounts="@WWSScotland @Paris",
         forbidden_topics="names of residents\nproposals not yet on the ballot",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Person
-from cop.enums import LabelledEnum, stored_enum
+from cop.enums import EnumList, LabelledEnum, stored_enum
 from cop.extensions import db
 from cop.visits.models import Visit
 
@@ -58,7 +58,7 @@ class SocialProtocol(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    platforms: Mapped[str] = mapped_column(String(200), default="")
+    platforms: Mapped[list[Platform]] = mapped_column(EnumList(Platform, 200), default=[])
     hashtags: Mapped[str] = mapped_column(String(300), default="")
     accounts: Mapped[str] = mapped_column(String(300), default="")
     # One topic a line; a post naming any of its words is flagged.
@@ -83,10 +83,6 @@ class SocialProtocol(db.Model):
     @property
     def account_list(self) -> list[str]:
         return [name if name.startswith("@") else f"@{name}" for name in _split(self.accounts)]
-
-    @property
-    def platform_list(self) -> list[Platform]:
-        return [Platform(value) for value in self.platforms.split(",") if value]
 
     @property
     def topic_list(self) -> list[str]:

@@ -126,7 +126,7 @@ def protocol(visit_id: int) -> Any:
     can_manage = access.can_manage_visit(current_user, visit)
     form = ProtocolForm(
         formdata=None if request.method == "GET" else request.form,
-        platforms=[p.value for p in found.platform_list],
+        platforms=[p.value for p in found.platforms],
         hashtags=found.hashtags,
         accounts=found.accounts,
         forbidden_topics=found.forbidden_topics,
@@ -138,7 +138,7 @@ def protocol(visit_id: int) -> Any:
         if not can_manage:
             abort(403)
         if form.validate_on_submit():
-            found.platforms = ",".join(form.platforms.data or [])
+            found.platforms = [Platform(value) for value in form.platforms.data or []]
             found.hashtags = (form.hashtags.data or "").strip()
             found.accounts = (form.accounts.data or "").strip()
             found.forbidden_topics = (form.forbidden_topics.data or "").strip()
@@ -494,7 +494,7 @@ def person_consent(person_id: int) -> Any:
 
 def _post_form(visit: Visit, found: SocialProtocol, members: list[Membership]) -> PostCheckForm:
     form = PostCheckForm()
-    platforms = found.platform_list or list(Platform)
+    platforms = found.platforms or list(Platform)
     form.platform.choices = options((p.value, p.label) for p in platforms)
     people = sorted({m.person for m in members}, key=lambda p: p.name)
     form.pictured.choices = options((p.id, p.name) for p in people)

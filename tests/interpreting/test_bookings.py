@@ -13,12 +13,12 @@ from flask import Flask
 
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
-from cop.documents.views import folder_of
 from cop.extensions import db
 from cop.interpreting.models import (
     Booking,
     BookingStatus,
     Interpreter,
+    Knowledge,
     LanguagePair,
     Mode,
     Unavailability,
@@ -26,6 +26,7 @@ from cop.interpreting.models import (
 from cop.mail import OutboxMail
 from cop.planning.models import Cost, CostCategory
 from cop.translation.models import GlossaryTerm
+from cop.viewhelpers import folder_of
 from cop.visits.models import MembershipRole
 from tests.conftest import Factory, sign_in, visible_text
 
@@ -42,8 +43,8 @@ def paris(app: Flask, make: Factory):
     person.preferred_language = "fr"
     interpreter = Interpreter(
         person=person,
-        modes="consecutive,simultaneous",
-        knowledge="local_government",
+        modes=[Mode.CONSECUTIVE, Mode.SIMULTANEOUS],
+        knowledge=[Knowledge.LOCAL_GOVERNMENT],
         day_rate=Decimal("750"),
         half_day_rate=Decimal("450"),
         currency="EUR",
@@ -306,7 +307,7 @@ def test_an_interpreter_is_added_with_their_pairs(app: Flask, paris) -> None:
         ("en", "fr"),
         ("fr", "en"),
     ]
-    assert added.currency == "EUR" and added.mode_list == [Mode.CONSECUTIVE, Mode.WHISPERED]
+    assert added.currency == "EUR" and added.modes == [Mode.CONSECUTIVE, Mode.WHISPERED]
     bad = client.post(
         "/interpreters/new",
         data={

@@ -1,0 +1,354 @@
+"""Bookings of interpreters, as the database holds them: who can take an item, asking them, the
+states a booking moves through with the cost each puts in the visit's planning, and what goes
+into an interpreter's briefing pack. Plain functions of a session (no Flask); the views word
+the problems and speak HTTP.
+
+A booking is *requested* when a lead asks, then *confirmed* or *declined* by the interpreter
+(or by a lead on their behalf), and may be *cancelled* later. Confirming checks clashes again,
+because another item may have been confirmed since the request, and puts the estimate into the
+visit's costs; leaving *confirmed* takes that cost out again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from cop.directory.models import Organisation, Person
+from cop.documents.models import VisitDocument
+from cop.interpreting import logic
+from cop.interpreting.models import Booking, BookingStatus, Interpreter, Mode
+from cop.itinerary.logic import Slot, in_zone
+from cop.itinerary.models import ItineraryItem
+from cop.planning.models import Cost, CostCategory
+from cop.translation.models import GlossaryTerm
+from cop.visits.models import Membership, MembershipRole, Visit
+
+# The purpose of the personal link through which an interpreter answers and reads briefings.
+LINK_PURPOSE = "interpreter"
+# Bookings that hold the interpreter's time (a request may still be accepted).
+HOLDING = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
+# General glossary domains every briefing carries, whatever the agenda says.
+BRIEFING_DOMAINS = ("participatory budgeting", "local government")
+
+
+def slot_of(item: ItineraryItem) -> Slot:
+    return Slot(
+        item_id=item.id,
+        title=item.title,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        time_zone=item.time_zone,
+        place=item.place,
+        travel_minutes=item.travel_minutes,
+    )
+
+
+def problems_for(
+    session: Session,
+    interpreter: Interpreter,
+    item: ItineraryItem,
+    mode: Mode,
+    solo_limit_minutes: int,
+) -> list[logic.Problem]:
+    """Step one in SQL (the interpreter's confirmed items within a day of this one, and whether
+    a colleague shares a simultaneous item), step two in Python (``logic.booking_problems``)."""
+    window = timedelta(days=1)
+    nearby = session.scalars(
+        select(ItineraryItem)
+        .join(Booking, Booking.item_id == ItineraryItem.id)
+        .where(
+            Booking.interpreter_id == interpreter.id,
+            Booking.status == BookingStatus.CONFIRMED,
+            ItineraryItem.cancelled.is_(False),
+            ItineraryItem.starts_at < item.ends_at + window,
+            ItineraryItem.ends_at > item.starts_at - window,
+        )
+    ).all()
+    colleagues = session.scalar(
+        select(func.count(Booking.id)).where(
+            Booking.item_id == item.id,
+            Booking.interpreter_id != interpreter.id,
+            Booking.mode == Mode.SIMULTANEOUS,
+            Booking.status.in_(HOLDING),
+        )
+    )
+    return logic.booking_problems(
+        slot_of(item),
+        [slot_of(other) for other in nearby],
+        [(u.first_day, u.last_day) for u in interpreter.unavailable],
+        mode is Mode.SIMULTANEOUS,
+        solo_limit_minutes,
+        colleagues or 0,
+    )
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Everyone in the directory for an item: first those with a pair between the item's
+    language and another of the visit's languages, then the rest."""
+
+    suitable: list[Interpreter]
+    others: list[Interpreter]
+
+    @property
+    def all(self) -> list[Interpreter]:
+        return [*self.suitable, *self.others]
+
+
+def candidates_for(session: Session, visit: Visit, item: ItineraryItem) -> Candidates:
+    everyone = session.scalars(
+        select(Interpreter)
+        .join(Person, Person.id == Interpreter.person_id)
+        .options(
+            selectinload(Interpreter.pairs),
+            selectinload(Interpreter.person),
+            selectinload(Interpreter.unavailable),
+        )
+        .order_by(Person.name)
+    ).all()
+    other_languages = {code for code in visit.language_list if code != item.language}
+
+    def covers(interpreter: Interpreter) -> bool:
+        return any(
+            (p.source == item.language and p.target in other_languages)
+            or (p.target == item.language and p.source in other_languages)
+            for p in interpreter.pairs
+        )
+
+    suitable = [interpreter for interpreter in everyone if covers(interpreter)]
+    return Candidates(suitable, [i for i in everyone if i not in suitable])
+
+
+def request_booking(
+    session: Session,
+    interpreter: Interpreter,
+    item: ItineraryItem,
+    mode: Mode,
+    *,
+    warnings: str = "",
+    note: str = "",
+) -> Booking:
+    """Ask an interpreter for an item (the caller has checked ``problems_for``): the estimate
+    is fixed now from their rates, so later changes of rate do not move agreed figures."""
+    booking = Booking(
+        interpreter_id=interpreter.id,
+        item_id=item.id,
+        mode=mode,
+        estimate=logic.estimate(slot_of(item), interpreter.day_rate, interpreter.half_day_rate),
+        currency=interpreter.currency,
+        warnings=warnings,
+        note=note,
+    )
+    session.add(booking)
+    session.flush()
+    return booking
+
+
+def change_status(
+    session: Session,
+    booking: Booking,
+    status: BookingStatus,
+    solo_limit_minutes: int,
+    now: datetime,
+) -> list[logic.Problem]:
+    """Move a booking on. Returns the problems that refuse it (then nothing has changed)."""
+    item = booking.item
+    if status is BookingStatus.CONFIRMED:
+        refusing = [
+            problem
+            for problem in problems_for(
+                session, booking.interpreter, item, booking.mode, solo_limit_minutes
+            )
+            if problem.refuses
+        ]
+        if refusing:
+            return refusing
+        if booking.cost_id is None and booking.estimate is not None:
+            booking.cost_id = _cost_of(session, booking).id
+    elif booking.cost_id is not None:
+        cost = session.get(Cost, booking.cost_id)
+        if cost is not None:
+            session.delete(cost)
+        booking.cost_id = None
+    booking.status = status
+    booking.answered_at = now
+    return []
+
+
+def _cost_of(session: Session, booking: Booking) -> Cost:
+    item = booking.item
+    cost = Cost(
+        visit_id=item.visit_id,
+        day=in_zone(item.starts_at, item.time_zone).date(),
+        category=CostCategory.INTERPRETING,
+        description=f"{booking.interpreter.person.name}: {item.title}",
+        amount=booking.estimate,
+        currency=booking.currency,
+        rate=known_rate(session, item.visit, booking.currency),
+        paid_by="",
+    )
+    session.add(cost)
+    session.flush()
+    return cost
+
+
+def known_rate(session: Session, visit: Visit, currency: str) -> Decimal:
+    """The rate to the programme's currency last used for this currency in the visit's costs
+    (1 for the programme's own currency, and when none has been used yet)."""
+    reporting = visit.programme.reporting_currency if visit.programme else currency
+    if currency == reporting:
+        return Decimal(1)
+    rate = session.scalar(
+        select(Cost.rate)
+        .where(Cost.visit_id == visit.id, Cost.currency == currency)
+        .order_by(Cost.id.desc())
+        .limit(1)
+    )
+    return rate if rate is not None else Decimal(1)
+
+
+def booked_on(session: Session, interpreter: Interpreter, visit: Visit) -> bool:
+    """Whether the interpreter has a booking in the visit that still holds (what lets them
+    open its briefing and documents through their link)."""
+    return (
+        session.scalar(
+            select(Booking.id)
+            .join(ItineraryItem, ItineraryItem.id == Booking.item_id)
+            .where(
+                Booking.interpreter_id == interpreter.id,
+                ItineraryItem.visit_id == visit.id,
+                Booking.status.in_(HOLDING),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def bookings_of_interpreter(
+    session: Session, interpreter: Interpreter, *, newest_first: bool = False
+) -> list[Booking]:
+    order = ItineraryItem.starts_at.desc() if newest_first else ItineraryItem.starts_at
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.interpreter_id == interpreter.id)
+            .join(ItineraryItem, ItineraryItem.id == Booking.item_id)
+            .options(selectinload(Booking.item).selectinload(ItineraryItem.visit))
+            .order_by(order)
+        )
+    )
+
+
+def bookings_of_item(session: Session, item: ItineraryItem) -> list[Booking]:
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.item_id == item.id)
+            .options(selectinload(Booking.interpreter).selectinload(Interpreter.person))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class VisitBookings:
+    bookings: list[Booking]
+    unbooked: list[ItineraryItem]  # items that need an interpreter and have none holding
+
+    @property
+    def interpreters(self) -> set[Interpreter]:
+        return {b.interpreter for b in self.bookings if b.status is not BookingStatus.CANCELLED}
+
+
+def bookings_of_visit(session: Session, visit: Visit) -> VisitBookings:
+    bookings = list(
+        session.scalars(
+            select(Booking)
+            .join(ItineraryItem, ItineraryItem.id == Booking.item_id)
+            .where(ItineraryItem.visit_id == visit.id)
+            .options(
+                selectinload(Booking.item),
+                selectinload(Booking.interpreter).selectinload(Interpreter.person),
+            )
+            .order_by(ItineraryItem.starts_at, Booking.id)
+        )
+    )
+    items = session.scalars(
+        select(ItineraryItem)
+        .where(ItineraryItem.visit_id == visit.id, ItineraryItem.cancelled.is_(False))
+        .order_by(ItineraryItem.starts_at)
+    ).all()
+    booked = {b.item_id for b in bookings if b.status is not BookingStatus.CANCELLED}
+    return VisitBookings(bookings, [i for i in items if i.needs_interpreter and i.id not in booked])
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The briefing pack: the interpreter's items, who is who, the organisations explained, the
+    glossary terms that matter for this visit, the documents."""
+
+    visit: Visit
+    interpreter: Interpreter
+    items: list[ItineraryItem]
+    people: list[Person]
+    organisations: list[Organisation]
+    terms: list[GlossaryTerm]
+    documents: list[VisitDocument]
+
+
+def briefing_for(session: Session, visit: Visit, interpreter: Interpreter) -> Briefing:
+    items = list(
+        session.scalars(
+            select(ItineraryItem)
+            .join(Booking, Booking.item_id == ItineraryItem.id)
+            .where(
+                ItineraryItem.visit_id == visit.id,
+                Booking.interpreter_id == interpreter.id,
+                Booking.status.in_(HOLDING),
+            )
+            .options(selectinload(ItineraryItem.host_contact))
+            .order_by(ItineraryItem.starts_at)
+        )
+    )
+    members = session.scalars(
+        select(Membership)
+        .where(Membership.visit_id == visit.id, Membership.role != MembershipRole.INTERPRETER)
+        .options(selectinload(Membership.person).selectinload(Person.organisation))
+    ).all()
+    people = sorted((m.person for m in members), key=lambda p: (p.organisation_id or 0, p.name))
+    organisations = sorted(
+        {p.organisation for p in people if p.organisation is not None}, key=lambda o: o.name
+    )
+    agenda = " ".join([visit.objective, *(i.title for i in items), *(i.notes for i in items)])
+    terms = [
+        term
+        for term in session.scalars(
+            select(GlossaryTerm)
+            .where(or_(GlossaryTerm.visit_id.is_(None), GlossaryTerm.visit_id == visit.id))
+            .order_by(GlossaryTerm.term_a)
+        )
+        if briefing_needs(term, visit.id, agenda)
+    ]
+    documents = list(
+        session.scalars(
+            select(VisitDocument)
+            .where(VisitDocument.visit_id == visit.id)
+            .order_by(VisitDocument.title)
+        )
+    )
+    return Briefing(visit, interpreter, items, people, organisations, terms, documents)
+
+
+def briefing_needs(term: GlossaryTerm, visit_id: int, agenda: str) -> bool:
+    """The visit's own terms, the general ones its agenda uses (in either language), and those
+    of the domains every briefing carries."""
+    return (
+        term.visit_id == visit_id
+        or logic.term_used(term.term_a, agenda)
+        or bool(term.term_b and logic.term_used(term.term_b, agenda))
+        or term.domain.lower() in BRIEFING_DOMAINS
+    )
