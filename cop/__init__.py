@@ -205,6 +205,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.reflections.coding import blueprint as coding
     from cop.reflections.views import blueprint as reflections
     from cop.serving import blueprint as serving
+    from cop.social.post_views import blueprint as posts
     from cop.social.views import blueprint as social
     from cop.translation.views import blueprint as glossary
     from cop.visits.views import blueprint as visits
@@ -225,6 +226,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(interpreting)
     app.register_blueprint(interpreters)
     app.register_blueprint(social)
+    app.register_blueprint(posts)
     app.register_blueprint(evaluation)
     app.register_blueprint(serving)
     app.register_blueprint(privacy)
