@@ -17,7 +17,7 @@ import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Engine, MetaData, create_engine, event, make_url, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
@@ -34,11 +34,42 @@ PASSWORD = "correct horse battery"
 TEST_HASH_METHOD = "scrypt:256:8:1"
 
 
+# The xdist worker running this process ("gw0", "gw1", ...), or "" when pytest runs alone.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def worker_number() -> int:
+    return int(WORKER[2:]) + 1 if WORKER.startswith("gw") else 0
+
+
+def redis_url(database: int | None = None) -> str:
+    """Redis for the tests that need it: each worker its own database index, so that rate-limit
+    counters of one worker's tests never meet another's."""
+    return f"redis://127.0.0.1:6379/{worker_number() if database is None else database}"
+
+
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("COP_DATABASE_URL")
     if url:
-        return url
+        if url.startswith("postgres"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return _worker_database(url) if WORKER else url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'cop-test.sqlite'}"
+
+
+def _worker_database(url: str) -> str:
+    """A PostgreSQL database of this worker's own beside the one named (created if missing)."""
+    base = make_url(url)
+    own = f"{base.database}_{WORKER}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    return base.set(database=own).render_as_string(hide_password=False)
 
 
 def _drop_everything(url: str) -> None:
@@ -52,10 +83,8 @@ def _drop_everything(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = _database_url(tmp_path_factory)
-    if url.startswith("postgres"):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     _drop_everything(url)
     app = create_app(
         {
@@ -67,7 +96,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
         db.engine.dispose()
-    return url
+    yield url
+    if WORKER and url.startswith("postgresql"):
+        _drop_worker_database(url)
+
+
+def _drop_worker_database(url: str) -> None:
+    own = make_url(url)
+    engine = create_engine(own.set(database=own.database.rsplit("_", 1)[0]))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import pytest
 
 from cop import create_app
 from cop.viewhelpers import nav_section_of
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import PASSWORD, redis_url, sign_in
 
 
 def test_every_page_sends_the_security_headers(client) -> None:
@@ -40,7 +40,7 @@ def test_in_production_cookies_travel_only_over_https(tmp_path) -> None:
             "SECRET_KEY": "x" * 32,
             "MAIL_SERVER": "smtp.council.example",
             "BASE_URL": "https://cop.council.example",
-            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+            "RATELIMIT_STORAGE_URI": redis_url(),
             "INSTANCE_PATH": str(tmp_path),
         }
     )

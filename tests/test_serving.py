@@ -11,6 +11,7 @@ from flask import request
 from cop import create_app
 from cop.config import ConfigurationError
 from cop.serving import JsonFormatter
+from tests.conftest import redis_url
 
 
 def test_the_health_check_answers_without_signing_in(client) -> None:
@@ -57,7 +58,7 @@ def test_production_starts_with_its_settings(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COP_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("COP_MAIL_SERVER", "smtp.council.example")
     monkeypatch.setenv("COP_BASE_URL", "https://cop.council.example")
-    monkeypatch.setenv("COP_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("COP_RATELIMIT_STORAGE_URI", redis_url())
     app = create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path), "PROXY_COUNT": 1})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

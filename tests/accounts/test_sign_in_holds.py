@@ -19,9 +19,9 @@ from cop.config import ConfigurationError
 from cop.database import utcnow
 from cop.extensions import db
 from cop.jobs import JOBS
-from tests.conftest import Factory, sign_in
+from tests.conftest import Factory, redis_url, sign_in
 
-REDIS = "redis://127.0.0.1:6379/15"
+REDIS = redis_url()
 
 
 def session_cookie(client: Any) -> str:

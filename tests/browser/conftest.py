@@ -101,6 +101,10 @@ class Accessibility:
         self.pages_checked: list[str] = []
 
     def check(self, page: Page) -> None:
+        # A click that navigates returns before the next page has arrived: read the page only
+        # once it has loaded and has its title, or axe would judge an empty document in between.
+        page.wait_for_load_state("load")
+        page.locator("head > title").wait_for(state="attached")
         html, url = page.content(), page.url
 
         def replay(route: Route) -> None:

@@ -3,6 +3,8 @@ Every page is checked for accessibility; JavaScript is off throughout."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -111,6 +113,9 @@ def test_with_javascript_selecting_words_fills_in_the_words_to_code(
     sign_in(page, live_server, "researcher@wws.example")
     page.goto(f"{live_server}/visits/1/reflections")
     page.get_by_role("link", name="Morag Campbell").last.click()
+    # The (deferred) script listens once the reflection's page has loaded; select words only then.
+    page.wait_for_url(re.compile(r"/visits/1/reflections/\d+$"))
+    page.wait_for_load_state("load")
     first_passage = page.locator("section.passage").first
     selected = first_passage.locator(".passage__text").evaluate(
         """element => {
