@@ -35,6 +35,7 @@ from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
 from cop.reflections.demo import add_reflections
 from cop.social.demo import add_interpreting_and_protocol
 from cop.translation.seed import seed_glossary
+from cop.visits.logic import give_all_defaults
 from cop.visits.models import (
     Membership,
     MembershipRole,
@@ -442,6 +443,7 @@ def load_demo(session: Session) -> bool:
     session.add(ProgrammeResearcher(programme_id=visit.programme_id, user_id=ruth.id))
     add_reflections(session, visit, people_by_email)
     add_interpreting_and_protocol(session, visit, people_by_email)
+    give_all_defaults(session)
     return True
 
 

@@ -16,6 +16,7 @@ from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem, item_attendee, new_uid
 from cop.network.models import Channel, Contact, TieSource
+from cop.reflections.logic import ensure_codebook
 from cop.reflections.models import (
     Action,
     ActionStatus,
@@ -25,6 +26,7 @@ from cop.reflections.models import (
     Reflection,
     ReflectionSource,
 )
+from cop.visits.logic import give_defaults
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 
@@ -262,6 +264,10 @@ def generate(session: Session, scale: Scale, seed: int = 2016) -> dict[str, int]
         pools.setdefault(programme_id, set()).update(members_of[visit_id])
     contacts = add_contacts(session, [sorted(pool) for pool in pools.values()], scale.contacts, rng)
     reflections, actions = add_reflections(session, membership_rows, rng)
+    for visit_id in visits:
+        give_defaults(session, visit_id)
+    for programme_id in programmes:
+        ensure_codebook(session, programme_id)
     return {
         "organisations": len(organisations),
         "people": len(people),

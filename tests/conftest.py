@@ -23,11 +23,14 @@ from sqlalchemy.pool import StaticPool
 
 from cop import PROJECT_ROOT, create_app
 from cop.accounts.models import User
+from cop.database import utcnow
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.extensions import db
 from cop.interpreting.models import Booking, BookingStatus, Interpreter, LanguagePair, Mode
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem
+from cop.reflections.models import Consent, Passage, Phase, Reflection
+from cop.visits.logic import start_programme, start_visit
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 PASSWORD = "correct horse battery"
@@ -262,8 +265,7 @@ class Factory:
     def programme(self, **fields: Any) -> Programme:
         values = {"name": f"Programme {self._next()}", "reporting_currency": "GBP"}
         values.update(fields)
-        programme = Programme(**values)
-        self.session.add(programme)
+        programme = start_programme(self.session, Programme(**values))
         self.session.commit()
         return programme
 
@@ -279,8 +281,8 @@ class Factory:
             "status": VisitStatus.PLANNING,
         }
         values.update(fields)
-        visit = Visit(**values)
-        self.session.add(visit)
+        # As the web creates one (its guide and protocol given), without a lead.
+        visit = start_visit(self.session, Visit(**values), None, "")
         self.session.commit()
         return visit
 
@@ -310,6 +312,32 @@ class Factory:
         self.session.add(membership)
         self.session.commit()
         return membership
+
+    def reflection(
+        self,
+        visit: Visit,
+        person: Person,
+        consent: Consent = Consent.PSEUDONYMISED,
+        *,
+        phase: Phase = Phase.AFTER,
+        submitted: bool = True,
+        texts: tuple[str, ...] = ("Paris has a named PB officer in every department.",),
+    ) -> Reflection:
+        """A written reflection, one passage per text, submitted unless told otherwise."""
+        reflection = Reflection(
+            visit_id=visit.id,
+            person_id=person.id,
+            phase=phase,
+            consent=consent,
+            submitted_at=utcnow() if submitted else None,
+            passages=[
+                Passage(position=i, question_text="What did you learn?", text=text)
+                for i, text in enumerate(texts)
+            ],
+        )
+        self.session.add(reflection)
+        self.session.commit()
+        return reflection
 
     def interpreter(self, person: Person | None = None, **fields: Any) -> Interpreter:
         """An interpreter French<>English, consecutive, at EUR 600 a day and 350 a half day."""

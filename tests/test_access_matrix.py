@@ -44,6 +44,7 @@ from cop.reflections.models import (
     Phase,
     Reflection,
 )
+from cop.social.logic import protocol_of
 from cop.social.models import Embargo, Platform, PostCheck, SocialProtocol
 from cop.viewhelpers import folder_of
 from cop.visits.logic import neighbouring_statuses
@@ -801,7 +802,7 @@ def world(app: Flask, make: Factory) -> World:
     db.session.add(interpreter)
     db.session.flush()
     booking = Booking(interpreter_id=interpreter.id, item_id=built.item_id, mode=Mode.CONSECUTIVE)
-    protocol = SocialProtocol(visit_id=visit.id, approved_at=utcnow())
+    protocol_of(db.session, visit.id).approved_at = utcnow()
     check = PostCheck(
         visit_id=visit.id,
         author_id=built.users["participant"].person_id,
@@ -809,7 +810,7 @@ def world(app: Flask, make: Factory) -> World:
         text="Learning from Paris",
         post_at=utcnow(),
     )
-    db.session.add_all([booking, protocol, check])
+    db.session.add_all([booking, check])
     db.session.commit()
     built.interpreter_id, built.booking_id = interpreter.id, booking.id
     built.post_check_id = check.id

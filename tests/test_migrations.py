@@ -36,3 +36,53 @@ def test_the_database_refuses_what_the_models_forbid(app, make) -> None:
             )
         )
     db.session.rollback()
+
+
+def test_visits_and_programmes_made_before_defaults_get_theirs_on_upgrade(
+    tmp_path, database_url
+) -> None:
+    """A database from before seeding moved to creation: its visit gains the guide and protocol,
+    its programme the codebook, when the migration runs; reading a page then creates nothing."""
+    from datetime import UTC, datetime
+
+    from flask_migrate import upgrade
+    from sqlalchemy import func, insert, select, text
+
+    from cop import PROJECT_ROOT, create_app
+    from cop.reflections.models import Code, GuideQuestion
+    from cop.social.models import SocialProtocol
+    from cop.visits.models import Programme, Visit, VisitStatus
+
+    old = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}",
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    migrations = str(PROJECT_ROOT / "migrations")
+    with old.app_context():
+        upgrade(directory=migrations, revision="59a47761c08d")
+        now = datetime.now(UTC)
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(Programme.__table__).values(
+                    id=7, name="Before", description="", reporting_currency="GBP", created_at=now
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO visit (id, title, objective, host_city, host_country, time_zone,"
+                    " languages, status, created_at, programme_id) VALUES (3, 'Old visit', '',"
+                    " 'Paris', 'FR', 'Europe/Paris', 'en,fr', :status, :now, 7)"
+                ),
+                {"status": VisitStatus.PLANNING.value, "now": now.replace(tzinfo=None)},
+            )
+        upgrade(directory=migrations)
+        count = db.session.scalar
+        assert count(select(func.count()).where(GuideQuestion.visit_id == 3)) == 26
+        assert count(select(func.count()).where(SocialProtocol.visit_id == 3)) == 1
+        assert count(select(func.count()).where(Code.programme_id == 7)) == 28
+        assert count(select(func.count()).where(Code.parent_id.is_(None))) == 4
+        assert db.session.get(Visit, 3).programme_id == 7
+        db.engine.dispose()

@@ -30,8 +30,7 @@ from cop.reflections.logic import (
     children_of,
     code_name,
     descendants,
-    ensure_codebook,
-    readable_consents,
+    readable_by_researchers,
 )
 from cop.reflections.models import (
     Action,
@@ -120,8 +119,6 @@ class Evidence:
         self.session, self.visit = session, visit
         self.efforts, self.costs = efforts, costs
         self.programme_id = visit.programme_id
-        if self.programme_id is not None:
-            ensure_codebook(session, self.programme_id)
         self.travellers = session.scalars(
             select(Person)
             .join(Membership, Membership.person_id == Person.id)
@@ -132,8 +129,7 @@ class Evidence:
             select(Reflection)
             .where(
                 Reflection.visit_id == visit.id,
-                Reflection.submitted_at.is_not(None),
-                Reflection.consent.in_(readable_consents()),
+                readable_by_researchers(),
             )
             .options(selectinload(Reflection.person), selectinload(Reflection.ratings))
         ).all()

@@ -129,8 +129,6 @@ def _prepare(form: ActionForm, visit: Visit, manager: bool) -> None:
         form.owner_id.choices = options([(current_user.person_id, current_user.person.name)])
     themes = []
     if visit.programme_id is not None:
-        logic.ensure_codebook(db.session, visit.programme_id)
-        db.session.commit()
         themes = logic.learning_themes(db.session, visit.programme_id)
     form.theme_id.choices = options(
         [(NO_THEME, _("None")), *((t.id, logic.code_name(t)) for t in themes)]

@@ -60,10 +60,7 @@ def _secret() -> str:
 
 
 def _programme_for_research(programme_id: int) -> Programme:
-    programme = access.programme_for(programme_id, research=True)
-    logic.ensure_codebook(db.session, programme.id)
-    db.session.commit()
-    return programme
+    return access.programme_for(programme_id, research=True)
 
 
 def reader_for(visit: Visit) -> logic.Reader:
@@ -107,8 +104,6 @@ def reflection_page(visit: Visit, reflection: Reflection, reader: logic.Reader) 
     """A reflection as its reader may see it; researchers also get the coding forms."""
     lines: list[logic.CodeLine] = []
     if reader.researcher and visit.programme_id is not None:
-        logic.ensure_codebook(db.session, visit.programme_id)
-        db.session.commit()
         lines = logic.programme_codes(db.session, visit.programme_id)
     passages = db.session.scalars(
         select(Passage)
@@ -427,8 +422,7 @@ def _readable_segments(programme_id: int):
         .join(Visit, Visit.id == Reflection.visit_id)
         .where(
             Visit.programme_id == programme_id,
-            Reflection.submitted_at.is_not(None),
-            Reflection.consent.in_(logic.readable_consents()),
+            logic.readable_by_researchers(),
         )
         .options(
             selectinload(CodedSegment.passage)
@@ -508,8 +502,7 @@ def agreement(programme_id: int) -> str:
         .join(Visit, Visit.id == Reflection.visit_id)
         .where(
             Visit.programme_id == programme.id,
-            Reflection.submitted_at.is_not(None),
-            Reflection.consent.in_(logic.readable_consents()),
+            logic.readable_by_researchers(),
         )
     ).all()
     coder_ids = sorted({row.coder_id for row in coded})
@@ -573,8 +566,7 @@ def themes(programme_id: int) -> str:
         .join(Visit, Visit.id == Reflection.visit_id)
         .where(
             Visit.programme_id == programme.id,
-            Reflection.submitted_at.is_not(None),
-            Reflection.consent.in_(logic.readable_consents()),
+            logic.readable_by_researchers(),
         )
     )
     segments: dict[int, int] = defaultdict(int)
@@ -636,8 +628,6 @@ def story(programme_id: int, key: str) -> str:
     is_self = person is not None and person.id == current_user.person_id
     if person is None or not (researcher or is_self):
         abort(404 if person is None else 403)
-    logic.ensure_codebook(db.session, programme.id)
-    db.session.commit()
     reader = logic.Reader(current_user.person_id, researcher)
     reflections = [
         reflection

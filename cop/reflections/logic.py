@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from cop.pseudonyms import pseudonym
@@ -192,6 +192,12 @@ def may_read(reader: Reader, reflection: Reflection) -> bool:
 
 def readable_consents() -> list[Consent]:
     return [consent for consent in Consent if consent.researchers_read]
+
+
+def readable_by_researchers() -> ColumnElement[bool]:
+    """``may_read`` for a researcher who did not write the reflection, as a WHERE clause: every
+    research page and export filters with this one condition."""
+    return and_(Reflection.submitted_at.is_not(None), Reflection.consent.in_(readable_consents()))
 
 
 def writer_label(reader: Reader, reflection: Reflection, secret_key: str) -> str:

@@ -90,8 +90,7 @@ def visit_reflections(visit_id: int) -> str:
                 select(Reflection)
                 .where(
                     Reflection.visit_id == visit.id,
-                    Reflection.submitted_at.is_not(None),
-                    Reflection.consent.in_(logic.readable_consents()),
+                    logic.readable_by_researchers(),
                 )
                 .options(selectinload(Reflection.person))
                 .order_by(Reflection.phase, Reflection.submitted_at)
@@ -127,19 +126,14 @@ def _can_edit_guide(visit: Visit) -> bool:
 def _themes_for(visit: Visit) -> list:
     if visit.programme_id is None:
         return []
-    logic.ensure_codebook(db.session, visit.programme_id)
     return logic.learning_themes(db.session, visit.programme_id)
 
 
 def _write(visit: Visit, phase: Phase, reflection: Reflection | None) -> Any:
-    logic.ensure_guide(db.session, visit.id)
     questions = logic.guide_questions(db.session, visit.id, phase)
     themes = (
         _themes_for(visit) if any(q.kind is QuestionKind.THEME_RATINGS for q in questions) else []
     )
-    # The form's fields are named after the questions' and themes' ids: a guide or codebook
-    # seeded by this request must outlive it, or the answers sent back would match nothing.
-    db.session.commit()
     text_questions = [q for q in questions if q.kind is QuestionKind.TEXT]
     asks_satisfaction = any(q.kind is QuestionKind.SATISFACTION for q in questions)
     form = reflection_form(
@@ -459,8 +453,6 @@ def guide(visit_id: int) -> Any:
     visit = access.visit_for(visit_id)
     if not _can_edit_guide(visit):
         abort(403)
-    logic.ensure_guide(db.session, visit.id)
-    db.session.commit()
     form = QuestionForm()
     form.phase.choices = options(Phase.choices())
     form.kind.choices = options(QuestionKind.choices())

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from cop.visits.models import MembershipRole, VisitStatus
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cop.reflections.logic import ensure_codebook, ensure_guide
+from cop.social.logic import protocol_of
+from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 
 STATUS_ORDER = list(VisitStatus)
 
@@ -36,3 +41,43 @@ def dates_problem(start: date | None, end: date | None) -> str | None:
 def would_leave_no_lead(roles: list[MembershipRole], removing: MembershipRole) -> bool:
     """A visit keeps at least one lead: someone must be able to manage it."""
     return removing == MembershipRole.LEAD and roles.count(MembershipRole.LEAD) <= 1
+
+
+def start_visit(session: Session, visit: Visit, lead_person_id: int | None, reason: str) -> Visit:
+    """A new visit with what every visit has from its first day: whoever created it as its lead
+    (so that someone can manage it), the default reflection guide and an empty social-media
+    protocol. Seeding here, not when a page first needs them, keeps GET requests read-only."""
+    session.add(visit)
+    if lead_person_id is not None:
+        session.add(
+            Membership(
+                visit=visit,
+                person_id=lead_person_id,
+                role=MembershipRole.LEAD,
+                selection_reason=reason,
+            )
+        )
+    session.flush()
+    give_defaults(session, visit.id)
+    return visit
+
+
+def give_defaults(session: Session, visit_id: int) -> None:
+    ensure_guide(session, visit_id)
+    protocol_of(session, visit_id)
+
+
+def start_programme(session: Session, programme: Programme) -> Programme:
+    """A new programme with the default codebook its researchers start from."""
+    session.add(programme)
+    session.flush()
+    ensure_codebook(session, programme.id)
+    return programme
+
+
+def give_all_defaults(session: Session) -> None:
+    """Defaults for visits and programmes made in bulk (the generator, the demo)."""
+    for visit_id in session.scalars(select(Visit.id)).all():
+        give_defaults(session, visit_id)
+    for programme_id in session.scalars(select(Programme.id)).all():
+        ensure_codebook(session, programme_id)

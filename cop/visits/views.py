@@ -106,17 +106,7 @@ def new_visit() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         visit = Visit(status=VisitStatus.IDEA)
         _fill_visit(form, visit)
-        db.session.add(visit)
-        if current_user.person_id is not None:
-            # Whoever creates a visit leads it, so that someone can manage it from the start.
-            db.session.add(
-                Membership(
-                    visit=visit,
-                    person_id=current_user.person_id,
-                    role=MembershipRole.LEAD,
-                    selection_reason=_("Created the visit"),
-                )
-            )
+        logic.start_visit(db.session, visit, current_user.person_id, _("Created the visit"))
         db.session.commit()
         flash(_("The visit has been created."), "success")
         return redirect(url_for("visits.visit", visit_id=visit.id))
@@ -282,7 +272,7 @@ def new_programme() -> str | Response | tuple[str, int]:
                 description=form.description.data or "",
                 reporting_currency=form.reporting_currency.data.upper(),
             )
-            db.session.add(programme)
+            logic.start_programme(db.session, programme)
             db.session.commit()
             flash(_("The programme has been created."), "success")
             return redirect(url_for("visits.programme", programme_id=programme.id))

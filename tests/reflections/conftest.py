@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from cop.database import utcnow
+from cop.directory.models import Person
 from cop.extensions import db
 from cop.reflections.logic import ensure_codebook, ensure_guide
-from cop.reflections.models import Consent, Passage, Phase, Reflection
+from cop.reflections.models import Consent, Phase, Reflection
 from cop.visits.models import MembershipRole, ProgrammeResearcher, Visit
 from tests.conftest import Factory
 
@@ -31,20 +31,10 @@ class Study:
         submitted: bool = True,
         texts: tuple[str, ...] = ("Paris has a named PB officer in every department.",),
     ) -> Reflection:
-        reflection = Reflection(
-            visit_id=self.visit.id,
-            person_id=self.users[writer].person_id,
-            phase=phase,
-            consent=consent,
-            submitted_at=utcnow() if submitted else None,
-            passages=[
-                Passage(position=i, question_text="What did you learn?", text=text)
-                for i, text in enumerate(texts)
-            ],
+        writer_person = db.session.get(Person, self.users[writer].person_id)
+        return Factory().reflection(
+            self.visit, writer_person, consent, phase=phase, submitted=submitted, texts=texts
         )
-        db.session.add(reflection)
-        db.session.commit()
-        return reflection
 
 
 @pytest.fixture

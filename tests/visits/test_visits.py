@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from cop.extensions import db
+from cop.reflections.models import Code, GuideQuestion
+from cop.social.models import SocialProtocol
 from cop.visits.logic import can_move, dates_problem, neighbouring_statuses, would_leave_no_lead
-from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+from cop.visits.models import (
+    Membership,
+    MembershipRole,
+    Programme,
+    ProgrammeResearcher,
+    Visit,
+    VisitStatus,
+)
 from tests.conftest import Factory, sign_in, visible_text
 
 
@@ -202,3 +211,49 @@ def test_programmes_are_found_by_name_or_description(client, make) -> None:
     sign_in(client, make.user())
     text = visible_text(client.get("/programmes?q=paris").get_data(as_text=True))
     assert "Scotland–Paris PB exchange" in text and "Nordic welfare visits" not in text
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def test_a_new_visit_and_programme_start_with_their_defaults_and_reading_creates_nothing(
+    client, make
+) -> None:
+    organiser = make.user(admin=True)
+    sign_in(client, organiser)
+    client.post("/programmes/new", data={"name": "Fife PB", "reporting_currency": "GBP"})
+    programme = db.session.scalar(db.select(Programme).filter_by(name="Fife PB"))
+    client.post("/visits/new", data=dict(VISIT_FORM, programme_id=str(programme.id)))
+    visit = db.session.scalar(db.select(Visit).filter_by(title="Return visit to Glasgow"))
+
+    count = db.session.scalar
+    assert count(db.select(db.func.count(GuideQuestion.id)).filter_by(visit_id=visit.id))
+    assert count(db.select(db.func.count(SocialProtocol.id)).filter_by(visit_id=visit.id))
+    assert count(db.select(db.func.count(Code.id)).filter_by(programme_id=programme.id))
+    researcher = make.user(researcher=True)
+    db.session.add(ProgrammeResearcher(programme_id=programme.id, user_id=researcher.id))
+    db.session.commit()
+    reading = client.application.test_client()
+    sign_in(reading, researcher)
+
+    before = row_counts()
+    for page in (
+        f"/visits/{visit.id}/reflections/new?phase=before",
+        f"/visits/{visit.id}/guide",
+        f"/visits/{visit.id}/protocol",
+        f"/visits/{visit.id}/posts",
+        f"/visits/{visit.id}/actions/new",
+        f"/visits/{visit.id}/report",
+    ):
+        assert client.get(page).status_code == 200, page
+    for page in (f"/programmes/{programme.id}/codebook", f"/programmes/{programme.id}/themes"):
+        assert reading.get(page).status_code == 200, page
+    after = row_counts()
+    # Reading writes only the audit log of who read what.
+    assert {k: v for k, v in after.items() if k != "audit_entry"} == {
+        k: v for k, v in before.items() if k != "audit_entry"
+    }
