@@ -185,6 +185,7 @@ def select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from cop.accounts.views import blueprint as accounts
+    from cop.actions.views import blueprint as actions
     from cop.cli import register_commands
     from cop.correspondence.compose import blueprint as compose
     from cop.correspondence.importing import blueprint as mail_import
@@ -201,9 +202,11 @@ def _register_blueprints(app: Flask) -> None:
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
     from cop.privacy.views import blueprint as privacy
-    from cop.reflections.actions import blueprint as actions
-    from cop.reflections.coding import blueprint as coding
+    from cop.reflections.guide_views import blueprint as guide
+    from cop.reflections.interview_views import blueprint as interviews
     from cop.reflections.views import blueprint as reflections
+    from cop.research.reading_views import blueprint as reading
+    from cop.research.views import blueprint as coding
     from cop.serving import blueprint as serving
     from cop.social.post_views import blueprint as posts
     from cop.social.views import blueprint as social
@@ -221,7 +224,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(network)
     app.register_blueprint(surveys)
     app.register_blueprint(reflections)
+    app.register_blueprint(guide)
+    app.register_blueprint(interviews)
     app.register_blueprint(coding)
+    app.register_blueprint(reading)
     app.register_blueprint(actions)
     app.register_blueprint(interpreting)
     app.register_blueprint(interpreters)

@@ -277,6 +277,11 @@ def programme_for(programme_id: int, *, research: bool = False) -> Programme:
     return programme
 
 
+def can_edit_guide(user: User, visit: Visit) -> bool:
+    """Rewords the visit's reflection guide: its leads and those who research it."""
+    return can_manage_visit(user, visit) or researches_visit(user, visit)
+
+
 def researches_visit(user: User, visit: Visit) -> bool:
     """Reads reflections as a researcher (as far as each writer's consent allows): researchers
     assigned to the visit's programme and the visit's own researchers. Not administrators or

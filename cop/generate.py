@@ -11,21 +11,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from cop.actions.models import Action, ActionStatus
 from cop.database import utcnow
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem, item_attendee, new_uid
 from cop.network.models import Channel, Contact, TieSource
 from cop.reflections.logic import ensure_codebook
-from cop.reflections.models import (
-    Action,
-    ActionStatus,
-    Consent,
-    Passage,
-    Phase,
-    Reflection,
-    ReflectionSource,
-)
+from cop.reflections.models import Consent, Passage, Phase, Reflection, ReflectionSource
 from cop.visits.logic import give_defaults
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 

@@ -1,6 +1,7 @@
 """Imports every domain's models so that metadata (and so migrations) sees all tables."""
 
 from cop.accounts.models import SignInSession, User
+from cop.actions.models import Action, ActionUpdate
 from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
 from cop.directory.models import Organisation, Person
 from cop.documents.models import VisitDocument
@@ -12,18 +13,8 @@ from cop.network.models import Contact, SurveyAnswer, SurveyRespondent, SurveyWa
 from cop.planning.models import Cost, EffortEntry, PlanningTask
 from cop.polls.models import DateOption, DatePoll, DateVote, PollInvitee
 from cop.privacy.models import AuditEntry, Erasure
-from cop.reflections.models import (
-    Action,
-    ActionUpdate,
-    Code,
-    CodedSegment,
-    GuideQuestion,
-    Memo,
-    Passage,
-    Reflection,
-    Reminder,
-    SelfRating,
-)
+from cop.reflections.models import GuideQuestion, Passage, Reflection, Reminder, SelfRating
+from cop.research.models import Code, CodedSegment, Memo
 from cop.social.models import (
     Embargo,
     MediaConsent,

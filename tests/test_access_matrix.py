@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask, current_app
 
+from cop.actions.models import Action
 from cop.correspondence.importing import attachments_folder
 from cop.correspondence.models import (
     Direction,
@@ -34,16 +35,8 @@ from cop.planning.models import PlanningTask
 from cop.polls.models import DateOption, DatePoll, PollInvitee
 from cop.pseudonyms import pseudonym
 from cop.reflections.logic import ensure_codebook, ensure_guide
-from cop.reflections.models import (
-    Action,
-    Code,
-    CodedSegment,
-    Consent,
-    GuideQuestion,
-    Passage,
-    Phase,
-    Reflection,
-)
+from cop.reflections.models import Consent, GuideQuestion, Passage, Phase, Reflection
+from cop.research.models import Code, CodedSegment
 from cop.social.logic import protocol_of
 from cop.social.models import Embargo, Platform, PostCheck, SocialProtocol
 from cop.viewhelpers import folder_of

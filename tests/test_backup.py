@@ -19,7 +19,7 @@ from cop.directory.models import Person
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
 from cop.extensions import db
-from cop.reflections.models import Code
+from cop.research.models import Code
 from cop.viewhelpers import folder_of
 from cop.visits.models import Visit
 from tests.conftest import _empty_all_tables

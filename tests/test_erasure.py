@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import Enum, String, select
 
 from cop.accounts.models import User
+from cop.actions.models import Action, ActionUpdate
 from cop.correspondence.importing import attachments_folder
 from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
 from cop.database import utcnow
@@ -28,15 +29,7 @@ from cop.planning.models import EffortCategory, EffortEntry
 from cop.polls.models import DateOption, DatePoll, PollInvitee
 from cop.privacy.models import Erasure
 from cop.pseudonyms import pseudonym
-from cop.reflections.models import (
-    Action,
-    ActionUpdate,
-    Consent,
-    Passage,
-    Phase,
-    Reflection,
-    ReflectionSource,
-)
+from cop.reflections.models import Consent, Passage, Phase, Reflection, ReflectionSource
 from cop.social.models import Platform, PostCheck
 from cop.viewhelpers import folder_of
 from cop.visits.models import Visit

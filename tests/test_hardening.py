@@ -21,7 +21,8 @@ from cop.mail import OutboxMail
 from cop.privatefiles import write_private
 from cop.pseudonyms import pseudonym
 from cop.reflections.logic import ensure_codebook
-from cop.reflections.models import Code, CodedSegment, Reflection
+from cop.reflections.models import Reflection
+from cop.research.models import Code, CodedSegment
 from cop.visits.models import MembershipRole, ProgrammeResearcher, Visit
 from tests.conftest import Factory, sign_in, visible_text
 

@@ -194,8 +194,10 @@ def test_french_pages_show_no_english_interface_text(client) -> None:
     visit_id = host.person.memberships[0].visit_id
     programme_id = db.session.scalar(db.select(Visit.programme_id).filter_by(id=visit_id))
     poll_id = db.session.scalar(db.select(DatePoll.id).filter_by(visit_id=visit_id))
+    from cop.actions.models import Action
     from cop.pseudonyms import pseudonym
-    from cop.reflections.models import Action, Code, Reflection, ReflectionSource
+    from cop.reflections.models import Reflection, ReflectionSource
+    from cop.research.models import Code
 
     interview_id = db.session.scalar(
         db.select(Reflection.id).filter_by(source=ReflectionSource.INTERVIEW)

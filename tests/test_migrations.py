@@ -49,7 +49,8 @@ def test_visits_and_programmes_made_before_defaults_get_theirs_on_upgrade(
     from sqlalchemy import func, insert, select, text
 
     from cop import PROJECT_ROOT, create_app
-    from cop.reflections.models import Code, GuideQuestion
+    from cop.reflections.models import GuideQuestion
+    from cop.research.models import Code
     from cop.social.models import SocialProtocol
     from cop.visits.models import Programme, Visit, VisitStatus
 

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from cop.actions.models import Action, ActionStatus
 from cop.correspondence.models import Message, MessageTranslation, Thread
 from cop.directory.models import Person
 from cop.interpreting.models import Booking, BookingStatus
@@ -32,16 +33,8 @@ from cop.reflections.logic import (
     descendants,
     readable_by_researchers,
 )
-from cop.reflections.models import (
-    Action,
-    ActionStatus,
-    Code,
-    CodedSegment,
-    Consent,
-    Passage,
-    Phase,
-    Reflection,
-)
+from cop.reflections.models import Consent, Passage, Phase, Reflection
+from cop.research.models import Code, CodedSegment
 from cop.social.models import ProtocolAcknowledgement, SocialProtocol
 from cop.visits.models import Membership, MembershipRole, Visit
 

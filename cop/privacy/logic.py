@@ -19,6 +19,7 @@ from sqlalchemy import Enum, String, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from cop.accounts.models import User
+from cop.actions.models import Action, ActionUpdate
 from cop.backup import json_value
 from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
 from cop.database import utcnow
@@ -33,7 +34,8 @@ from cop.network.models import Contact
 from cop.planning.models import EffortEntry
 from cop.polls.models import PollInvitee
 from cop.privacy.models import Erasure
-from cop.reflections.models import Action, ActionUpdate, Memo, Passage, Reflection
+from cop.reflections.models import Passage, Reflection
+from cop.research.models import Memo
 from cop.social.models import MediaConsent, PostCheck, post_check_pictured
 from cop.visits.models import Membership, Visit
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.accounts.models import User
+from cop.actions.models import Action, ActionStatus, ActionUpdate
 from cop.directory.models import Person
 from cop.itinerary.models import ItineraryItem
 from cop.reflections.logic import (
@@ -22,13 +23,7 @@ from cop.reflections.logic import (
     question_text,
 )
 from cop.reflections.models import (
-    Action,
-    ActionStatus,
-    ActionUpdate,
-    Code,
-    CodedSegment,
     Consent,
-    Memo,
     Passage,
     Phase,
     QuestionKind,
@@ -37,6 +32,7 @@ from cop.reflections.models import (
     SelfRating,
 )
 from cop.reflections.transcripts import parse_transcript
+from cop.research.models import Code, CodedSegment, Memo
 from cop.visits.models import Visit
 
 

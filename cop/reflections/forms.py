@@ -17,7 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from cop.reflections.models import ActionStatus, Consent
+from cop.actions.models import ActionStatus
+from cop.reflections.models import Consent
 
 RATING_VALUES = [str(score) for score in range(1, 6)]
 RATING_CHOICES = [SelectChoice(value, value) for value in RATING_VALUES]

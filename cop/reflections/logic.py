@@ -17,15 +17,8 @@ from cop.reflections.defaults import (
     QUESTION_TEXTS,
     THEMES_ROOT,
 )
-from cop.reflections.models import (
-    Code,
-    CodedSegment,
-    Consent,
-    GuideQuestion,
-    Phase,
-    Reflection,
-    SelfRating,
-)
+from cop.reflections.models import Consent, GuideQuestion, Phase, Reflection, SelfRating
+from cop.research.models import Code, CodedSegment
 
 # Phases a person writes one reflection for; "during" has one per session.
 ONE_PER_PERSON = frozenset(Phase) - {Phase.DURING}

@@ -4,6 +4,7 @@ at home that follow from what was learned."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -12,10 +13,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.accounts.models import User
 from cop.database import UTCDateTime, utcnow
-from cop.directory.models import Organisation, Person
+from cop.directory.models import Person
 from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
 from cop.visits.models import Visit
+
+if TYPE_CHECKING:  # the research room's tables, which point back at reflections and passages
+    from cop.research.models import CodedSegment, Memo
 
 
 class Phase(LabelledEnum):
@@ -195,24 +199,6 @@ class Passage(db.Model):
     )
 
 
-class Code(db.Model):
-    """A code of a programme's hierarchical codebook. Codes of the default codebook keep their
-    ``default_key`` (their name and definition follow the reader's language) until renamed."""
-
-    __tablename__ = "code"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programme.id", ondelete="CASCADE"), index=True
-    )
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(default=0)
-    default_key: Mapped[str | None] = mapped_column(String(40))
-    name: Mapped[str] = mapped_column(String(200), default="")
-    definition: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class SelfRating(db.Model):
     """How much someone rates their own knowledge of a learning theme, from 1 to 5."""
 
@@ -230,126 +216,6 @@ class SelfRating(db.Model):
     score: Mapped[int] = mapped_column()
 
     reflection: Mapped[Reflection] = relationship(back_populates="ratings")
-
-
-class CodedSegment(db.Model):
-    """A code one coder applied to characters ``char_start`` up to ``char_end`` of a passage."""
-
-    __tablename__ = "coded_segment"
-    __table_args__ = (
-        UniqueConstraint(
-            "passage_id", "code_id", "coder_id", "char_start", "char_end", name="coded_once"
-        ),
-        CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    passage_id: Mapped[int] = mapped_column(
-        ForeignKey("passage.id", ondelete="CASCADE"), index=True
-    )
-    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"), index=True)
-    coder_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
-    char_start: Mapped[int] = mapped_column()
-    char_end: Mapped[int] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    passage: Mapped[Passage] = relationship(back_populates="segments")
-    code: Mapped[Code] = relationship()
-    coder: Mapped[User] = relationship()
-
-    @property
-    def quote(self) -> str:
-        return self.passage.text[self.char_start : self.char_end]
-
-
-class Memo(db.Model):
-    """A researcher's note on a reflection."""
-
-    __tablename__ = "memo"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reflection_id: Mapped[int] = mapped_column(
-        ForeignKey("reflection.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
-    )
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    reflection: Mapped[Reflection] = relationship(back_populates="memos")
-    author: Mapped[User | None] = relationship()
-
-
-class ActionStatus(LabelledEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-    @classmethod
-    def _labels(cls) -> dict[str, LazyString]:
-        return {
-            "planned": _l("Planned"),
-            "in_progress": _l("In progress"),
-            "done": _l("Done"),
-            "dropped": _l("Dropped"),
-        }
-
-    @property
-    def is_open(self) -> bool:
-        return self in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
-
-
-class Action(db.Model):
-    """Something to change at home because of what was learned on a visit."""
-
-    __tablename__ = "action"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
-    )
-    # The learning point it comes from: a passage of the owner's reflection, and in their words.
-    passage_id: Mapped[int | None] = mapped_column(ForeignKey("passage.id", ondelete="SET NULL"))
-    learning_point: Mapped[str] = mapped_column(Text, default="")
-    theme_id: Mapped[int | None] = mapped_column(ForeignKey("code.id", ondelete="SET NULL"))
-    adaptation: Mapped[str] = mapped_column(Text, default="")
-    target_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[ActionStatus] = mapped_column(
-        stored_enum(ActionStatus, 20), default=ActionStatus.PLANNED
-    )
-    evidence: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    visit: Mapped[Visit] = relationship()
-    owner: Mapped[Person] = relationship()
-    organisation: Mapped[Organisation | None] = relationship()
-    theme: Mapped[Code | None] = relationship()
-    updates: Mapped[list[ActionUpdate]] = relationship(
-        back_populates="action", cascade="all, delete-orphan", order_by="ActionUpdate.created_at"
-    )
-
-
-class ActionUpdate(db.Model):
-    """One entry of an action's timeline: a note, and the status it moved to if it changed."""
-
-    __tablename__ = "action_update"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    status: Mapped[ActionStatus | None] = mapped_column(stored_enum(ActionStatus, 20))
-    note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    action: Mapped[Action] = relationship(back_populates="updates")
-    author: Mapped[Person | None] = relationship()
 
 
 class Reminder(db.Model):

@@ -7,10 +7,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from cop.actions.models import Action
 from cop.directory.models import Person
 from cop.mail import mail_person, site_url
 from cop.reflections import reminders
-from cop.reflections.models import Action, Reminder
+from cop.reflections.models import Reminder
 from cop.visits.models import Visit
 
 

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cop.reflections.models import Action, ActionStatus, Phase, Reflection, Reminder
+from cop.actions.models import Action, ActionStatus
+from cop.reflections.models import Phase, Reflection, Reminder
 from cop.visits.models import Membership, MembershipRole, Visit, VisitStatus
 
 GRACE_DAYS = 30

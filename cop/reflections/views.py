@@ -24,24 +24,16 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
 from cop.database import utcnow
-from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.itinerary.models import ItineraryItem
-from cop.privacy.models import Erasure
-from cop.reflections import logic
-from cop.reflections.coding import own_reflection, reader_for, reflection_of, reflection_page
+from cop.reflections import logic, mine
 from cop.reflections.forms import (
     ConsentForm,
     DeleteAllForm,
-    InterviewForm,
-    QuestionEditForm,
-    QuestionForm,
     reflection_form,
 )
 from cop.reflections.models import (
-    Code,
-    CodedSegment,
     Consent,
     GuideQuestion,
     Passage,
@@ -51,9 +43,10 @@ from cop.reflections.models import (
     ReflectionSource,
     SelfRating,
 )
-from cop.reflections.transcripts import TranscriptError, parse_transcript
-from cop.viewhelpers import child_of_visit, form_status
-from cop.visits.models import Membership, MembershipRole, Visit
+from cop.research.models import CodedSegment
+from cop.research.views import own_reflection, reader_for, reflection_of, reflection_page
+from cop.viewhelpers import form_status
+from cop.visits.models import Visit
 
 blueprint = Blueprint("reflections", __name__)
 
@@ -113,13 +106,7 @@ def visit_reflections(visit_id: int) -> str:
         phases=list(Phase),
         can_write=access.reflects_on_visit(current_user, visit),
         is_researcher=reader.researcher,
-        can_edit_guide=_can_edit_guide(visit),
-    )
-
-
-def _can_edit_guide(visit: Visit) -> bool:
-    return access.can_manage_visit(current_user, visit) or access.researches_visit(
-        current_user, visit
+        can_edit_guide=access.can_edit_guide(current_user, visit),
     )
 
 
@@ -342,198 +329,6 @@ def delete_reflection(visit_id: int, reflection_id: int) -> WerkzeugResponse:
     return redirect(url_for("reflections.visit_reflections", visit_id=visit.id))
 
 
-@blueprint.route("/visits/<int:visit_id>/interviews/new", methods=["GET", "POST"])
-@login_required
-def new_interview(visit_id: int) -> Any:
-    visit = access.visit_for(visit_id)
-    if not access.researches_visit(current_user, visit):
-        abort(403)
-    form = InterviewForm()
-    members = db.session.execute(
-        select(Person.id, Person.name)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(
-            Membership.visit_id == visit.id,
-            Membership.role.in_((MembershipRole.PARTICIPANT, MembershipRole.LEAD)),
-            # Someone erased is not interviewed again under their pseudonym.
-            Person.id.not_in(select(Erasure.person_id)),
-        )
-        .order_by(Person.name)
-    ).all()
-    form.person_id.choices = options((m.id, m.name) for m in members)
-    form.phase.choices = options(Phase.choices())
-    form.consent.choices = options(
-        (consent.value, consent.label) for consent in logic.readable_consents()
-    )
-    problem = ""
-    if form.validate_on_submit():
-        turns, problem = _transcript_turns(form)
-        if not problem:
-            names = {m.id: m.name for m in members}
-            candidates = [(form.person_id.data, names[form.person_id.data])]
-            if current_user.person is not None:
-                candidates.append((current_user.person_id, current_user.person.name))
-            extra = [x.strip() for x in (form.interviewee_labels.data or "").split(",")]
-            speakers = logic.map_speakers(
-                [turn.speaker for turn in turns],
-                candidates,
-                {form.person_id.data: [x for x in extra if x]},
-            )
-            reflection = Reflection(
-                visit_id=visit.id,
-                person_id=form.person_id.data,
-                phase=Phase(form.phase.data),
-                source=ReflectionSource.INTERVIEW,
-                consent=Consent(form.consent.data),
-                video_reference=(form.video_reference.data or "").strip(),
-                interviewed_on=form.interviewed_on.data,
-                created_by_id=current_user.id,
-                submitted_at=utcnow(),
-                passages=[
-                    Passage(
-                        position=position,
-                        speaker=turn.speaker,
-                        speaker_person_id=speakers.get(turn.speaker),
-                        starts_ms=turn.starts_ms,
-                        ends_ms=turn.ends_ms,
-                        text=turn.text,
-                    )
-                    for position, turn in enumerate(turns)
-                ],
-            )
-            db.session.add(reflection)
-            db.session.commit()
-            flash(_("The interview is saved with %(count)s passages.", count=len(turns)), "success")
-            return redirect(
-                url_for("reflections.reflection", visit_id=visit.id, reflection_id=reflection.id)
-            )
-        form.transcript.errors = [problem]
-    status = 400 if (form.errors or problem) else 200
-    return render_template("reflections/interview.html", visit=visit, form=form), status
-
-
-TRANSCRIPT_PROBLEMS = {
-    "empty": lambda: _("The transcript holds no text we can read."),
-    "malformed": lambda: _(
-        "The file is not a WebVTT or SubRip transcript we can read: check that each cue has a "
-        "time line like 00:01:05.000 --> 00:01:09.000."
-    ),
-    "too_long": lambda: _("The transcript has too many passages; split it into parts."),
-    "too_big": lambda: _("The file is larger than %(mb)s MB.", mb=2),
-    "not_text": lambda: _("The file is not text in UTF-8; save it as UTF-8 and try again."),
-    "missing": lambda: _("Choose a transcript file or paste the transcript."),
-}
-
-
-def _transcript_turns(form: InterviewForm) -> tuple[list, str]:
-    upload = form.transcript.data
-    filename = ""
-    if upload and getattr(upload, "filename", ""):
-        raw = upload.stream.read(TRANSCRIPT_MAX_BYTES + 1)
-        if len(raw) > TRANSCRIPT_MAX_BYTES:
-            return [], TRANSCRIPT_PROBLEMS["too_big"]()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return [], TRANSCRIPT_PROBLEMS["not_text"]()
-        filename = upload.filename
-    else:
-        text = form.transcript_text.data or ""
-    if not text.strip():
-        return [], TRANSCRIPT_PROBLEMS["missing"]()
-    try:
-        return parse_transcript(text, filename), ""
-    except TranscriptError as error:
-        return [], TRANSCRIPT_PROBLEMS[error.reason]()
-
-
-@blueprint.route("/visits/<int:visit_id>/guide", methods=["GET", "POST"])
-@login_required
-def guide(visit_id: int) -> Any:
-    visit = access.visit_for(visit_id)
-    if not _can_edit_guide(visit):
-        abort(403)
-    form = QuestionForm()
-    form.phase.choices = options(Phase.choices())
-    form.kind.choices = options(QuestionKind.choices())
-    if form.validate_on_submit():
-        phase = Phase(form.phase.data)
-        last = db.session.scalar(
-            select(func.max(GuideQuestion.position)).where(
-                GuideQuestion.visit_id == visit.id, GuideQuestion.phase == phase
-            )
-        )
-        db.session.add(
-            GuideQuestion(
-                visit_id=visit.id,
-                phase=phase,
-                kind=QuestionKind(form.kind.data),
-                text=form.text.data.strip(),
-                position=(last or 0) + 1,
-            )
-        )
-        db.session.commit()
-        flash(_("The question has been added."), "success")
-        return redirect(url_for("reflections.guide", visit_id=visit.id) + f"#{phase.value}")
-    return _guide_page(visit, form, form_status(form))
-
-
-def _guide_page(visit: Visit, form: QuestionForm, status: int) -> tuple[str, int]:
-    questions = db.session.scalars(
-        select(GuideQuestion)
-        .where(GuideQuestion.visit_id == visit.id)
-        .order_by(GuideQuestion.position, GuideQuestion.id)
-    ).all()
-    by_phase = {phase: [q for q in questions if q.phase is phase] for phase in Phase}
-    return render_template(
-        "reflections/guide.html",
-        visit=visit,
-        form=form,
-        by_phase=by_phase,
-        question_text=logic.question_text,
-        edit_form=QuestionEditForm,
-    ), status
-
-
-@blueprint.route("/visits/<int:visit_id>/guide/<int:question_id>", methods=["POST"])
-@login_required
-def edit_question(visit_id: int, question_id: int) -> Any:
-    visit = access.visit_for(visit_id)
-    if not _can_edit_guide(visit):
-        abort(403)
-    question = child_of_visit(visit, GuideQuestion, question_id)
-    form = QuestionEditForm()
-    anchor = f"#{question.phase.value}"
-    csrf_ok = EmptyForm().validate_on_submit()
-    if form.remove.data and csrf_ok:
-        db.session.delete(question)
-        db.session.commit()
-        flash(_("The question has been removed; answers already given keep it."), "success")
-    elif form.move_up.data and csrf_ok:
-        siblings = logic.guide_questions(db.session, visit.id, question.phase)
-        index = siblings.index(question)
-        if index > 0:
-            siblings[index - 1], siblings[index] = siblings[index], siblings[index - 1]
-            for position, sibling in enumerate(siblings):
-                sibling.position = position
-            db.session.commit()
-    elif form.validate_on_submit():
-        text = form.text.data.strip()
-        if text != logic.question_text(question):
-            question.text = text
-            question.default_key = None
-            db.session.commit()
-            flash(_("The question has been saved."), "success")
-    else:
-        message = form.text.errors[0] if form.text.errors else _("The form had expired.")
-        flash(str(message), "error")
-        new_question = QuestionForm(formdata=None)
-        new_question.phase.choices = options(Phase.choices())
-        new_question.kind.choices = options(QuestionKind.choices())
-        return _guide_page(visit, new_question, 400)
-    return redirect(url_for("reflections.guide", visit_id=visit.id) + anchor)
-
-
 @blueprint.route("/reflections")
 @login_required
 def my_reflections() -> str:
@@ -541,14 +336,7 @@ def my_reflections() -> str:
 
 
 def _my_reflections_page(delete_form: DeleteAllForm) -> str:
-    reflections = []
-    if current_user.person_id is not None:
-        reflections = db.session.scalars(
-            select(Reflection)
-            .where(Reflection.person_id == current_user.person_id)
-            .options(selectinload(Reflection.visit))
-            .order_by(Reflection.created_at.desc())
-        ).all()
+    reflections = mine.reflections_of(db.session, current_user.person_id, newest_first=True)
     return render_template(
         "reflections/mine.html", reflections=reflections, delete_form=delete_form
     )
@@ -558,64 +346,12 @@ def _my_reflections_page(delete_form: DeleteAllForm) -> str:
 @login_required
 def download_mine() -> Response:
     """Everything the person has reflected, and what researchers coded in it."""
-    reflections = []
-    if current_user.person_id is not None:
-        reflections = db.session.scalars(
-            select(Reflection)
-            .where(Reflection.person_id == current_user.person_id)
-            .options(
-                selectinload(Reflection.visit),
-                selectinload(Reflection.ratings),
-                selectinload(Reflection.passages)
-                .selectinload(Passage.segments)
-                .selectinload(CodedSegment.code),
-            )
-            .order_by(Reflection.created_at)
-        ).all()
-    theme_names = {
-        code.id: logic.code_name(code)
-        for code in db.session.scalars(
-            select(Code).where(
-                Code.id.in_({r.code_id for reflection in reflections for r in reflection.ratings})
-            )
-        )
-    }
-    data = {
-        "person": current_user.person.name if current_user.person else current_user.email,
-        "downloaded_at": utcnow().isoformat(),
-        "reflections": [
-            {
-                "visit": reflection.visit.title,
-                "phase": reflection.phase.value,
-                "source": reflection.source.value,
-                "consent": reflection.consent.value,
-                "submitted_at": (
-                    reflection.submitted_at.isoformat() if reflection.submitted_at else None
-                ),
-                "video_reference": reflection.video_reference,
-                "satisfaction": reflection.satisfaction,
-                "self_ratings": {
-                    theme_names.get(rating.code_id, str(rating.code_id)): rating.score
-                    for rating in reflection.ratings
-                },
-                "passages": [
-                    {
-                        "question": passage.question_text,
-                        "speaker": passage.speaker,
-                        "starts_ms": passage.starts_ms,
-                        "ends_ms": passage.ends_ms,
-                        "text": passage.text,
-                        "codes": [
-                            {"code": logic.code_name(segment.code), "quote": segment.quote}
-                            for segment in passage.segments
-                        ],
-                    }
-                    for passage in reflection.passages
-                ],
-            }
-            for reflection in reflections
-        ],
-    }
+    data = mine.personal_export(
+        db.session,
+        current_user.person_id,
+        current_user.person.name if current_user.person else current_user.email,
+        utcnow(),
+    )
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
@@ -629,13 +365,7 @@ def delete_mine() -> Any:
     form = DeleteAllForm()
     if not form.validate_on_submit():
         return _my_reflections_page(form), 400
-    count = 0
-    if current_user.person_id is not None:
-        for reflection in db.session.scalars(
-            select(Reflection).where(Reflection.person_id == current_user.person_id)
-        ):
-            db.session.delete(reflection)
-            count += 1
+    count = mine.delete_all(db.session, current_user.person_id)
     db.session.commit()
     flash(_("%(count)s reflections have been deleted.", count=count), "success")
     return redirect(url_for("reflections.my_reflections"))

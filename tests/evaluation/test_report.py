@@ -14,20 +14,13 @@ from flask import Flask
 from pypdf import PdfReader
 
 from cop.accounts.models import User
+from cop.actions.models import Action, ActionStatus
 from cop.correspondence.models import Message, Thread
 from cop.demo import load_demo
 from cop.extensions import db
 from cop.planning.models import Cost, EffortEntry
-from cop.reflections.models import (
-    Action,
-    ActionStatus,
-    Code,
-    CodedSegment,
-    Consent,
-    Passage,
-    Phase,
-    Reflection,
-)
+from cop.reflections.models import Consent, Passage, Phase, Reflection
+from cop.research.models import Code, CodedSegment
 from cop.visits.models import Membership, MembershipRole, Visit
 from tests.conftest import sign_in, visible_text
 

@@ -7,10 +7,11 @@ from datetime import date
 
 from flask import Flask
 
+from cop.actions.models import Action, ActionStatus
 from cop.extensions import db
 from cop.mail import OutboxMail
 from cop.reflections.logic import learning_themes
-from cop.reflections.models import Action, ActionStatus, Consent, Phase, Reflection, Reminder
+from cop.reflections.models import Consent, Phase, Reflection, Reminder
 from cop.reflections.reminders import add_months, due_reminders, follow_up_due
 from tests.conftest import sign_in, visible_text
 from tests.mailserver import MailServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cop.reflections.agreement import CodeAgreement, agreement_by_code, cohen_kappa
+from cop.research.agreement import CodeAgreement, agreement_by_code, cohen_kappa
 
 
 def test_kappa_of_the_textbook_table() -> None:

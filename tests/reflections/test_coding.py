@@ -12,15 +12,8 @@ from flask import Flask
 
 from cop.extensions import db
 from cop.reflections.logic import programme_codes
-from cop.reflections.models import (
-    Code,
-    CodedSegment,
-    Consent,
-    Phase,
-    Reflection,
-    ReflectionSource,
-    SelfRating,
-)
+from cop.reflections.models import Consent, Phase, Reflection, ReflectionSource, SelfRating
+from cop.research.models import Code, CodedSegment
 from tests.conftest import sign_in, visible_text
 from tests.reflections.conftest import Study
 

@@ -9,7 +9,8 @@ from flask import Flask
 
 from cop.extensions import db
 from cop.pseudonyms import pseudonym
-from cop.reflections.models import Code, CodedSegment, Consent
+from cop.reflections.models import Consent
+from cop.research.models import Code, CodedSegment
 from tests.conftest import sign_in, visible_text
 from tests.reflections.conftest import Study
 

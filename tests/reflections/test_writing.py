@@ -10,14 +10,8 @@ from flask import Flask
 
 from cop.extensions import db
 from cop.reflections.logic import guide_questions, learning_themes
-from cop.reflections.models import (
-    Code,
-    CodedSegment,
-    Consent,
-    Phase,
-    QuestionKind,
-    Reflection,
-)
+from cop.reflections.models import Consent, Phase, QuestionKind, Reflection
+from cop.research.models import Code, CodedSegment
 from tests.conftest import sign_in, visible_text
 from tests.reflections.conftest import Study
 

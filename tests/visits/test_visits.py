@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from cop.extensions import db
-from cop.reflections.models import Code, GuideQuestion
+from cop.reflections.models import GuideQuestion
+from cop.research.models import Code
 from cop.social.models import SocialProtocol
 from cop.visits.logic import can_move, dates_problem, neighbouring_statuses, would_leave_no_lead
 from cop.visits.models import (

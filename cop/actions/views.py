@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from cop import access
+from cop.actions.models import Action, ActionStatus, ActionUpdate
 from cop.directory.models import Organisation, Person
 from cop.extensions import db
 from cop.forms import options
 from cop.reflections import logic
 from cop.reflections.forms import ActionForm, ActionUpdateForm
-from cop.reflections.models import Action, ActionStatus, ActionUpdate, Passage, Reflection
+from cop.reflections.models import Passage, Reflection
 from cop.reflections.reminders import REFLECTING_ROLES
 from cop.viewhelpers import child_of_visit, form_status, paginate
 from cop.visits.models import Membership, Visit

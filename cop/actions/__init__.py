@@ -1,0 +1,1 @@
+"""Actions at home: what participants take back from a visit, and their progress."""

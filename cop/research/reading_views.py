@@ -1,0 +1,278 @@
+"""Reading what was coded, for researchers: agreement between coders, passages by theme,
+each person's value-creation story, and the exports (coded segments as CSV, the codebook as
+REFI-QDA)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from cop import access
+from cop.accounts.models import User
+from cop.directory.models import Person
+from cop.extensions import db
+from cop.pseudonyms import pseudonym
+from cop.reflections import logic
+from cop.reflections.models import Passage, Reflection
+from cop.reflections.transcripts import format_timestamp
+from cop.research import exporting, queries, stories
+from cop.research.agreement import agreement_by_code
+from cop.research.models import Code, CodedSegment
+from cop.viewhelpers import csv_download
+from cop.visits.models import Programme, Visit
+
+blueprint = Blueprint("reading", __name__)
+
+QUOTES_PER_PAGE = 200
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _programme_for_research(programme_id: int) -> Programme:
+    return access.programme_for(programme_id, research=True)
+
+
+@blueprint.route("/programmes/<int:programme_id>/codebook.qdc")
+@login_required
+def codebook_export(programme_id: int) -> Response:
+    programme = _programme_for_research(programme_id)
+    lines = logic.programme_codes(db.session, programme.id)
+    body = exporting.codebook_qdc(
+        lines,
+        {line.code.id: logic.code_definition(line.code) for line in lines},
+        scope=f"{current_app.config['BASE_URL']}/programmes/{programme.id}",
+    )
+    return Response(
+        body,
+        mimetype="application/xml",
+        headers={
+            "Content-Disposition": f'attachment; filename="codebook-programme-{programme.id}.qdc"'
+        },
+    )
+
+
+def _participant(reflection: Reflection, with_names: bool) -> str:
+    if with_names and reflection.consent.researchers_see_name:
+        return reflection.person.name
+    return pseudonym(_secret(), reflection.person_id)
+
+
+def _speaker(passage: Passage, reflection: Reflection, with_names: bool) -> str:
+    """The speaker as written, unless it is the interviewee and names are hidden."""
+    named = with_names and reflection.consent.researchers_see_name
+    return logic.speaker_label(
+        reflection, passage.speaker, passage.speaker_person_id, named, _secret()
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/coded-segments.csv")
+@login_required
+def segments_export(programme_id: int) -> Response:
+    programme = _programme_for_research(programme_id)
+    # Pseudonymised unless asked; names only where the writer agreed to be named.
+    with_names = request.args.get("names") == "1"
+    paths = {line.code.id: line.path for line in logic.programme_codes(db.session, programme.id)}
+    rows = []
+    for segment in db.session.scalars(queries.readable_segments(programme.id)):
+        passage = segment.passage
+        reflection = passage.reflection
+        organisation = reflection.person.organisation
+        rows.append(
+            exporting.SegmentRow(
+                segment_id=segment.id,
+                reflection_id=reflection.id,
+                visit=reflection.visit.title,
+                phase=reflection.phase.value,
+                participant=_participant(reflection, with_names),
+                organisation=organisation.name if organisation else "",
+                consent=reflection.consent.value,
+                question=passage.question_text,
+                speaker=_speaker(passage, reflection, with_names),
+                starts_ms=passage.starts_ms,
+                ends_ms=passage.ends_ms,
+                code_path=paths.get(segment.code_id, ("?",)),
+                coder=segment.coder.display_name,
+                quote=segment.quote,
+                char_start=segment.char_start,
+                char_end=segment.char_end,
+            )
+        )
+    return csv_download(
+        exporting.segments_csv(rows), f"coded-segments-programme-{programme.id}.csv"
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/agreement")
+@login_required
+def agreement(programme_id: int) -> str:
+    programme = _programme_for_research(programme_id)
+    lines = logic.programme_codes(db.session, programme.id)
+    coded = db.session.execute(
+        select(CodedSegment.coder_id, CodedSegment.code_id, Passage.id, Passage.reflection_id)
+        .join(Passage, Passage.id == CodedSegment.passage_id)
+        .join(Reflection, Reflection.id == Passage.reflection_id)
+        .join(Visit, Visit.id == Reflection.visit_id)
+        .where(
+            Visit.programme_id == programme.id,
+            logic.readable_by_researchers(),
+        )
+    ).all()
+    coder_ids = sorted({row.coder_id for row in coded})
+    coders = {
+        user.id: user.display_name
+        for user in db.session.scalars(select(User).where(User.id.in_(coder_ids)))
+    }
+    first = request.args.get("first", type=int)
+    second = request.args.get("second", type=int)
+    if first not in coders and len(coder_ids) >= 2:
+        first = coder_ids[0]
+    if second not in coders and len(coder_ids) >= 2:
+        second = next(c for c in coder_ids if c != first)
+    results, units, problem = [], 0, ""
+    if first in coders and second in coders and first != second:
+        by_first = {(r.id, r.code_id) for r in coded if r.coder_id == first}
+        by_second = {(r.id, r.code_id) for r in coded if r.coder_id == second}
+        shared_reflections = {r.reflection_id for r in coded if r.coder_id == first} & {
+            r.reflection_id for r in coded if r.coder_id == second
+        }
+        passage_ids = db.session.scalars(
+            select(Passage.id).where(Passage.reflection_id.in_(shared_reflections))
+        ).all()
+        units = len(passage_ids)
+        used = {code_id for _, code_id in by_first | by_second}
+        names = {line.code.id: " › ".join(line.path) for line in lines}
+        results = [
+            (names.get(result.code_id, "?"), result)
+            for result in agreement_by_code(
+                passage_ids,
+                by_first,
+                by_second,
+                [line.code.id for line in lines if line.code.id in used],
+            )
+        ]
+    elif len(coder_ids) < 2:
+        problem = _("Agreement needs two coders who have coded the same reflections.")
+    else:
+        problem = _("Choose two different coders.")
+    return render_template(
+        "reflections/agreement.html",
+        programme=programme,
+        coders=coders,
+        first=first,
+        second=second,
+        results=results,
+        units=units,
+        problem=problem,
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/themes")
+@login_required
+def themes(programme_id: int) -> str:
+    programme = _programme_for_research(programme_id)
+    lines = logic.programme_codes(db.session, programme.id)
+    readable = (
+        select(CodedSegment.code_id, Reflection.person_id)
+        .join(Passage, Passage.id == CodedSegment.passage_id)
+        .join(Reflection, Reflection.id == Passage.reflection_id)
+        .join(Visit, Visit.id == Reflection.visit_id)
+        .where(
+            Visit.programme_id == programme.id,
+            logic.readable_by_researchers(),
+        )
+    )
+    segments: dict[int, int] = defaultdict(int)
+    people: dict[int, set[int]] = defaultdict(set)
+    for code_id, person_id in db.session.execute(readable):
+        segments[code_id] += 1
+        people[code_id].add(person_id)
+    return render_template(
+        "reflections/themes.html",
+        programme=programme,
+        lines=lines,
+        segments=segments,
+        people={code_id: len(found) for code_id, found in people.items()},
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/themes/<int:code_id>")
+@login_required
+def theme(programme_id: int, code_id: int) -> str:
+    programme = _programme_for_research(programme_id)
+    code = db.session.get(Code, code_id)
+    if code is None or code.programme_id != programme.id:
+        abort(404)
+    below = logic.descendants(db.session, code)
+    found = db.session.scalars(
+        queries.readable_segments(programme.id)
+        .where(CodedSegment.code_id.in_(below))
+        .limit(QUOTES_PER_PAGE + 1)
+    ).all()
+    reader = logic.Reader(current_user.person_id, researcher=True)
+    quotes = [
+        (segment, logic.writer_label(reader, segment.passage.reflection, _secret()))
+        for segment in found[:QUOTES_PER_PAGE]
+    ]
+    return render_template(
+        "reflections/theme.html",
+        programme=programme,
+        code=code,
+        name=logic.code_name(code),
+        definition=logic.code_definition(code),
+        quotes=quotes,
+        more=len(found) > QUOTES_PER_PAGE,
+        people=len({segment.passage.reflection.person_id for segment, _label in quotes}),
+        format_timestamp=format_timestamp,
+        story_key=lambda reflection: pseudonym(_secret(), reflection.person_id),
+        code_name=logic.code_name,
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/stories/<key>")
+@login_required
+def story(programme_id: int, key: str) -> str:
+    """One person's value-creation story: their coded passages in the order of the value cycles,
+    their ratings before and after, and their actions. Researchers see it as consent allows; the
+    person sees their own."""
+    programme = db.get_or_404(Programme, programme_id)
+    researcher = access.researches_programme(current_user, programme.id)
+    person = _person_behind(programme.id, key)
+    is_self = person is not None and person.id == current_user.person_id
+    if person is None or not (researcher or is_self):
+        abort(404 if person is None else 403)
+    reader = logic.Reader(current_user.person_id, researcher)
+    found = stories.story_of(db.session, programme.id, person.id, reader)
+    label = (
+        logic.writer_label(reader, found.reflections[0], _secret())
+        if found.reflections
+        else (person.name if is_self else key)
+    )
+    return render_template(
+        "reflections/story.html",
+        programme=programme,
+        label=label,
+        by_cycle=[
+            (logic.code_name(cycle), logic.code_definition(cycle), segments)
+            for cycle, segments in found.by_cycle
+        ],
+        reflections=found.reflections,
+        actions=found.actions if (is_self or found.named) else [],
+        format_timestamp=format_timestamp,
+    )
+
+
+def _person_behind(programme_id: int, key: str) -> Person | None:
+    return stories.person_behind(db.session, programme_id, key, _secret())
