@@ -187,17 +187,17 @@ def _register_blueprints(app: Flask) -> None:
     from cop.accounts.views import blueprint as accounts
     from cop.actions.views import blueprint as actions
     from cop.cli import register_commands
-    from cop.correspondence.compose import blueprint as compose
-    from cop.correspondence.importing import blueprint as mail_import
+    from cop.correspondence.compose_views import blueprint as compose
+    from cop.correspondence.import_views import blueprint as mail_import
     from cop.correspondence.views import blueprint as correspondence
     from cop.directory.views import blueprint as directory
     from cop.documents.views import blueprint as documents
     from cop.evaluation.views import blueprint as evaluation
     from cop.interpreting.directory_views import blueprint as interpreters
     from cop.interpreting.views import blueprint as interpreting
-    from cop.itinerary.importing import blueprint as agenda_import
+    from cop.itinerary.import_views import blueprint as agenda_import
     from cop.itinerary.views import blueprint as itinerary
-    from cop.network.surveys import blueprint as surveys
+    from cop.network.survey_views import blueprint as surveys
     from cop.network.views import blueprint as network
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls

@@ -26,9 +26,10 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.sqltypes import Boolean, Date, DateTime, LargeBinary, Numeric, Time
 
+from cop.documents.storage import FILE_FOLDERS
+
 FORMAT = "cop-backup/2"
 # Stored files live in these folders of the instance folder.
-FILE_FOLDERS = ("documents", "mail-attachments")
 BATCH = 1000
 CHUNK = 1024 * 1024
 

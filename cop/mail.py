@@ -12,16 +12,30 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
+from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
 from cop.privatefiles import write_private
 
 PENDING_KEY = "cop_outbox_pending"
 READY_KEY = "cop_outbox_ready"
+
+
+class OutboxStatus(LabelledEnum):
+    """queued -> sent, or failed (kept with its error, retried by ``cop send-mail``)."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {"queued": _l("Waiting to be sent"), "sent": _l("Sent"), "failed": _l("Failed")}
 
 
 class OutboxMail(db.Model):
@@ -33,8 +47,9 @@ class OutboxMail(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8), default="en")
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
-    # queued -> sent, or failed (kept with its error, retried by ``cop send-mail``).
-    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        stored_enum(OutboxStatus, 10), default=OutboxStatus.QUEUED, index=True
+    )
     transport: Mapped[str | None] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
@@ -185,9 +200,11 @@ def deliver(mail_ids: list[int] | None = None) -> dict[str, int]:
 
     Runs in a session of its own: it is called right after another session's commit."""
     config = current_app.config
-    outcome = {"sent": 0, "failed": 0, "queued": 0}
+    outcome = {status.value: 0 for status in OutboxStatus}
     with Session(db.engine) as session:
-        query = db.select(OutboxMail).where(OutboxMail.status.in_(("queued", "failed")))
+        query = db.select(OutboxMail).where(
+            OutboxMail.status.in_((OutboxStatus.QUEUED, OutboxStatus.FAILED))
+        )
         if mail_ids is not None:
             query = query.where(OutboxMail.id.in_(mail_ids))
         if session.get_bind().dialect.name == "postgresql":
@@ -206,7 +223,7 @@ def _write_to_folder(message: EmailMessage, mail: OutboxMail) -> None:
     write_private(folder / f"{stamp}-{mail.id}.eml", bytes(message))
 
 
-def _deliver_one(mail: OutboxMail, config: Any) -> str:
+def _deliver_one(mail: OutboxMail, config: Any) -> OutboxStatus:
     message = mail.as_email(config["MAIL_SENDER"])
     write_to_folder = config.get("MAIL_WRITE_TO_FOLDER")
     if write_to_folder is None:
@@ -216,10 +233,10 @@ def _deliver_one(mail: OutboxMail, config: Any) -> str:
     mail.attempts += 1
     if not config["MAIL_SERVER"]:
         if write_to_folder:
-            mail.status, mail.transport, mail.sent_at = "sent", "folder", utcnow()
-            return "sent"
+            mail.status, mail.transport, mail.sent_at = OutboxStatus.SENT, "folder", utcnow()
+            return mail.status
         mail.last_error = "No mail server is configured (COP_MAIL_SERVER)."
-        return "queued"
+        return OutboxStatus.QUEUED
     try:
         smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
         with smtp_class(
@@ -231,8 +248,9 @@ def _deliver_one(mail: OutboxMail, config: Any) -> str:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        mail.status, mail.last_error = "failed", f"{type(error).__name__}: {error}"
+        mail.status, mail.last_error = OutboxStatus.FAILED, f"{type(error).__name__}: {error}"
         current_app.logger.warning("mail %s to %s failed: %s", mail.id, mail.recipient, error)
-        return "failed"
-    mail.status, mail.transport, mail.sent_at, mail.last_error = "sent", "smtp", utcnow(), ""
-    return "sent"
+        return mail.status
+    mail.status, mail.transport, mail.sent_at = OutboxStatus.SENT, "smtp", utcnow()
+    mail.last_error = ""
+    return mail.status

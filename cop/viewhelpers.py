@@ -11,7 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
-from cop.documents.storage import visit_folder
+from cop.documents.storage import MAIL_ATTACHMENTS, visit_folder
 from cop.extensions import db
 from cop.links import LinkError, SignedLink, link_for, resolve_link, token_for
 from cop.mail import site_url
@@ -131,3 +131,8 @@ def mailed_link(
 def folder_of(visit_id: int) -> Path:
     """Where a visit's documents are kept on this installation."""
     return Path(current_app.instance_path) / visit_folder(visit_id)
+
+
+def attachments_folder(visit_id: int) -> Path:
+    """Where the attachments of a visit's correspondence are kept on this installation."""
+    return Path(current_app.instance_path) / visit_folder(visit_id, MAIL_ATTACHMENTS)

@@ -16,7 +16,6 @@ import pytest
 from flask import Flask, current_app
 
 from cop.actions.models import Action
-from cop.correspondence.importing import attachments_folder
 from cop.correspondence.models import (
     Direction,
     Message,
@@ -39,7 +38,7 @@ from cop.reflections.models import Consent, GuideQuestion, Passage, Phase, Refle
 from cop.research.models import Code, CodedSegment
 from cop.social.logic import protocol_of
 from cop.social.models import Embargo, Platform, PostCheck, SocialProtocol
-from cop.viewhelpers import folder_of
+from cop.viewhelpers import attachments_folder, folder_of
 from cop.visits.logic import neighbouring_statuses
 from cop.visits.models import Membership, MembershipRole, ProgrammeResearcher, Visit
 from tests.conftest import Factory, sign_in

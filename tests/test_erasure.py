@@ -15,7 +15,6 @@ from sqlalchemy import Enum, String, select
 
 from cop.accounts.models import User
 from cop.actions.models import Action, ActionUpdate
-from cop.correspondence.importing import attachments_folder
 from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
 from cop.database import utcnow
 from cop.demo import load_demo
@@ -31,7 +30,7 @@ from cop.privacy.models import Erasure
 from cop.pseudonyms import pseudonym
 from cop.reflections.models import Consent, Passage, Phase, Reflection, ReflectionSource
 from cop.social.models import Platform, PostCheck
-from cop.viewhelpers import folder_of
+from cop.viewhelpers import attachments_folder, folder_of
 from cop.visits.models import Visit
 from tests.conftest import _empty_all_tables, sign_in, visible_text
 

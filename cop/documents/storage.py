@@ -14,12 +14,15 @@ from typing import BinaryIO
 
 from cop.privatefiles import FILE_MODE, private_folder
 
-FOLDER = "documents"
+# The instance's folders of stored files, one subfolder per visit.
+DOCUMENTS = "documents"
+MAIL_ATTACHMENTS = "mail-attachments"
+FILE_FOLDERS = (DOCUMENTS, MAIL_ATTACHMENTS)
 
 
-def visit_folder(visit_id: int) -> Path:
-    """Where a visit's documents are kept, relative to the instance folder."""
-    return Path(FOLDER) / str(visit_id)
+def visit_folder(visit_id: int, kind: str = DOCUMENTS) -> Path:
+    """Where a visit's documents (or mail attachments) are kept, relative to the instance."""
+    return Path(kind) / str(visit_id)
 
 
 # What a visit's documents may be, by extension, and the type they are served as (the type the

@@ -25,7 +25,7 @@ from cop.correspondence.models import Message, MessageAttachment, MessageTransla
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.documents.models import VisitDocument
-from cop.documents.storage import visit_folder
+from cop.documents.storage import MAIL_ATTACHMENTS, visit_folder
 from cop.extensions import db
 from cop.interpreting.models import Interpreter
 from cop.links import SignedLink
@@ -162,7 +162,7 @@ def erase_person(
         .where(Message.author_person_id == person_id)
     ).all()
     for attachment, visit_id in attachments:
-        stored.append(Path("mail-attachments") / str(visit_id) / attachment.stored_name)
+        stored.append(visit_folder(visit_id, MAIL_ATTACHMENTS) / attachment.stored_name)
         session.delete(attachment)
     for document in session.scalars(
         select(VisitDocument).where(VisitDocument.uploaded_by_id == person_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -38,7 +37,7 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.documents.storage import UploadRefused, path_of, store
 from cop.extensions import db
-from cop.viewhelpers import form_status
+from cop.viewhelpers import attachments_folder, form_status
 from cop.visits.models import Visit
 
 blueprint = Blueprint("mail_import", __name__)
@@ -56,10 +55,6 @@ REFUSALS = {
         count=MAX_DEPTH,
     ),
 }
-
-
-def attachments_folder(visit_id: int) -> Path:
-    return Path(current_app.instance_path) / "mail-attachments" / str(visit_id)
 
 
 def _bare_subject(subject: str) -> str:
