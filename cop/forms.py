@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, SelectMultipleField
+from wtforms import Field, Form, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -24,7 +24,27 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EmptyForm(FlaskForm):
+def strip_text(value: Any) -> Any:
+    """Text as typed, without the spaces and line breaks around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class CopForm(FlaskForm):
+    """The base of cop's forms: every text and text-area field is stripped of surrounding
+    whitespace as it is read, so that views never strip by hand. Passwords are kept exactly as
+    typed."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField | TextAreaField) and not issubclass(
+                kind, PasswordField
+            ):
+                options["filters"] = [strip_text, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, **options)
+
+
+class EmptyForm(CopForm):
     """A form with nothing but its CSRF token, for buttons that change something."""
 
 

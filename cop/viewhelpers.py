@@ -8,11 +8,11 @@ from typing import Any, TypeVar
 from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
 from cop.documents.storage import MAIL_ATTACHMENTS, visit_folder
 from cop.extensions import db
+from cop.forms import CopForm
 from cop.links import LinkError, SignedLink, link_for, resolve_link, token_for
 from cop.mail import site_url
 
@@ -63,7 +63,7 @@ def child_of_visit(visit: Any, model: type[Model], child_id: int) -> Model:
     return found
 
 
-def form_status(form: FlaskForm) -> int:
+def form_status(form: CopForm) -> int:
     """400 for a form sent back with errors, so that bad input is never answered as a success."""
     return 400 if form.errors else 200
 

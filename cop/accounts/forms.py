@@ -1,15 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from cop.accounts.passwords import MINIMUM_PASSWORD_LENGTH
-from cop.forms import language_codes_are_known, options
+from cop.forms import CopForm, language_codes_are_known, options
 
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(CopForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter your email address")), Length(max=254)],
@@ -43,14 +42,14 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     return new, confirm
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CopForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password"))]
     )
     new_password, confirm_password = _new_password_fields()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(CopForm):
     email = EmailField(
         _l("Email address"),
         description=_l("We will send a link to reset your password to this address."),
@@ -62,11 +61,11 @@ class ResetRequestForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(CopForm):
     new_password, confirm_password = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(CopForm):
     name = StringField(
         _l("Full name"), validators=[DataRequired(_l("Enter your name")), Length(max=200)]
     )

@@ -205,8 +205,8 @@ def profile() -> str | Response | tuple[str, int]:
             person = Person(email=current_user.email)
             db.session.add(person)
             current_user.person = person
-        person.name = form.name.data.strip()
-        person.job_title = (form.job_title.data or "").strip()
+        person.name = form.name.data
+        person.job_title = form.job_title.data or ""
         person.languages = parse_language_codes(form.languages.data or "")
         person.access_needs = form.access_needs.data or ""
         person.dietary_needs = form.dietary_needs.data or ""

@@ -139,16 +139,16 @@ def _prepare(form: ActionForm, visit: Visit, manager: bool) -> None:
 
 def _fill(action: Action, form: ActionForm) -> None:
     owner_changed = action.owner_id != form.owner_id.data
-    action.title = form.title.data.strip()
+    action.title = form.title.data
     action.owner_id = form.owner_id.data
     if owner_changed or action.organisation_id is None:
         owner = db.session.get(Person, form.owner_id.data)
         action.organisation_id = owner.organisation_id if owner else None
-    action.learning_point = (form.learning_point.data or "").strip()
+    action.learning_point = form.learning_point.data or ""
     action.theme_id = form.theme_id.data or None
-    action.adaptation = (form.adaptation.data or "").strip()
+    action.adaptation = form.adaptation.data or ""
     action.target_date = form.target_date.data
-    action.evidence = (form.evidence.data or "").strip()
+    action.evidence = form.evidence.data or ""
 
 
 @blueprint.route("/visits/<int:visit_id>/actions/new", methods=["GET", "POST"])
@@ -213,13 +213,13 @@ def action(visit_id: int, action_id: int) -> Any:
                 ActionUpdate(
                     author_id=current_user.person_id,
                     status=new_status if new_status is not found.status else None,
-                    note=form.note.data.strip(),
+                    note=form.note.data,
                 )
             )
             found.status = new_status
-            if form.evidence.data and form.evidence.data.strip():
+            if form.evidence.data:
                 found.evidence = "\n\n".join(
-                    part for part in (found.evidence, form.evidence.data.strip()) if part
+                    part for part in (found.evidence, form.evidence.data) if part
                 )
             db.session.commit()
             flash(_("The update has been added to the action’s timeline."), "success")

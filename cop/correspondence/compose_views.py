@@ -117,7 +117,7 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
 def _send(visit, thread: Thread, recipient: Person, form: ComposeForm, target: str) -> None:
     """Keep the message, its translation and the mail in one transaction."""
     same_language = target == form.language.data
-    translated = form.body.data if same_language else (form.translation.data or "").strip()
+    translated = form.body.data if same_language else form.translation.data or ""
     earlier = db.session.scalars(
         select(Message.message_id)
         .where(Message.thread_id == thread.id, Message.message_id.is_not(None))

@@ -1,18 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from cop.forms import CopForm
 
-class ThreadForm(FlaskForm):
+
+class ThreadForm(CopForm):
     subject = StringField(
         _l("Subject"), validators=[DataRequired(_l("Enter a subject")), Length(max=300)]
     )
     counterpart_organisation_id = SelectField(_l("With"), coerce=int, choices=[])
 
 
-class ReceivedMessageForm(FlaskForm):
+class ReceivedMessageForm(CopForm):
     author_name = StringField(_l("From"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Language of the message"), choices=[])
     body = TextAreaField(
@@ -22,7 +23,7 @@ class ReceivedMessageForm(FlaskForm):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(CopForm):
     text = TextAreaField(
         _l("Translation"),
         description=_l("Your version replaces the machine's and is remembered for next time."),
@@ -30,7 +31,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class MailImportForm(FlaskForm):
+class MailImportForm(CopForm):
     mail = FileField(
         _l("Mail file"),
         description=_l("A message saved from your mail program (.eml), or a mailbox (.mbox)."),
@@ -38,7 +39,7 @@ class MailImportForm(FlaskForm):
     )
 
 
-class ComposeForm(FlaskForm):
+class ComposeForm(CopForm):
     recipient_id = SelectField(_l("To"), coerce=int, choices=[])
     language = SelectField(_l("You write in"), choices=[])
     body = TextAreaField(

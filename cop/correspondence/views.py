@@ -54,7 +54,7 @@ def threads(visit_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         thread = Thread(
             visit_id=visit.id,
-            subject=form.subject.data.strip(),
+            subject=form.subject.data,
             counterpart_organisation_id=form.counterpart_organisation_id.data or None,
         )
         db.session.add(thread)
@@ -116,7 +116,7 @@ def thread(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
         message = Message(
             thread_id=found.id,
             direction=Direction.INBOUND,
-            author_name=(form.author_name.data or "").strip(),
+            author_name=form.author_name.data or "",
             language=language,
             body=form.body.data,
         )

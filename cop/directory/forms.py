@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from cop.accounts.forms import LANGUAGE_CHOICES
 from cop.directory.models import OrganisationKind
 from cop.forms import (
+    CopForm,
     country_code_is_known,
     language_codes_are_known,
     one_line,
@@ -14,7 +14,7 @@ from cop.forms import (
 )
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(CopForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Enter the organisation’s name")), Length(max=200)],
@@ -58,7 +58,7 @@ class OrganisationForm(FlaskForm):
         self.kind.choices = options(OrganisationKind.choices())
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CopForm):
     name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter the person’s name")), Length(max=200)],

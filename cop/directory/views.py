@@ -59,18 +59,18 @@ def organisation(organisation_id: int) -> str:
 def _save_organisation(form: OrganisationForm, organisation: Organisation) -> bool:
     duplicate = db.session.scalar(
         select(Organisation.id).where(
-            Organisation.name == form.name.data.strip(), Organisation.id != organisation.id
+            Organisation.name == form.name.data, Organisation.id != organisation.id
         )
     )
     if duplicate is not None:
         form.name.errors = [*form.name.errors, _("An organisation with this name already exists")]
         return False
-    organisation.name = form.name.data.strip()
+    organisation.name = form.name.data
     organisation.kind = OrganisationKind(form.kind.data)
-    organisation.city = (form.city.data or "").strip()
-    organisation.description = (form.description.data or "").strip()
+    organisation.city = form.city.data or ""
+    organisation.description = form.description.data or ""
     organisation.country = form.country.data
-    organisation.subdivision = (form.subdivision.data or "").strip().upper() or None
+    organisation.subdivision = (form.subdivision.data or "").upper() or None
     organisation.language = parse_language_codes(form.language.data).split(",")[0]
     organisation.time_zone = form.time_zone.data
     return True
@@ -160,7 +160,7 @@ def _person_form(person: Person | None) -> PersonForm:
 
 
 def _save_person(form: PersonForm, person: Person) -> bool:
-    email = (form.email.data or "").strip().lower() or None
+    email = (form.email.data or "").lower() or None
     if email is not None:
         duplicate = db.session.scalar(
             select(Person.id).where(Person.email == email, Person.id != person.id)
@@ -171,10 +171,10 @@ def _save_person(form: PersonForm, person: Person) -> bool:
                 _("Someone with this email address is already in the directory"),
             ]
             return False
-    person.name = form.name.data.strip()
+    person.name = form.name.data
     person.email = email
     person.organisation_id = form.organisation_id.data or None
-    person.job_title = (form.job_title.data or "").strip()
+    person.job_title = form.job_title.data or ""
     person.languages = parse_language_codes(form.languages.data or "")
     person.preferred_language = form.preferred_language.data
     return True

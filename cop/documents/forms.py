@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from cop.forms import CopForm
 
-class DocumentForm(FlaskForm):
+
+class DocumentForm(CopForm):
     file = FileField(
         _l("File"),
         validators=[FileRequired(_l("Choose a file to upload"))],

@@ -77,7 +77,7 @@ def documents(visit_id: int) -> str | Response | tuple[str, int]:
                 document = VisitDocument(
                     visit_id=visit.id,
                     uploaded_by_id=current_user.person_id,
-                    title=(form.title.data or "").strip() or kept.filename,
+                    title=form.title.data or kept.filename,
                     filename=kept.filename,
                     stored_name=kept.stored_name,
                     content_type=kept.content_type,

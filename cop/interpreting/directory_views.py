@@ -89,7 +89,7 @@ def _save(form: InterpreterForm, interpreter: Interpreter | None) -> Interpreter
             _("“%(pair)s” is not a language pair like fr>en or fr<>en.", pair=str(error))
         ]
         return None
-    email = form.email.data.strip().lower()
+    email = form.email.data.lower()
     try:
         person = directory.person_for(db.session, email, interpreter)
     except directory.EntryProblem as problem:
@@ -100,9 +100,9 @@ def _save(form: InterpreterForm, interpreter: Interpreter | None) -> Interpreter
         ]
         return None
     if person is None:
-        person = Person(name=form.name.data.strip(), email=email)
+        person = Person(name=form.name.data, email=email)
         db.session.add(person)
-    name = form.name.data.strip()
+    name = form.name.data
     changes_identity = person.id is not None and (name, email) != (person.name, person.email)
     if changes_identity and not access.can_edit_person(current_user, person):
         # The same rule as the directory's: an account holder's name and address are theirs.
@@ -122,8 +122,8 @@ def _save(form: InterpreterForm, interpreter: Interpreter | None) -> Interpreter
     interpreter.knowledge = [Knowledge(value) for value in form.knowledge.data or []]
     interpreter.day_rate = form.day_rate.data
     interpreter.half_day_rate = form.half_day_rate.data
-    interpreter.currency = form.currency.data.strip().upper()
-    interpreter.notes = (form.notes.data or "").strip()
+    interpreter.currency = form.currency.data.upper()
+    interpreter.notes = form.notes.data or ""
     directory.replace_pairs(interpreter, pairs)
     db.session.commit()
     return interpreter
@@ -202,7 +202,7 @@ def add_unavailable(interpreter_id: int) -> Any:
                 Unavailability(
                     first_day=form.first_day.data,
                     last_day=form.last_day.data,
-                    note=(form.note.data or "").strip(),
+                    note=form.note.data or "",
                 )
             )
             db.session.commit()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,10 +12,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from cop.forms import CheckboxListField
+from cop.forms import CheckboxListField, CopForm
 
 
-class InterpreterForm(FlaskForm):
+class InterpreterForm(CopForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Enter the interpreter’s name")), Length(max=200)]
     )
@@ -53,13 +52,13 @@ class InterpreterForm(FlaskForm):
     notes = TextAreaField(_l("Notes (optional)"), validators=[Optional(), Length(max=5000)])
 
 
-class UnavailableForm(FlaskForm):
+class UnavailableForm(CopForm):
     first_day = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day"))])
     last_day = DateField(_l("Until"), validators=[InputRequired(_l("Enter the last day"))])
     note = StringField(_l("Why (optional)"), validators=[Optional(), Length(max=200)])
 
 
-class BookingForm(FlaskForm):
+class BookingForm(CopForm):
     interpreter_id = SelectField(
         _l("Interpreter"),
         coerce=int,
@@ -71,5 +70,5 @@ class BookingForm(FlaskForm):
     accept_warnings = BooleanField(_l("Book anyway: the warnings above are understood"))
 
 
-class BookingStatusForm(FlaskForm):
+class BookingStatusForm(CopForm):
     status = SelectField(_l("Booking"), choices=[])

@@ -118,7 +118,7 @@ def book(visit_id: int, item_id: int) -> Any:
                 item,
                 mode,
                 warnings="\n".join(problem_text(p) for p in problems),
-                note=(form.note.data or "").strip(),
+                note=form.note.data or "",
             )
             _tell_interpreter(chosen, "interpreter_request", booking=booking, visit=visit)
             db.session.commit()

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -20,10 +19,10 @@ from wtforms.validators import (
     Regexp,
 )
 
-from cop.forms import CheckboxListField, one_line
+from cop.forms import CheckboxListField, CopForm, one_line
 
 
-class ItemForm(FlaskForm):
+class ItemForm(CopForm):
     title = StringField(
         _l("What"),
         validators=[DataRequired(_l("Enter what happens")), Length(max=200)],
@@ -53,7 +52,7 @@ class ItemForm(FlaskForm):
     attendee_ids = CheckboxListField(_l("Who attends"), coerce=int, choices=[])
 
 
-class AgendaImportForm(FlaskForm):
+class AgendaImportForm(CopForm):
     agenda = FileField(
         _l("Calendar file (.ics)"),
         description=_l("Export the agenda from Outlook, Google Calendar or another calendar."),
@@ -61,5 +60,5 @@ class AgendaImportForm(FlaskForm):
     )
 
 
-class ApplyImportForm(FlaskForm):
+class ApplyImportForm(CopForm):
     upload = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])

@@ -145,9 +145,9 @@ def _save_item(form: ItemForm, visit: Visit, item: ItineraryItem) -> bool:
         form.ends.errors = [_("It must end after it starts")]
         return False
     attendees = people_by_id(db.session, form.attendee_ids.data or [])
-    item.title = form.title.data.strip()
+    item.title = form.title.data
     item.starts_at, item.ends_at, item.time_zone = starts_at, ends_at, visit.time_zone
-    item.place = (form.place.data or "").strip()
+    item.place = form.place.data or ""
     item.address = form.address.data or ""
     item.travel_minutes = form.travel_minutes.data or 0
     item.host_contact_id = form.host_contact_id.data or None

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from cop.forms import CopForm
 
-class ContactForm(FlaskForm):
+
+class ContactForm(CopForm):
     to_email = EmailField(
         _l("Email address of the person you were in contact with"),
         description=_l("They must be in the directory."),
@@ -21,7 +22,7 @@ class ContactForm(FlaskForm):
     visit_id = SelectField(_l("Linked to a visit (optional)"), coerce=int, choices=[])
 
 
-class ContactImportForm(FlaskForm):
+class ContactImportForm(CopForm):
     contacts = FileField(
         _l("CSV file"),
         description=_l(

@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -27,7 +26,7 @@ from cop import access
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.forms import EmptyForm, options
+from cop.forms import CopForm, EmptyForm, options
 from cop.links import LinkError, revoke_links_of
 from cop.mail import mail_person
 from cop.network.loading import programme_people
@@ -46,7 +45,7 @@ SURVEY_PURPOSE = "network-survey"
 NOT_IN_TOUCH = ""
 
 
-class WaveForm(FlaskForm):
+class WaveForm(CopForm):
     title = StringField(
         _l("Name of the wave"),
         description=_l("For example: Baseline, or Follow-up at 6 months."),
@@ -81,7 +80,7 @@ def new_wave(programme_id: int) -> str | Response | tuple[str, int]:
         people = db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
         wave = SurveyWave(
             programme_id=programme.id,
-            title=form.title.data.strip(),
+            title=form.title.data,
             asked_on=form.asked_on.data,
             months=form.months.data,
             respondents=[SurveyRespondent(person=person) for person in people if person.email],
@@ -139,7 +138,7 @@ def close_wave(programme_id: int, wave_id: int) -> Response:
 
 
 def _answer_form(others: list[Person]):
-    class AnswerForm(FlaskForm):
+    class AnswerForm(CopForm):
         pass
 
     choices = [(NOT_IN_TOUCH, _("Not in touch")), *Frequency.choices()]

@@ -74,9 +74,7 @@ def log_contact() -> str | WerkzeugResponse | tuple[str, int]:
         form.visit_id.data = request.args.get("visit", NO_VISIT, type=int)
         form.day.data = utcnow().date()
     if form.validate_on_submit():
-        other = db.session.scalar(
-            select(Person).where(Person.email == form.to_email.data.strip().lower())
-        )
+        other = db.session.scalar(select(Person).where(Person.email == form.to_email.data.lower()))
         if other is None:
             form.to_email.errors = [_("No one in the directory has this email address.")]
         elif other.id == current_user.person_id:
@@ -90,7 +88,7 @@ def log_contact() -> str | WerkzeugResponse | tuple[str, int]:
                     to_person_id=target,
                     day=form.day.data,
                     channel=Channel(form.channel.data),
-                    topic=(form.topic.data or "").strip(),
+                    topic=form.topic.data or "",
                     mutual=form.started.data == "both",
                     source=TieSource.LOGGED,
                     visit_id=form.visit_id.data or None,

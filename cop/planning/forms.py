@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from cop.forms import CopForm
 
-class EffortForm(FlaskForm):
+
+class EffortForm(CopForm):
     person_id = SelectField(_l("Who"), coerce=int, choices=[])
     day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day"))])
     minutes = IntegerField(
@@ -18,7 +19,7 @@ class EffortForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
 
 
-class CostForm(FlaskForm):
+class CostForm(CopForm):
     day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day"))])
     category = SelectField(_l("Category"), choices=[])
     description = StringField(_l("What for"), validators=[Optional(), Length(max=300)])
@@ -50,7 +51,7 @@ class CostForm(FlaskForm):
     paid_by = StringField(_l("Paid by"), validators=[Optional(), Length(max=200)])
 
 
-class TaskForm(FlaskForm):
+class TaskForm(CopForm):
     owner_id = SelectField(_l("Owner"), coerce=int, choices=[])
     due_date = DateField(_l("Due (optional)"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=[])

@@ -172,11 +172,11 @@ def add_cost(visit_id: int):
                 visit_id=visit.id,
                 day=form.day.data,
                 category=CostCategory(form.category.data),
-                description=(form.description.data or "").strip(),
+                description=form.description.data or "",
                 amount=form.amount.data,
                 currency=form.currency.data.upper(),
                 rate=form.rate.data,
-                paid_by=(form.paid_by.data or "").strip(),
+                paid_by=form.paid_by.data or "",
             )
         )
         db.session.commit()

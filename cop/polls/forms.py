@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from cop.forms import CheckboxListField, options
+from cop.forms import CheckboxListField, CopForm, options
 from cop.polls.models import Answer
 
 
-class PollForm(FlaskForm):
+class PollForm(CopForm):
     candidate_dates = TextAreaField(
         _l("Candidate dates"),
         description=_l(
@@ -38,10 +37,10 @@ class PollForm(FlaskForm):
     )
 
 
-def answer_form(option_labels: list[tuple[int, str]]) -> type[FlaskForm]:
+def answer_form(option_labels: list[tuple[int, str]]) -> type[CopForm]:
     """A form with one yes / if need be / no question per candidate date."""
 
-    class AnswerForm(FlaskForm):
+    class AnswerForm(CopForm):
         comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=2000)])
 
     for option_id, label in option_labels:
@@ -57,5 +56,5 @@ def answer_form(option_labels: list[tuple[int, str]]) -> type[FlaskForm]:
     return AnswerForm
 
 
-class CloseForm(FlaskForm):
+class CloseForm(CopForm):
     option_id = SelectField(_l("Dates of the visit"), coerce=int, choices=[])

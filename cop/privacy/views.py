@@ -16,7 +16,6 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
@@ -24,6 +23,7 @@ from wtforms.validators import DataRequired
 from cop.accounts.models import User
 from cop.directory.models import Person
 from cop.extensions import db
+from cop.forms import CopForm
 from cop.privacy.logic import compact_database, erase_person, export_person
 from cop.privacy.models import AuditEntry
 from cop.pseudonyms import pseudonym
@@ -32,7 +32,7 @@ from cop.viewhelpers import paginate
 blueprint = Blueprint("privacy", __name__)
 
 
-class EraseForm(FlaskForm):
+class EraseForm(CopForm):
     confirm = BooleanField(
         _l("I understand that this person’s personal data will be gone for good"),
         validators=[DataRequired(_l("Tick the box to confirm"))],

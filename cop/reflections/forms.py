@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from cop.actions.models import ActionStatus
+from cop.forms import CopForm
 from cop.reflections.models import Consent
 
 RATING_VALUES = [str(score) for score in range(1, 6)]
@@ -34,7 +34,7 @@ def consent_field() -> RadioField:
     )
 
 
-class ReflectionBaseForm(FlaskForm):
+class ReflectionBaseForm(CopForm):
     """The fields every reflection has; the guide's questions are added per phase by
     ``reflection_form``."""
 
@@ -79,7 +79,7 @@ def reflection_form(
     return ReflectionForm(**kwargs)
 
 
-class InterviewForm(FlaskForm):
+class InterviewForm(CopForm):
     person_id = SelectField(
         _l("Who was interviewed"),
         coerce=int,
@@ -120,7 +120,7 @@ class InterviewForm(FlaskForm):
     )
 
 
-class CodingForm(FlaskForm):
+class CodingForm(CopForm):
     code_id = SelectField(
         _l("Code"), coerce=int, choices=[], validators=[DataRequired(_l("Choose a code"))]
     )
@@ -131,18 +131,18 @@ class CodingForm(FlaskForm):
     )
 
 
-class MemoForm(FlaskForm):
+class MemoForm(CopForm):
     text = TextAreaField(
         _l("Memo"),
         validators=[DataRequired(_l("Write the memo")), Length(max=ANSWER_LENGTH)],
     )
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(CopForm):
     consent = consent_field()
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(CopForm):
     phase = SelectField(_l("Phase"), choices=[])
     kind = SelectField(_l("Kind of answer"), choices=[])
     text = TextAreaField(
@@ -150,7 +150,7 @@ class QuestionForm(FlaskForm):
     )
 
 
-class QuestionEditForm(FlaskForm):
+class QuestionEditForm(CopForm):
     text = TextAreaField(
         _l("Question"), validators=[DataRequired(_l("Write the question")), Length(max=2000)]
     )
@@ -159,7 +159,7 @@ class QuestionEditForm(FlaskForm):
     remove = SubmitField(_l("Remove"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(CopForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Enter the code’s name")), Length(max=200)]
     )
@@ -171,7 +171,7 @@ class CodeForm(FlaskForm):
     parent_id = SelectField(_l("Place it under"), coerce=int, choices=[])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(CopForm):
     title = StringField(
         _l("Action"), validators=[DataRequired(_l("Name the action")), Length(max=300)]
     )
@@ -194,7 +194,7 @@ class ActionForm(FlaskForm):
     )
 
 
-class ActionUpdateForm(FlaskForm):
+class ActionUpdateForm(CopForm):
     status = SelectField(_l("Status now"), choices=[])
     note = TextAreaField(
         _l("What happened"),
@@ -203,7 +203,7 @@ class ActionUpdateForm(FlaskForm):
     evidence = TextAreaField(_l("Evidence (optional)"), validators=[Optional(), Length(max=5000)])
 
 
-class DeleteAllForm(FlaskForm):
+class DeleteAllForm(CopForm):
     confirm = BooleanField(
         _l("I understand that my reflections, and the codes researchers gave them, go for good"),
         validators=[DataRequired(_l("Tick the box to confirm"))],

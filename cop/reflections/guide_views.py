@@ -57,7 +57,7 @@ def guide(visit_id: int) -> Any:
                 visit_id=visit.id,
                 phase=phase,
                 kind=QuestionKind(form.kind.data),
-                text=form.text.data.strip(),
+                text=form.text.data,
                 position=(last or 0) + 1,
             )
         )
@@ -107,7 +107,7 @@ def edit_question(visit_id: int, question_id: int) -> Any:
                 sibling.position = position
             db.session.commit()
     elif form.validate_on_submit():
-        text = form.text.data.strip()
+        text = form.text.data
         if text != logic.question_text(question):
             question.text = text
             question.default_key = None

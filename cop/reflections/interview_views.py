@@ -86,7 +86,7 @@ def new_interview(visit_id: int) -> Any:
                 phase=Phase(form.phase.data),
                 source=ReflectionSource.INTERVIEW,
                 consent=Consent(form.consent.data),
-                video_reference=(form.video_reference.data or "").strip(),
+                video_reference=form.video_reference.data or "",
                 interviewed_on=form.interviewed_on.data,
                 created_by_id=current_user.id,
                 submitted_at=utcnow(),

@@ -238,7 +238,7 @@ def _store_answers(reflection: Reflection, questions: list[GuideQuestion], form:
     existing = {p.question_id: p for p in reflection.passages}
     passages = []
     for position, question in enumerate(questions):
-        text = (form[f"answer_{question.id}"].data or "").strip()
+        text = form[f"answer_{question.id}"].data or ""
         if not text:
             continue
         passage = existing.get(question.id) or Passage(question_id=question.id)

@@ -291,8 +291,8 @@ def codebook(programme_id: int) -> Any:
             Code(
                 programme_id=programme.id,
                 parent_id=parent_id,
-                name=form.name.data.strip(),
-                definition=(form.definition.data or "").strip(),
+                name=form.name.data,
+                definition=form.definition.data or "",
                 position=(last if last is not None else -1) + 1,
             )
         )
@@ -334,7 +334,7 @@ def edit_code(programme_id: int, code_id: int) -> Any:
     )
     form.parent_id.choices = _parent_choices(lines, excluded=below)
     if form.validate_on_submit():
-        name, definition = form.name.data.strip(), (form.definition.data or "").strip()
+        name, definition = form.name.data, form.definition.data or ""
         if name != logic.code_name(code) or definition != logic.code_definition(code):
             # A reworded default code no longer follows the reader's language.
             code.name, code.definition, code.default_key = name, definition, None

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,10 +11,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from cop.forms import CheckboxListField
+from cop.forms import CheckboxListField, CopForm
 
 
-class ProtocolForm(FlaskForm):
+class ProtocolForm(CopForm):
     platforms = CheckboxListField(_l("Platforms"), choices=[])
     hashtags = StringField(
         _l("Hashtags every post carries"),
@@ -36,7 +35,7 @@ class ProtocolForm(FlaskForm):
     video_rules = TextAreaField(_l("Video rules"), validators=[Optional(), Length(max=5000)])
 
 
-class EmbargoForm(FlaskForm):
+class EmbargoForm(CopForm):
     subject = StringField(
         _l("What may not be posted"),
         description=_l("Words that give it away, for example “steering group”."),
@@ -47,11 +46,11 @@ class EmbargoForm(FlaskForm):
     at = TimeField(_l("At (the visit’s time)"), validators=[InputRequired(_l("Enter the time"))])
 
 
-class ApprovalForm(FlaskForm):
+class ApprovalForm(CopForm):
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=5000)])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(CopForm):
     photo = BooleanField(_l("Photos of me may be posted"))
     video = BooleanField(_l("Videos of me may be posted"))
     tagging = BooleanField(_l("I may be tagged in posts"))
@@ -59,7 +58,7 @@ class ConsentForm(FlaskForm):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
 
 
-class PostCheckForm(FlaskForm):
+class PostCheckForm(CopForm):
     platform = SelectField(_l("Platform"), choices=[])
     text = TextAreaField(
         _l("Draft post"),
@@ -72,5 +71,5 @@ class PostCheckForm(FlaskForm):
     tagged = CheckboxListField(_l("Who is tagged"), coerce=int, choices=[])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(CopForm):
     decision = SelectField(_l("What was done"), choices=[])

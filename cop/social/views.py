@@ -78,11 +78,11 @@ def protocol(visit_id: int) -> Any:
             abort(403)
         if form.validate_on_submit():
             found.platforms = [Platform(value) for value in form.platforms.data or []]
-            found.hashtags = (form.hashtags.data or "").strip()
-            found.accounts = (form.accounts.data or "").strip()
-            found.forbidden_topics = (form.forbidden_topics.data or "").strip()
-            found.photo_rules = (form.photo_rules.data or "").strip()
-            found.video_rules = (form.video_rules.data or "").strip()
+            found.hashtags = form.hashtags.data or ""
+            found.accounts = form.accounts.data or ""
+            found.forbidden_topics = form.forbidden_topics.data or ""
+            found.photo_rules = form.photo_rules.data or ""
+            found.video_rules = form.video_rules.data or ""
             logic.changed(found, utcnow())
             db.session.commit()
             flash(_("The protocol is saved."), "success")
@@ -135,7 +135,7 @@ def add_embargo(visit_id: int) -> Any:
     if form.validate_on_submit():
         logic.add_embargo(
             found,
-            form.subject.data.strip(),
+            form.subject.data,
             form.item_id.data or None,
             to_utc(form.day.data, form.at.data, visit.time_zone),
             utcnow(),
@@ -213,7 +213,7 @@ def approve(token: str) -> Any:
     speak_to(host)
     form = ApprovalForm()
     if form.validate_on_submit():
-        comment = (form.comment.data or "").strip()
+        comment = form.comment.data or ""
         if request.form.get("answer") == "approve":
             logic.approve(found, host, comment, utcnow())
             flash(_("Thank you: the protocol is approved."), "success")
@@ -333,7 +333,7 @@ def _record_consent(person: Person, form: ConsentForm, recorded_by: Person | Non
         video=form.video.data,
         tagging=form.tagging.data,
         naming=form.naming.data,
-        note=(form.note.data or "").strip(),
+        note=form.note.data or "",
     )
     logic.record_consent(db.session, person, choices, recorded_by)
 

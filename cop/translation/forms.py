@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from cop.forms import CopForm
 
-class TermForm(FlaskForm):
+
+class TermForm(CopForm):
     language_a = SelectField(_l("Language of the term"), choices=[])
     term_a = StringField(
         _l("Term"), validators=[DataRequired(_l("Enter the term")), Length(max=200)]
@@ -34,7 +35,7 @@ class TermForm(FlaskForm):
     )
 
 
-class GlossaryImportForm(FlaskForm):
+class GlossaryImportForm(CopForm):
     terms = FileField(
         _l("CSV file"),
         description=_l(

@@ -83,17 +83,17 @@ def new_term() -> str | WerkzeugResponse | tuple[str, int]:
             db.session.add(
                 GlossaryTerm(
                     language_a=form.language_a.data,
-                    term_a=form.term_a.data.strip(),
+                    term_a=form.term_a.data,
                     language_b=form.language_b.data,
-                    term_b=(form.term_b.data or "").strip(),
-                    explanation=(form.explanation.data or "").strip(),
+                    term_b=form.term_b.data or "",
+                    explanation=form.explanation.data or "",
                     do_not_translate=form.do_not_translate.data,
-                    domain=(form.domain.data or "").strip(),
+                    domain=form.domain.data or "",
                     visit_id=form.visit_id.data or None,
                 )
             )
             db.session.commit()
-            flash(_("“%(term)s” is in the glossary.", term=form.term_a.data.strip()), "success")
+            flash(_("“%(term)s” is in the glossary.", term=form.term_a.data), "success")
             return redirect(url_for("glossary.glossary"))
     return render_template("translation/term_form.html", form=form), form_status(form)
 

@@ -1,12 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from cop.forms import country_code_is_known, language_codes_are_known, one_line, time_zone_is_known
+from cop.forms import (
+    CopForm,
+    country_code_is_known,
+    language_codes_are_known,
+    one_line,
+    time_zone_is_known,
+)
 
 
-class VisitForm(FlaskForm):
+class VisitForm(CopForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Enter a title for the visit")), Length(max=200)],
@@ -66,11 +71,11 @@ class VisitForm(FlaskForm):
         return valid
 
 
-class StatusForm(FlaskForm):
+class StatusForm(CopForm):
     status = SelectField(_l("New status"), choices=[])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(CopForm):
     email = EmailField(
         _l("Email address of the person"),
         description=_l("They must already be in the directory."),
@@ -87,7 +92,7 @@ class MemberForm(FlaskForm):
     )
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(CopForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(_l("Enter the programme’s name")), Length(max=200)],

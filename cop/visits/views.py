@@ -84,11 +84,11 @@ def _visit_form(visit: Visit | None) -> VisitForm:
 
 
 def _fill_visit(form: VisitForm, visit: Visit) -> None:
-    visit.title = form.title.data.strip()
+    visit.title = form.title.data
     visit.objective = form.objective.data or ""
     visit.programme_id = form.programme_id.data or None
     visit.host_organisation_id = form.host_organisation_id.data or None
-    visit.host_city = (form.host_city.data or "").strip()
+    visit.host_city = form.host_city.data or ""
     visit.host_country = form.host_country.data
     visit.start_date = form.start_date.data
     visit.end_date = form.end_date.data
@@ -180,9 +180,7 @@ def members(visit_id: int) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.role.data = MembershipRole.PARTICIPANT.value
     if form.validate_on_submit():
-        person = db.session.scalar(
-            select(Person).where(Person.email == form.email.data.strip().lower())
-        )
+        person = db.session.scalar(select(Person).where(Person.email == form.email.data.lower()))
         if person is None:
             form.email.errors = [
                 _("No one in the directory has this email address. Add them to it first.")
@@ -263,7 +261,7 @@ def new_programme() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.reporting_currency.data = "GBP"
     if form.validate_on_submit():
-        name = form.name.data.strip()
+        name = form.name.data
         if db.session.scalar(select(Programme.id).where(Programme.name == name)):
             form.name.errors = [_("A programme with this name already exists")]
         else:
