@@ -8,10 +8,8 @@ quotes only where the writer agreed to be quoted in public: the report is made t
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -21,9 +19,10 @@ from sqlalchemy.orm import Session, selectinload
 from cop.actions.models import Action, ActionStatus
 from cop.correspondence.models import Message, MessageTranslation, Thread
 from cop.directory.models import Person
+from cop.evaluation import measures
 from cop.interpreting.models import Booking, BookingStatus
 from cop.itinerary.models import ItineraryItem
-from cop.planning.logic import CostRow, EffortRow, in_reporting_currency
+from cop.planning.logic import CostRow, EffortRow
 from cop.planning.models import CostCategory, EffortCategory, PlanningTask, TaskStatus
 from cop.polls.models import DatePoll
 from cop.reflections.defaults import CYCLES_ROOT, THEMES_ROOT
@@ -33,13 +32,12 @@ from cop.reflections.logic import (
     descendants,
     readable_by_researchers,
 )
-from cop.reflections.models import Consent, Passage, Phase, Reflection
+from cop.reflections.models import Consent, Passage, Reflection
 from cop.research.models import Code, CodedSegment
 from cop.social.models import ProtocolAcknowledgement, SocialProtocol
 from cop.visits.models import Membership, MembershipRole, Visit
 
 TRAVELLERS = (MembershipRole.PARTICIPANT, MembershipRole.LEAD)
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -81,22 +79,10 @@ class Report:
     currency: str
     sections: list[Section]
     toolkit: Section
-    figures: dict[str, Any]
+    figures: Figures
 
     def all_tables(self) -> list[Table]:
         return [table for section in [*self.sections, self.toolkit] for table in section.tables]
-
-
-def _largest(item: tuple[str, Any]) -> Any:
-    return -item[1]
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def per(total: Decimal, count: int) -> Decimal | None:
-    return money(total / count) if count else None
 
 
 class Evidence:
@@ -149,6 +135,51 @@ class Evidence:
             .order_by(Action.id)
         ).all()
 
+        self.messages = session.scalar(
+            select(func.count(Message.id)).join(Thread).where(Thread.visit_id == visit.id)
+        )
+        self.translations = session.scalar(
+            select(func.count(MessageTranslation.id))
+            .join(Message, Message.id == MessageTranslation.message_id)
+            .join(Thread, Thread.id == Message.thread_id)
+            .where(Thread.visit_id == visit.id)
+        )
+        self.poll_rounds = session.scalar(
+            select(func.count(DatePoll.id)).where(DatePoll.visit_id == visit.id)
+        )
+        self.tasks = session.scalars(
+            select(PlanningTask).where(PlanningTask.visit_id == visit.id)
+        ).all()
+        self.needing_interpreter = session.scalars(
+            select(ItineraryItem.id).where(
+                ItineraryItem.visit_id == visit.id,
+                ItineraryItem.needs_interpreter.is_(True),
+                ItineraryItem.cancelled.is_(False),
+            )
+        ).all()
+        self.interpreted = set(
+            session.scalars(
+                select(Booking.item_id).where(
+                    Booking.item_id.in_(self.needing_interpreter),
+                    Booking.status == BookingStatus.CONFIRMED,
+                )
+            )
+        )
+        self.members = session.scalar(
+            select(func.count(Membership.id)).where(Membership.visit_id == visit.id)
+        )
+        protocol = session.scalar(select(SocialProtocol).where(SocialProtocol.visit_id == visit.id))
+        self.accepted_protocol = (
+            session.scalar(
+                select(func.count(ProtocolAcknowledgement.id)).where(
+                    ProtocolAcknowledgement.protocol_id == protocol.id,
+                    ProtocolAcknowledgement.version == protocol.version,
+                )
+            )
+            if protocol is not None
+            else 0
+        )
+
     def codes_under(self, root_key: str) -> list[Code]:
         if self.programme_id is None:
             return []
@@ -158,9 +189,150 @@ class Evidence:
         ids = set(descendants(self.session, code))
         return [s for s in self.segments if s.code_id in ids]
 
-    def coded_people(self, key: str) -> set[int]:
-        """The people with a passage coded with the default code ``key``."""
-        return {s.passage.reflection.person_id for s in self.segments if s.code.default_key == key}
+    def coded_under(self, root_key: str) -> list[tuple[Code, list[CodedSegment]]]:
+        """Each code under a root of the codebook with the segments coded with it or below it."""
+        return [(code, self.segments_by_code(code)) for code in self.codes_under(root_key)]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of the report, computed once by the measures (cop.evaluation.measures) and
+    then only worded and tabulated by the sections."""
+
+    reflections_read: int
+    people_read: int
+    themes: list[measures.CodeCount]
+    quotes: list[tuple[Code, str, str]]  # theme, words, who: only where quotable in public
+    satisfaction: measures.Satisfaction
+    ratings: measures.Ratings
+    coded: dict[str, set[int]]
+    kirkpatrick: measures.Kirkpatrick
+    actions: measures.ActionCounts
+    action_total: int
+    days_to_done: measures.Median
+    hours: measures.Hours
+    costs: measures.Costs
+    units: measures.UnitCosts
+    less_tangible: list[measures.CodeCount]
+    charter: list[measures.CodeCount]
+    messages: int
+    translations: int
+    poll_rounds: int
+    tasks: int
+    tasks_done: int
+    needing_interpreter: int
+    interpreted: int
+    members: int
+    accepted_protocol: int
+    network: Any | None
+
+    @property
+    def new_ties(self) -> int | None:
+        if self.network is None or self.network.persistence is None:
+            return None
+        return self.network.persistence.new
+
+    def world_bank(self) -> list[int | str]:
+        """The World Bank's knowledge-exchange outcomes, as counted here."""
+        return [
+            len(self.ratings.risen),
+            len(self.coded.get("applied", set())),
+            len(self.coded.get("learning_from_each_other", set())),
+            self.new_ties if self.new_ties is not None else "–",
+            self.action_total,
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures under the names the JSON export has always used."""
+        plain: dict[str, Any] = {}
+        if self.new_ties is not None:
+            plain["new_ties"] = self.new_ties
+        plain.update(
+            themes={code_name(c.code): c.passages for c in self.themes},
+            satisfaction_mean=self.satisfaction.mean,
+            satisfaction_answers=self.satisfaction.answers,
+            baseline={code_name(c.code): c.change for c in self.ratings.changes},
+            kirkpatrick=self.kirkpatrick.counts(),
+            world_bank=self.world_bank(),
+            actions_by_status={s.value: n for s, n in self.actions.by_status.items()},
+            median_days_to_done=self.days_to_done.value,
+            total_cost=self.units.total,
+            participants=self.units.participants,
+            learning_points=self.units.learning_points,
+            implemented_actions=self.units.implemented_actions,
+            cost_per_participant=self.units.per_participant,
+            cost_per_learning_point=self.units.per_learning_point,
+            cost_per_implemented_action=self.units.per_implemented_action,
+            total_hours=self.hours.total,
+            messages=self.messages,
+            translations=self.translations,
+            poll_rounds=self.poll_rounds,
+        )
+        if self.network is not None:
+            plain["verdict"] = self.network.conclusion
+            plain["network"] = {
+                i.key: [rounded_figure(i.before), rounded_figure(i.after)]
+                for i in self.network.indicators
+            }
+        return plain
+
+
+def compute(evidence: Evidence, network: Any | None) -> Figures:
+    themes = evidence.coded_under(THEMES_ROOT)
+    ratings = measures.rating_changes(evidence.reflections, evidence.codes_under(THEMES_ROOT))
+    coded = measures.coded_people(evidence.segments)
+    cycles = evidence.coded_under(CYCLES_ROOT)
+    return Figures(
+        reflections_read=len(evidence.reflections),
+        people_read=len({r.person_id for r in evidence.reflections}),
+        themes=measures.code_counts(themes),
+        quotes=_quotes(themes),
+        satisfaction=measures.satisfaction(evidence.reflections),
+        ratings=ratings,
+        coded=coded,
+        kirkpatrick=measures.kirkpatrick(
+            evidence.reflections, evidence.actions, ratings.risen, coded
+        ),
+        actions=measures.action_counts(evidence.actions),
+        action_total=len(evidence.actions),
+        days_to_done=measures.median_days_to_done(evidence.actions),
+        hours=measures.hours(evidence.efforts),
+        costs=measures.costs(evidence.costs),
+        units=measures.UnitCosts(
+            measures.costs(evidence.costs).total,
+            len(evidence.travellers),
+            measures.passages_coded(themes),
+            measures.implemented(evidence.actions),
+        ),
+        less_tangible=[
+            count
+            for count in measures.code_counts(cycles)
+            if count.code.default_key in ("immediate", "reframing")
+        ],
+        charter=[c for c in measures.code_counts(evidence.coded_under("charter")) if c.passages],
+        messages=evidence.messages or 0,
+        translations=evidence.translations or 0,
+        poll_rounds=evidence.poll_rounds or 0,
+        tasks=len(evidence.tasks),
+        tasks_done=sum(1 for task in evidence.tasks if task.status is TaskStatus.DONE),
+        needing_interpreter=len(evidence.needing_interpreter),
+        interpreted=len(evidence.interpreted),
+        members=evidence.members or 0,
+        accepted_protocol=evidence.accepted_protocol or 0,
+        network=network,
+    )
+
+
+def _quotes(themes: list[tuple[Code, list[CodedSegment]]]) -> list[tuple[Code, str, str]]:
+    """Words writers agreed may be quoted in public, once each per theme."""
+    quotes: list[tuple[Code, str, str]] = []
+    for theme, segments in themes:
+        for segment in segments:
+            reflection = segment.passage.reflection
+            quote = (theme, segment.quote, reflection.person.name)
+            if reflection.consent is Consent.QUOTABLE and quote not in quotes:
+                quotes.append(quote)
+    return quotes
 
 
 def build(
@@ -172,50 +344,35 @@ def build(
     network: Any | None,
 ) -> Report:
     evidence = Evidence(session, visit, efforts, costs)
-    figures: dict[str, Any] = {}
-    if network is not None and network.persistence is not None:
-        figures["new_ties"] = network.persistence.new
+    figures = compute(evidence, network)
     sections = [
-        what_was_learned(evidence, figures),
-        learning_model(evidence, figures),
-        adaptation(evidence, figures),
-        efficiency(evidence, figures, reporting_currency),
-        community(network, figures),
+        what_was_learned(figures),
+        learning_model(figures),
+        adaptation(figures),
+        efficiency(figures, reporting_currency),
+        community(network),
     ]
-    toolkit = toolkit_frame(evidence, figures)
+    toolkit = toolkit_frame(figures, visit, evidence.actions)
     return Report(visit, reporting_currency, sections, toolkit, figures)
 
 
-def what_was_learned(evidence: Evidence, figures: dict) -> Section:
+def what_was_learned(figures: Figures) -> Section:
     section = Section(
         "learned",
         str(_l("1. What was learned")),
         str(_l("What can Scotland learn from international partners about mainstreaming PB?")),
     )
-    rows = []
-    for theme in evidence.codes_under(THEMES_ROOT):
-        found = evidence.segments_by_code(theme)
-        # Two coders applying a theme to one passage is one coded passage, and one quote.
-        passages = {s.passage_id for s in found}
-        people = {s.passage.reflection.person_id for s in found}
-        rows.append([code_name(theme), len(passages), len(people)])
-        for segment in found:
-            reflection = segment.passage.reflection
-            quote = (code_name(theme), segment.quote, reflection.person.name)
-            if reflection.consent is Consent.QUOTABLE and quote not in section.quotes:
-                section.quotes.append(quote)
-    rows.sort(key=lambda row: (-row[1], row[0]))
+    section.quotes = [(code_name(theme), words, who) for theme, words, who in figures.quotes]
     section.tables.append(
         Table(
             "themes",
             str(_l("Learning themes")),
             [str(_l("Theme")), str(_l("Coded passages")), str(_l("People"))],
-            rows,
+            [[code_name(c.code), c.passages, c.people] for c in figures.themes],
             chart=1,
         )
     )
-    figures["themes"] = {row[0]: row[1] for row in rows}
-    top = [row[0] for row in rows if row[1]][:3]
+    top = [code_name(c.code) for c in figures.themes if c.passages][:3]
     if top:
         section.findings.append(str(_l("Most often coded: %(themes)s.", themes=", ".join(top))))
     section.findings.append(
@@ -223,66 +380,31 @@ def what_was_learned(evidence: Evidence, figures: dict) -> Section:
             _l(
                 "%(reflections)s reflections from %(people)s people could be read; %(quotes)s "
                 "quotes may be used in public.",
-                reflections=len(evidence.reflections),
-                people=len({r.person_id for r in evidence.reflections}),
-                quotes=len(section.quotes),
+                reflections=figures.reflections_read,
+                people=figures.people_read,
+                quotes=len(figures.quotes),
             )
         )
     )
     return section
 
 
-def learning_model(evidence: Evidence, figures: dict) -> Section:
+def learning_model(figures: Figures) -> Section:
     section = Section(
         "model",
         str(_l("2. The visit as a model for learning")),
         str(_l("How well do international fact-finding visits work as a model for learning?")),
     )
-    scores = [
-        r.satisfaction
-        for r in evidence.reflections
-        if r.phase is Phase.AFTER and r.satisfaction is not None
-    ]
-    figures["satisfaction_mean"] = round(statistics.mean(scores), 2) if scores else None
-    figures["satisfaction_answers"] = len(scores)
-    if scores:
+    if figures.satisfaction.mean is not None:
         section.findings.append(
             str(
                 _l(
                     "Satisfaction: %(mean)s out of 5 on average (%(count)s answers).",
-                    mean=f"{statistics.mean(scores):.1f}",
-                    count=len(scores),
+                    mean=f"{figures.satisfaction.mean:.1f}",
+                    count=figures.satisfaction.answers,
                 )
             )
         )
-    # Learning against the baseline: people who rated a theme before and after.
-    before: dict[tuple[int, int], int] = {}
-    after: dict[tuple[int, int], int] = {}
-    for reflection in evidence.reflections:
-        target = before if reflection.phase is Phase.BEFORE else after
-        if reflection.phase in (Phase.BEFORE, Phase.AFTER):
-            for rating in reflection.ratings:
-                target[(reflection.person_id, rating.code_id)] = rating.score
-    rows = []
-    risen: set[int] = set()
-    for theme in evidence.codes_under(THEMES_ROOT):
-        pairs = [(before[key], after[key]) for key in before if key[1] == theme.id and key in after]
-        for person_id, code_id in before:
-            key = (person_id, code_id)
-            if code_id == theme.id and key in after and after[key] > before[key]:
-                risen.add(person_id)
-        if pairs:
-            mean_before = statistics.mean(b for b, _a in pairs)
-            mean_after = statistics.mean(a for _b, a in pairs)
-            rows.append(
-                [
-                    code_name(theme),
-                    len(pairs),
-                    round(mean_before, 2),
-                    round(mean_after, 2),
-                    round(mean_after - mean_before, 2),
-                ]
-            )
     section.tables.append(
         Table(
             "baseline",
@@ -294,110 +416,79 @@ def learning_model(evidence: Evidence, figures: dict) -> Section:
                 str(_l("After")),
                 str(_l("Change")),
             ],
-            rows,
+            [
+                [code_name(c.code), c.people, c.before, c.after, c.change]
+                for c in figures.ratings.changes
+            ],
             chart=4,
         )
     )
-    figures["baseline"] = {row[0]: row[4] for row in rows}
-    # Kirkpatrick: the highest level each person shows evidence of.
-    acting = {
-        a.owner_id
-        for a in evidence.actions
-        if a.status in (ActionStatus.IN_PROGRESS, ActionStatus.DONE)
-    }
-    proven = {a.owner_id for a in evidence.actions if a.status is ActionStatus.DONE and a.evidence}
-    reacted = {
-        r.person_id for r in evidence.reflections if r.satisfaction is not None
-    } | evidence.coded_people("reaction")
-    levels = [
-        (str(_l("Level 1: reaction")), reacted),
-        (str(_l("Level 2: learning")), risen | evidence.coded_people("learning")),
-        (str(_l("Level 3: behaviour")), acting | evidence.coded_people("behaviour")),
-        (str(_l("Level 4: results")), proven | evidence.coded_people("results")),
-    ]
+    reached = figures.kirkpatrick.counts()
     section.tables.append(
         Table(
             "kirkpatrick",
             str(_l("Kirkpatrick levels reached")),
             [str(_l("Level")), str(_l("People")), str(_l("Evidence"))],
             [
-                [levels[0][0], len(levels[0][1]), str(_l("satisfaction given, or coded"))],
-                [levels[1][0], len(levels[1][1]), str(_l("a self-rating rose, or coded"))],
-                [levels[2][0], len(levels[2][1]), str(_l("an action under way or done, or coded"))],
+                [str(_l("Level 1: reaction")), reached[0], str(_l("satisfaction given, or coded"))],
+                [str(_l("Level 2: learning")), reached[1], str(_l("a self-rating rose, or coded"))],
                 [
-                    levels[3][0],
-                    len(levels[3][1]),
+                    str(_l("Level 3: behaviour")),
+                    reached[2],
+                    str(_l("an action under way or done, or coded")),
+                ],
+                [
+                    str(_l("Level 4: results")),
+                    reached[3],
                     str(_l("an action done with evidence, or coded")),
                 ],
             ],
             chart=1,
         )
     )
-    figures["kirkpatrick"] = [len(people) for _name, people in levels]
-    new_ties = figures.get("new_ties")
-    outcomes = [
-        [str(_l("New knowledge")), len(risen), str(_l("people whose self-rating rose"))],
-        [
-            str(_l("Enhanced skills")),
-            len(evidence.coded_people("applied")),
-            str(_l("people with passages coded “applied value”")),
-        ],
-        [
-            str(_l("Improved consensus")),
-            len(evidence.coded_people("learning_from_each_other")),
-            str(_l("people with passages coded “learning from each other”")),
-        ],
-        [
-            str(_l("Enhanced connectivity")),
-            new_ties if new_ties is not None else "–",
-            str(_l("new ties in the network after the visit")),
-        ],
-        [str(_l("New or improved actions")), len(evidence.actions), str(_l("actions recorded"))],
+    counted_as = [
+        (_l("New knowledge"), _l("people whose self-rating rose")),
+        (_l("Enhanced skills"), _l("people with passages coded “applied value”")),
+        (_l("Improved consensus"), _l("people with passages coded “learning from each other”")),
+        (_l("Enhanced connectivity"), _l("new ties in the network after the visit")),
+        (_l("New or improved actions"), _l("actions recorded")),
     ]
     section.tables.append(
         Table(
             "world_bank",
             str(_l("Knowledge-exchange outcomes (World Bank)")),
             [str(_l("Outcome")), str(_l("Count")), str(_l("Counted as"))],
-            outcomes,
+            [
+                [str(outcome), count, str(meaning)]
+                for (outcome, meaning), count in zip(counted_as, figures.world_bank(), strict=True)
+            ],
             chart=1,
         )
     )
-    figures["world_bank"] = [row[1] for row in outcomes]
     return section
 
 
-def days_to_done(action: Action) -> int | None:
-    done = [u for u in action.updates if u.status is ActionStatus.DONE]
-    if not done:
-        return None
-    return (done[0].created_at.date() - action.created_at.date()).days
-
-
-def adaptation(evidence: Evidence, figures: dict) -> Section:
+def adaptation(figures: Figures) -> Section:
     section = Section(
         "adaptation",
         str(_l("3. Adaptation at home")),
         str(_l("How is learning from visits adapted for domestic application?")),
     )
-    statuses = Counter(a.status for a in evidence.actions)
+    counts = figures.actions
     section.tables.append(
         Table(
             "actions_by_status",
             str(_l("Actions by status")),
             [str(_l("Status")), str(_l("Actions"))],
-            [[status.label, statuses.get(status, 0)] for status in ActionStatus],
+            [[status.label, count] for status, count in counts.by_status.items()],
             chart=1,
         )
     )
-    figures["actions_by_status"] = {s.value: statuses.get(s, 0) for s in ActionStatus}
-    by_organisation: dict[str, Counter] = defaultdict(Counter)
-    by_theme: dict[str, Counter] = defaultdict(Counter)
-    for action in evidence.actions:
-        organisation = action.organisation.name if action.organisation else "–"
-        by_organisation[organisation][action.status] += 1
-        by_theme[code_name(action.theme) if action.theme else "–"][action.status] += 1
     columns = [str(_l("Total")), *(s.label for s in ActionStatus)]
+    by_organisation = {name or "–": found for name, found in counts.by_organisation.items()}
+    by_theme = {
+        (code_name(theme) if theme else "–"): found for theme, found in counts.by_theme.items()
+    }
     for key, title, grouped, first in [
         (
             "actions_by_organisation",
@@ -413,29 +504,30 @@ def adaptation(evidence: Evidence, figures: dict) -> Section:
                 str(title),
                 [str(first), *columns],
                 [
-                    [name, sum(counts.values()), *(counts.get(s, 0) for s in ActionStatus)]
-                    for name, counts in sorted(grouped.items())
+                    [name, sum(found.values()), *(found.get(s, 0) for s in ActionStatus)]
+                    for name, found in sorted(grouped.items())
                 ],
                 chart=1,
             )
         )
-    durations = [d for d in (days_to_done(a) for a in evidence.actions) if d is not None]
-    figures["median_days_to_done"] = statistics.median(durations) if durations else None
-    if durations:
+    if figures.days_to_done.value is not None:
         section.findings.append(
             str(
                 _l(
                     "Actions done took %(days)s days from being recorded to being done (median of "
                     "%(count)s).",
-                    days=f"{statistics.median(durations):g}",
-                    count=len(durations),
+                    days=f"{figures.days_to_done.value:g}",
+                    count=figures.days_to_done.count,
                 )
             )
         )
     return section
 
 
-def efficiency(evidence: Evidence, figures: dict, currency: str) -> Section:
+PHASE_NAMES = {"before": _l("Before"), "during": _l("During"), "after": _l("After")}
+
+
+def efficiency(figures: Figures, currency: str) -> Section:
     section = Section(
         "efficiency",
         str(_l("4. Efficiency")),
@@ -446,156 +538,109 @@ def efficiency(evidence: Evidence, figures: dict, currency: str) -> Section:
             )
         ),
     )
-    hours: dict[str, dict[str, float]] = {"phase": {}, "category": {}, "person": {}}
-    phases = {"before": _l("Before"), "during": _l("During"), "after": _l("After")}
-    for row in evidence.efforts:
-        labelled = (
-            ("phase", str(phases.get(row.phase, row.phase))),
-            ("category", EffortCategory(row.category).label),
-            ("person", row.person),
-        )
-        for kind, key in labelled:
-            hours[kind][key] = hours[kind].get(key, 0) + row.minutes / 60
-    total_hours = sum(row.minutes for row in evidence.efforts) / 60
-    for kind, title in (
-        ("phase", _l("Hours by phase")),
-        ("category", _l("Hours by category")),
-        ("person", _l("Hours by person")),
+    hours = figures.hours
+    for key, title, first, found, name in (
+        ("phase", _l("Hours by phase"), _l("Phase"), hours.by_phase, _phase_name),
+        (
+            "category",
+            _l("Hours by category"),
+            _l("Category"),
+            hours.by_category,
+            lambda value: EffortCategory(value).label,
+        ),
+        ("person", _l("Hours by person"), _l("Person"), hours.by_person, str),
     ):
         section.tables.append(
             Table(
-                f"hours_by_{kind}",
+                f"hours_by_{key}",
                 str(title),
-                [
-                    str(
-                        _l("Phase")
-                        if kind == "phase"
-                        else _l("Category")
-                        if kind == "category"
-                        else _l("Person")
-                    ),
-                    str(_l("Hours")),
-                ],
-                [
-                    [key, round(value, 2)]
-                    for key, value in sorted(hours[kind].items(), key=lambda i: -i[1])
-                ],
+                [str(first), str(_l("Hours"))],
+                [[name(value), amount] for value, amount in found.items()],
                 chart=1,
             )
         )
-    by_category: dict[str, Decimal] = defaultdict(Decimal)
-    for cost in evidence.costs:
-        by_category[CostCategory(cost.category).label] += in_reporting_currency(
-            cost.amount, cost.rate
-        )
-    total = money(sum(by_category.values(), Decimal(0)))
     section.tables.append(
         Table(
             "costs_by_category",
             str(_l("Costs by category (%(currency)s)", currency=currency)),
             [str(_l("Category")), currency],
             [
-                [key, money(value)]
-                for key, value in sorted(by_category.items(), key=lambda i: -i[1])
+                [CostCategory(category).label, amount]
+                for category, amount in figures.costs.by_category.items()
             ],
             chart=1,
         )
     )
-    participants = len(evidence.travellers)
-    learning_points = len(
-        {
-            s.passage_id
-            for theme in evidence.codes_under(THEMES_ROOT)
-            for s in evidence.segments_by_code(theme)
-        }
-    )
-    implemented = sum(1 for a in evidence.actions if a.status is ActionStatus.DONE)
-    unit_rows = [
-        [str(_l("Total cost")), total, ""],
-        [str(_l("Per participant")), per(total, participants), participants],
-        [str(_l("Per learning point")), per(total, learning_points), learning_points],
-        [str(_l("Per implemented action")), per(total, implemented), implemented],
-    ]
+    units = figures.units
     section.tables.append(
         Table(
             "unit_costs",
             str(_l("What it cost (%(currency)s)", currency=currency)),
             [str(_l("Measure")), currency, str(_l("Divided by"))],
-            unit_rows,
+            [
+                [str(_l("Total cost")), units.total, ""],
+                [str(_l("Per participant")), units.per_participant, units.participants],
+                [str(_l("Per learning point")), units.per_learning_point, units.learning_points],
+                [
+                    str(_l("Per implemented action")),
+                    units.per_implemented_action,
+                    units.implemented_actions,
+                ],
+            ],
         )
     )
-    figures.update(
-        total_cost=total,
-        participants=participants,
-        learning_points=learning_points,
-        implemented_actions=implemented,
-        cost_per_participant=per(total, participants),
-        cost_per_learning_point=per(total, learning_points),
-        cost_per_implemented_action=per(total, implemented),
-        total_hours=round(total_hours, 2),
-    )
-    session, visit = evidence.session, evidence.visit
-    messages = session.scalar(
-        select(func.count(Message.id)).join(Thread).where(Thread.visit_id == visit.id)
-    )
-    translations = session.scalar(
-        select(func.count(MessageTranslation.id))
-        .join(Message, Message.id == MessageTranslation.message_id)
-        .join(Thread, Thread.id == Message.thread_id)
-        .where(Thread.visit_id == visit.id)
-    )
-    polls = session.scalar(select(func.count(DatePoll.id)).where(DatePoll.visit_id == visit.id))
-    burden = [
-        [str(_l("Hours of planning and organising")), round(total_hours, 2)],
-        [str(_l("Messages with the hosts")), messages],
-        [str(_l("Translations of messages")), translations],
-        [str(_l("Rounds of date polls")), polls],
-    ]
     section.tables.append(
         Table(
             "planning_burden",
             str(_l("The planning burden")),
             [str(_l("Measure")), str(_l("Count"))],
-            burden,
+            [
+                [str(_l("Hours of planning and organising")), hours.total],
+                [str(_l("Messages with the hosts")), figures.messages],
+                [str(_l("Translations of messages")), figures.translations],
+                [str(_l("Rounds of date polls")), figures.poll_rounds],
+            ],
         )
     )
-    figures.update(messages=messages, translations=translations, poll_rounds=polls)
-    intangible = []
-    for cycle in evidence.codes_under(CYCLES_ROOT):
-        if cycle.default_key in ("immediate", "reframing"):
-            found = evidence.segments_by_code(cycle)
-            intangible.append([code_name(cycle), len({s.passage_id for s in found})])
     section.tables.append(
         Table(
             "less_tangible",
             str(_l("Less tangible outcomes (coded passages)")),
             [str(_l("Value")), str(_l("Coded passages"))],
-            intangible,
+            [[code_name(c.code), c.passages] for c in _in_code_order(figures.less_tangible)],
         )
     )
-    if participants:
+    if units.participants:
         section.findings.append(
             str(
                 _l(
                     "The visit cost %(total)s %(currency)s: %(per)s per participant.",
-                    total=total,
+                    total=units.total,
                     currency=currency,
-                    per=per(total, participants),
+                    per=units.per_participant,
                 )
             )
         )
-    if implemented:
+    if units.implemented_actions:
         section.findings.append(
             str(
                 _l(
                     "Per action implemented at home it cost %(per)s %(currency)s, the figure that "
                     "matters more than the cost per participant.",
-                    per=per(total, implemented),
+                    per=units.per_implemented_action,
                     currency=currency,
                 )
             )
         )
     return section
+
+
+def _phase_name(value: str) -> str:
+    return str(PHASE_NAMES.get(value, value))
+
+
+def _in_code_order(counts: list[measures.CodeCount]) -> list[measures.CodeCount]:
+    return sorted(counts, key=lambda count: count.code.position)
 
 
 INDICATOR_LABELS = {
@@ -627,7 +672,7 @@ VERDICTS = {
 }
 
 
-def community(network: Any | None, figures: dict) -> Section:
+def community(network: Any | None) -> Section:
     section = Section(
         "community",
         str(_l("5. A community of practice")),
@@ -636,7 +681,6 @@ def community(network: Any | None, figures: dict) -> Section:
     if network is None:
         section.findings.append(str(_l("The visit belongs to no programme: no network to read.")))
         return section
-    figures["verdict"] = network.conclusion
     section.findings.append(str(VERDICTS.get(network.conclusion, network.conclusion)))
     if network.persistence is not None:
         section.findings.append(
@@ -662,8 +706,8 @@ def community(network: Any | None, figures: dict) -> Section:
             [
                 [
                     str(INDICATOR_LABELS.get(indicator.key, indicator.key)),
-                    _rounded(indicator.before),
-                    _rounded(indicator.after),
+                    rounded_figure(indicator.before),
+                    rounded_figure(indicator.after),
                     "–"
                     if indicator.supports is None
                     else str(_l("yes") if indicator.supports else _l("no")),
@@ -672,17 +716,14 @@ def community(network: Any | None, figures: dict) -> Section:
             ],
         )
     )
-    figures["network"] = {
-        i.key: [_rounded(i.before), _rounded(i.after)] for i in network.indicators
-    }
     return section
 
 
-def _rounded(value: Any) -> Any:
+def rounded_figure(value: Any) -> Any:
     return round(value, 3) if isinstance(value, float) else value
 
 
-def toolkit_frame(evidence: Evidence, figures: dict) -> Section:
+def toolkit_frame(figures: Figures, visit: Visit, actions: list[Action]) -> Section:
     """The Glasgow PB evaluation toolkit's frame: Aim, Planning, Process, Impact, capacity for
     improvement, with the improvement plan built from the actions."""
     section = Section(
@@ -690,37 +731,7 @@ def toolkit_frame(evidence: Evidence, figures: dict) -> Section:
         str(_l("The Glasgow PB evaluation toolkit")),
         str(_l("Aim, planning, process, impact, and what is our capacity for improvement?")),
     )
-    session, visit = evidence.session, evidence.visit
-    tasks = session.scalars(select(PlanningTask).where(PlanningTask.visit_id == visit.id)).all()
-    checked = sum(1 for task in tasks if task.status is TaskStatus.DONE)
-    needing = session.scalars(
-        select(ItineraryItem.id).where(
-            ItineraryItem.visit_id == visit.id,
-            ItineraryItem.needs_interpreter.is_(True),
-            ItineraryItem.cancelled.is_(False),
-        )
-    ).all()
-    interpreted = set(
-        session.scalars(
-            select(Booking.item_id).where(
-                Booking.item_id.in_(needing), Booking.status == BookingStatus.CONFIRMED
-            )
-        )
-    )
-    protocol = session.scalar(select(SocialProtocol).where(SocialProtocol.visit_id == visit.id))
-    members = session.scalar(
-        select(func.count(Membership.id)).where(Membership.visit_id == visit.id)
-    )
-    accepted = 0
-    if protocol is not None:
-        accepted = session.scalar(
-            select(func.count(ProtocolAcknowledgement.id)).where(
-                ProtocolAcknowledgement.protocol_id == protocol.id,
-                ProtocolAcknowledgement.version == protocol.version,
-            )
-        )
-    statuses = figures.get("actions_by_status", {})
-    open_actions = statuses.get("planned", 0) + statuses.get("in_progress", 0)
+    counts = figures.actions.by_status
     frame = [
         [str(_l("Aim")), visit.objective or "–"],
         [
@@ -729,10 +740,10 @@ def toolkit_frame(evidence: Evidence, figures: dict) -> Section:
                 _l(
                     "%(checked)s of %(tasks)s planning checks done; %(hours)s hours logged; "
                     "%(rounds)s rounds of date polls.",
-                    checked=checked,
-                    tasks=len(tasks),
-                    hours=figures.get("total_hours", 0),
-                    rounds=figures.get("poll_rounds", 0),
+                    checked=figures.tasks_done,
+                    tasks=figures.tasks,
+                    hours=figures.hours.total,
+                    rounds=figures.poll_rounds,
                 )
             ),
         ],
@@ -743,11 +754,11 @@ def toolkit_frame(evidence: Evidence, figures: dict) -> Section:
                     "Satisfaction %(satisfaction)s out of 5; %(interpreted)s of %(needing)s "
                     "meetings interpreted; %(accepted)s of %(members)s members accepted the "
                     "social-media protocol.",
-                    satisfaction=figures.get("satisfaction_mean") or "–",
-                    interpreted=len(interpreted),
-                    needing=len(needing),
-                    accepted=accepted,
-                    members=members,
+                    satisfaction=figures.satisfaction.mean or "–",
+                    interpreted=figures.interpreted,
+                    needing=figures.needing_interpreter,
+                    accepted=figures.accepted_protocol,
+                    members=figures.members,
                 )
             ),
         ],
@@ -757,10 +768,10 @@ def toolkit_frame(evidence: Evidence, figures: dict) -> Section:
                 _l(
                     "%(done)s actions done and %(open)s under way or planned; %(behaviour)s "
                     "people reached Kirkpatrick level 3 and %(results)s level 4.",
-                    done=statuses.get("done", 0),
-                    open=open_actions,
-                    behaviour=figures["kirkpatrick"][2],
-                    results=figures["kirkpatrick"][3],
+                    done=counts[ActionStatus.DONE],
+                    open=figures.actions.open,
+                    behaviour=len(figures.kirkpatrick.behaviour),
+                    results=len(figures.kirkpatrick.results),
                 )
             ),
         ],
@@ -770,8 +781,8 @@ def toolkit_frame(evidence: Evidence, figures: dict) -> Section:
                 _l(
                     "%(open)s actions still open and %(dropped)s dropped: the improvement plan "
                     "below.",
-                    open=open_actions,
-                    dropped=statuses.get("dropped", 0),
+                    open=figures.actions.open,
+                    dropped=counts[ActionStatus.DROPPED],
                 )
             ),
         ],
@@ -805,15 +816,11 @@ def toolkit_frame(evidence: Evidence, figures: dict) -> Section:
                     action.status.label,
                     action.evidence,
                 ]
-                for action in evidence.actions
+                for action in actions
             ],
         )
     )
-    charter = []
-    for feature in evidence.codes_under("charter"):
-        found = evidence.segments_by_code(feature)
-        if found:
-            charter.append([code_name(feature), len({s.passage_id for s in found})])
+    charter = [[code_name(c.code), c.passages] for c in _in_code_order(figures.charter)]
     section.tables.append(
         Table(
             "pb_charter",

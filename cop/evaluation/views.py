@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from cop import access
 from cop.evaluation import pdf
-from cop.evaluation.report import Report, build
+from cop.evaluation.report import Report, build, rounded_figure
 from cop.extensions import db
 from cop.network import cache
 from cop.network.analysis import PERMUTATION_ROUNDS
@@ -24,6 +24,7 @@ from cop.network.pictures import draw
 from cop.network.report import analyse
 from cop.planning.queries import cost_rows, effort_rows
 from cop.pseudonyms import pseudonym
+from cop.reflections.logic import code_name
 from cop.spreadsheets import csv_text
 from cop.viewhelpers import csv_download
 from cop.visits.models import Visit
@@ -106,7 +107,7 @@ def report_json(report: Report) -> dict:
     return {
         "visit": report.visit.title,
         "currency": report.currency,
-        "figures": {key: _plain(value) for key, value in report.figures.items()},
+        "figures": {key: _plain(value) for key, value in report.figures.as_json().items()},
         "sections": [
             {
                 "key": section.key,
@@ -169,19 +170,25 @@ def programme_report(programme_id: int) -> str:
     for visit in visits:
         report = report_for(visit)
         figures = report.figures
-        network = figures.get("network", {})
-        density = network.get("density", [None, None])
-        themes = [name for name, count in figures.get("themes", {}).items() if count][:2]
+        density = next(
+            (
+                (i.before, i.after)
+                for i in (figures.network.indicators if figures.network else [])
+                if i.key == "density"
+            ),
+            (None, None),
+        )
+        themes = [code_name(c.code) for c in figures.themes if c.passages][:2]
         rows.append(
             {
                 "visit": visit,
-                "participants": figures.get("participants", 0),
-                "total_cost": figures.get("total_cost"),
-                "implemented": figures.get("implemented_actions", 0),
-                "per_action": figures.get("cost_per_implemented_action"),
-                "density_before": density[0],
-                "density_after": density[1],
-                "verdict": figures.get("verdict"),
+                "participants": figures.units.participants,
+                "total_cost": figures.units.total,
+                "implemented": figures.units.implemented_actions,
+                "per_action": figures.units.per_implemented_action,
+                "density_before": rounded_figure(density[0]),
+                "density_after": rounded_figure(density[1]),
+                "verdict": figures.network.conclusion if figures.network else None,
                 "themes": ", ".join(themes),
             }
         )
