@@ -21,6 +21,14 @@ def items_of_visit(visit_id: int) -> Select:
     )
 
 
+def item_titles(visit_id: int, *, with_cancelled: bool = True) -> Select:
+    """(id, title) of a visit's items in time order: the choices of forms that name an item."""
+    query = select(ItineraryItem.id, ItineraryItem.title).where(ItineraryItem.visit_id == visit_id)
+    if not with_cancelled:
+        query = query.where(ItineraryItem.cancelled.is_(False))
+    return query.order_by(ItineraryItem.starts_at, ItineraryItem.id)
+
+
 def items_attended_by(person_id: int) -> Select:
     return (
         select(ItineraryItem)

@@ -26,7 +26,7 @@ from cop import access
 from cop.database import utcnow
 from cop.extensions import db
 from cop.forms import EmptyForm, options
-from cop.itinerary.models import ItineraryItem
+from cop.itinerary.queries import item_titles
 from cop.reflections import logic, mine
 from cop.reflections.forms import (
     ConsentForm,
@@ -127,11 +127,7 @@ def _write(visit: Visit, phase: Phase, reflection: Reflection | None) -> Any:
         [q.id for q in text_questions], [t.id for t in themes], asks_satisfaction
     )
     form.consent.choices = consent_choices()
-    sessions = db.session.execute(
-        select(ItineraryItem.id, ItineraryItem.title)
-        .where(ItineraryItem.visit_id == visit.id, ItineraryItem.cancelled.is_(False))
-        .order_by(ItineraryItem.starts_at)
-    ).all()
+    sessions = db.session.execute(item_titles(visit.id, with_cancelled=False)).all()
     form.itinerary_item_id.choices = options(
         [(NO_SESSION, _("No particular session")), *((s.id, s.title) for s in sessions)]
     )

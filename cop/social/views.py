@@ -25,7 +25,7 @@ from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.itinerary.logic import to_utc
-from cop.itinerary.models import ItineraryItem
+from cop.itinerary.queries import item_titles
 from cop.links import LinkError
 from cop.mail import mail_person
 from cop.social import logic
@@ -95,11 +95,7 @@ def _protocol_page(
 ) -> str:
     members = logic.members_of(db.session, visit.id)
     acknowledged = logic.accepted_by(db.session, found)
-    items = db.session.execute(
-        select(ItineraryItem.id, ItineraryItem.title)
-        .where(ItineraryItem.visit_id == visit.id)
-        .order_by(ItineraryItem.starts_at)
-    ).all()
+    items = db.session.execute(item_titles(visit.id)).all()
     embargo_form.item_id.choices = options(
         [(NO_ITEM, _("None")), *((item.id, item.title) for item in items)]
     )
@@ -123,14 +119,11 @@ def add_embargo(visit_id: int) -> Any:
     visit = access.visit_for(visit_id, manage=True)
     found = logic.protocol_of(db.session, visit.id)
     form = EmbargoForm()
-    items = {
-        item.id: item
-        for item in db.session.scalars(
-            select(ItineraryItem).where(ItineraryItem.visit_id == visit.id)
-        )
-    }
     form.item_id.choices = options(
-        [(NO_ITEM, _("None")), *((i.id, i.title) for i in items.values())]
+        [
+            (NO_ITEM, _("None")),
+            *((item_id, title) for item_id, title in db.session.execute(item_titles(visit.id))),
+        ]
     )
     if form.validate_on_submit():
         logic.add_embargo(

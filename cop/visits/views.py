@@ -21,7 +21,7 @@ from cop.directory.queries import organisation_choices
 from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.links import revoke_visit_links
-from cop.polls.models import DatePoll
+from cop.polls.queries import polls_of_visit
 from cop.viewhelpers import form_status, paginate, search_text
 from cop.visits import logic
 from cop.visits.forms import MemberForm, ProgrammeForm, StatusForm, VisitForm
@@ -124,9 +124,7 @@ def visit(visit_id: int) -> str:
     status_form.status.choices = options(
         (status.value, status.label) for status in logic.neighbouring_statuses(found.status)
     )
-    polls = db.session.scalars(
-        select(DatePoll).where(DatePoll.visit_id == found.id).order_by(DatePoll.id)
-    ).all()
+    polls = db.session.scalars(polls_of_visit(found.id)).all()
     return render_template(
         "visits/visit.html",
         visit=found,
