@@ -20,6 +20,7 @@ from cop.reflections.logic import (
     ensure_guide,
     guide_questions,
     map_speakers,
+    passages_of,
     question_text,
 )
 from cop.reflections.models import (
@@ -342,17 +343,7 @@ def add_reflections(session: Session, visit: Visit, people: dict[str, Person]) -
         submitted_at=_at(date(2016, 12, 14)),
         created_at=_at(date(2016, 12, 14), 10),
         itinerary_item_id=None,
-        passages=[
-            Passage(
-                position=position,
-                speaker=turn.speaker,
-                speaker_person_id=speakers.get(turn.speaker),
-                starts_ms=turn.starts_ms,
-                ends_ms=turn.ends_ms,
-                text=turn.text,
-            )
-            for position, turn in enumerate(turns)
-        ],
+        passages=passages_of(turns, speakers),
     )
     session.add(interview)
     reflections[("iain.macleod@glasgow.example", Phase.AFTER)] = interview

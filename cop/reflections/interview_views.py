@@ -29,7 +29,6 @@ from cop.reflections.forms import (
 )
 from cop.reflections.models import (
     Consent,
-    Passage,
     Phase,
     Reflection,
     ReflectionSource,
@@ -90,17 +89,7 @@ def new_interview(visit_id: int) -> Any:
                 interviewed_on=form.interviewed_on.data,
                 created_by_id=current_user.id,
                 submitted_at=utcnow(),
-                passages=[
-                    Passage(
-                        position=position,
-                        speaker=turn.speaker,
-                        speaker_person_id=speakers.get(turn.speaker),
-                        starts_ms=turn.starts_ms,
-                        ends_ms=turn.ends_ms,
-                        text=turn.text,
-                    )
-                    for position, turn in enumerate(turns)
-                ],
+                passages=logic.passages_of(turns, speakers),
             )
             db.session.add(reflection)
             db.session.commit()

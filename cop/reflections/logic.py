@@ -17,7 +17,8 @@ from cop.reflections.defaults import (
     QUESTION_TEXTS,
     THEMES_ROOT,
 )
-from cop.reflections.models import Consent, GuideQuestion, Phase, Reflection, SelfRating
+from cop.reflections.models import Consent, GuideQuestion, Passage, Phase, Reflection, SelfRating
+from cop.reflections.transcripts import Turn
 from cop.research.models import Code, CodedSegment
 
 # Phases a person writes one reflection for; "during" has one per session.
@@ -255,3 +256,35 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     if start < 0:
         return None
     return start, start + len(wanted)
+
+
+def baseline_ratings(session: Session, visit_id: int, person_id: int) -> dict[int, int]:
+    """A person's self-ratings before the visit, by theme: the baseline later ones are read
+    against."""
+    return {
+        code_id: score
+        for code_id, score in session.execute(
+            select(SelfRating.code_id, SelfRating.score)
+            .join(Reflection, Reflection.id == SelfRating.reflection_id)
+            .where(
+                Reflection.visit_id == visit_id,
+                Reflection.person_id == person_id,
+                Reflection.phase == Phase.BEFORE,
+            )
+        )
+    }
+
+
+def passages_of(turns: Iterable[Turn], speakers: dict[str, int]) -> list[Passage]:
+    """A transcript's turns as passages, each speaker label mapped to the person it names."""
+    return [
+        Passage(
+            position=position,
+            speaker=turn.speaker,
+            speaker_person_id=speakers.get(turn.speaker),
+            starts_ms=turn.starts_ms,
+            ends_ms=turn.ends_ms,
+            text=turn.text,
+        )
+        for position, turn in enumerate(turns)
+    ]

@@ -191,17 +191,7 @@ def _write(visit: Visit, phase: Phase, reflection: Reflection | None) -> Any:
 def _write_context(visit, phase, form, text_questions, themes, questions) -> dict:
     baseline = {}
     if current_user.person_id is not None and themes:
-        baseline = dict(
-            db.session.execute(
-                select(SelfRating.code_id, SelfRating.score)
-                .join(Reflection, Reflection.id == SelfRating.reflection_id)
-                .where(
-                    Reflection.visit_id == visit.id,
-                    Reflection.person_id == current_user.person_id,
-                    Reflection.phase == Phase.BEFORE,
-                )
-            ).all()
-        )
+        baseline = logic.baseline_ratings(db.session, visit.id, current_user.person_id)
     return {
         "visit": visit,
         "phase": phase,

@@ -26,7 +26,7 @@ from cop.forms import EmptyForm, options
 from cop.itinerary.models import ItineraryItem
 from cop.reflections import logic
 from cop.reflections.forms import CodeForm, CodingForm, ConsentForm, MemoForm
-from cop.reflections.models import Consent, Passage, Phase, Reflection, SelfRating
+from cop.reflections.models import Consent, Passage, Phase, Reflection
 from cop.reflections.transcripts import format_timestamp
 from cop.research.models import Code, CodedSegment, Memo
 from cop.viewhelpers import child_of_visit, form_status
@@ -144,17 +144,7 @@ def _ratings_against_baseline(reflection: Reflection) -> list[tuple[str, int | N
         return []
     baseline: dict[int, int] = {}
     if reflection.phase is not Phase.BEFORE:
-        baseline = dict(
-            db.session.execute(
-                select(SelfRating.code_id, SelfRating.score)
-                .join(Reflection, Reflection.id == SelfRating.reflection_id)
-                .where(
-                    Reflection.visit_id == reflection.visit_id,
-                    Reflection.person_id == reflection.person_id,
-                    Reflection.phase == Phase.BEFORE,
-                )
-            ).all()
-        )
+        baseline = logic.baseline_ratings(db.session, reflection.visit_id, reflection.person_id)
     codes = {
         code.id: code
         for code in db.session.scalars(
