@@ -184,6 +184,7 @@ def select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from cop.accounts.admin_views import blueprint as admin_accounts
     from cop.accounts.views import blueprint as accounts
     from cop.actions.views import blueprint as actions
     from cop.cli import register_commands
@@ -229,6 +230,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coding)
     app.register_blueprint(reading)
     app.register_blueprint(actions)
+    app.register_blueprint(admin_accounts)
     app.register_blueprint(interpreting)
     app.register_blueprint(interpreters)
     app.register_blueprint(social)

@@ -104,8 +104,9 @@ def can_manage_visit(user: User, visit: Visit) -> bool:
 
 
 def can_organise(user: User) -> bool:
-    """Create visits and programmes, and add people and organisations to the directory."""
-    return user.is_admin or leads_any_visit(user)
+    """Create visits and programmes, and add people and organisations to the directory:
+    administrators, organisers, and whoever leads a visit already."""
+    return user.is_admin or user.is_organiser or leads_any_visit(user)
 
 
 def _leads_visit_of(user: User, person_id: int) -> bool:
@@ -234,6 +235,17 @@ def can_analyse_programme(user: User, programme_id: int) -> bool:
     return _has_role_in_programme(
         user, programme_id, (MembershipRole.LEAD, MembershipRole.RESEARCHER)
     )
+
+
+def admin_required(view: View) -> View:
+    @wraps(view)
+    @login_required
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
 
 
 def organiser_required(view: View) -> View:

@@ -91,6 +91,7 @@ def start_command(port: int) -> None:
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--admin/--no-admin", default=False, help="Administrator of the installation.")
+@click.option("--organiser/--no-organiser", default=False, help="May start programmes and visits.")
 @click.option("--researcher/--no-researcher", default=False, help="A researcher of programmes.")
 @click.option(
     "--programme",
@@ -106,6 +107,7 @@ def create_user_command(
     email: str,
     name: str,
     admin: bool,
+    organiser: bool,
     researcher: bool,
     programme_ids: tuple[int, ...],
     language: str,
@@ -136,7 +138,12 @@ def create_user_command(
         person = Person(name=name, email=email, preferred_language=language)
         db.session.add(person)
     user = User(
-        email=email, is_admin=admin, is_researcher=researcher, locale=language, person=person
+        email=email,
+        is_admin=admin,
+        is_organiser=organiser,
+        is_researcher=researcher,
+        locale=language,
+        person=person,
     )
     user.set_password(password)
     db.session.add(user)
@@ -144,7 +151,8 @@ def create_user_command(
     for programme_id in programme_ids:
         db.session.add(ProgrammeResearcher(programme_id=programme_id, user_id=user.id))
     db.session.commit()
-    roles = [role for role, held in (("admin", admin), ("researcher", researcher)) if held]
+    held_roles = (("admin", admin), ("organiser", organiser), ("researcher", researcher))
+    roles = [role for role, held in held_roles if held]
     click.echo(f"Created {email}" + (f" ({', '.join(roles)})" if roles else "") + ".")
 
 

@@ -81,6 +81,8 @@ LIFETIMES: dict[str, timedelta] = {
     # A host approving the social-media protocol, a member accepting it.
     "protocol_approval": timedelta(days=90),
     "protocol_ack": timedelta(days=90),
+    # An invitation to choose a password; the administrator or lead can send it again.
+    "invitation": timedelta(days=14),
 }
 DEFAULT_LIFETIME = timedelta(days=30)
 

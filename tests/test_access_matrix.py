@@ -123,6 +123,8 @@ class World:
     booking_id: int = 0
     post_check_id: int = 0
     users: dict[str, Any] = field(default_factory=dict)
+    outsider_user_id: int = 0
+    admin_user_id: int = 0
 
 
 @dataclass
@@ -235,6 +237,21 @@ def removable_embargo_url(world: World) -> str:
     db.session.add(embargo)
     db.session.commit()
     return f"/visits/{world.visit.id}/protocol/embargoes/{embargo.id}/delete"
+
+
+INVITEES = itertools.count(1)
+
+
+def invitable_member_url(world: World) -> str:
+    """A member without an account, afresh for each attempt to invite them."""
+    number = next(INVITEES)
+    person = Person(name=f"Invitee {number}", email=f"invitee{number}@example.org")
+    membership = Membership(
+        visit=world.visit, person=person, role=MembershipRole.HOST, selection_reason="Host"
+    )
+    db.session.add(membership)
+    db.session.commit()
+    return f"/visits/{world.visit.id}/members/{membership.id}/invite"
 
 
 def next_status(world: World) -> dict[str, str]:
@@ -637,6 +654,24 @@ CASES = [
     Case("GET", lambda w: f"/programmes/{w.programme_id}/report", only(ANALYSTS)),
     Case("GET", lambda w: "/healthz", everyone(200, anonymous=200)),
     Case("GET", lambda w: "/admin/audit", only({"admin"})),
+    Case("GET", lambda w: "/admin/accounts", only({"admin"})),
+    Case("GET", lambda w: "/admin/accounts/invite", only({"admin"})),
+    Case("POST", lambda w: "/admin/accounts/invite", only({"admin"}, 400), blank_form),
+    Case("GET", lambda w: f"/admin/accounts/{w.outsider_user_id}", only({"admin"})),
+    # The outsider's account is no invitation: nothing to send again or withdraw.
+    Case("POST", lambda w: f"/admin/accounts/{w.outsider_user_id}/resend", only({"admin"}, 400)),
+    Case("GET", lambda w: f"/admin/accounts/{w.outsider_user_id}/withdraw", only({"admin"}, 404)),
+    Case(
+        # An administrator's own account with every role unticked: refused (someone must stay).
+        "POST",
+        lambda w: f"/admin/accounts/{w.admin_user_id}",
+        only({"admin"}, 400),
+        blank_form,
+    ),
+    Case("POST", lambda w: f"/admin/accounts/{w.outsider_user_id}/withdraw", only({"admin"}, 404)),
+    Case("POST", invitable_member_url, only(ORGANISERS, 302)),
+    Case("POST", lambda w: "/account/welcome/not-a-token", everyone(400, anonymous=400)),
+    Case("GET", lambda w: "/account/welcome/not-a-token", everyone(400, anonymous=400)),
     Case("GET", lambda w: f"/people/{w.other_person_id}/export.json", only({"admin"})),
     Case("GET", lambda w: f"/people/{w.other_person_id}/erase", only({"admin"})),
     Case("POST", lambda w: f"/people/{w.other_person_id}/erase", only({"admin"}, 400), blank_form),
@@ -710,6 +745,7 @@ def world(app: Flask, make: Factory) -> World:
     )
     built.item_id = make.item(visit).id
     built.users["outsider"] = make.user()
+    built.outsider_user_id = built.users["outsider"].id
     membership_roles = {
         "participant": MembershipRole.PARTICIPANT,
         "host": MembershipRole.HOST,
@@ -774,6 +810,7 @@ def world(app: Flask, make: Factory) -> World:
     make.member(visit, db.session.get(Person, built.member_person_id), MembershipRole.OBSERVER)
     built.account_person_id = built.users["participant"].person_id
     built.users["admin"] = make.user(admin=True, with_person=False)
+    built.admin_user_id = built.users["admin"].id
     ensure_guide(db.session, visit.id)
     ensure_codebook(db.session, programme.id)
     reflection = participants_reflection(built)
@@ -867,6 +904,7 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             removable_reflection_url: "reflections.delete_reflection",
             removable_segment_url: "coding.remove_code",
             removable_code_url: "coding.delete_code",
+            invitable_member_url: "admin_accounts.invite_member",
         }
         if case.url in removals:
             covered.add(("POST", removals[case.url]))

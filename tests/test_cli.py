@@ -148,3 +148,15 @@ def test_generate_command_adds_the_small_scale(app) -> None:
     result = app.test_cli_runner().invoke(args=["generate", "--scale", "small"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(db.select(db.func.count(Person.id))) == SCALES["small"].people
+
+
+def test_create_user_can_make_an_organiser(app) -> None:
+    from cop.accounts.models import User
+
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "aileen@fife.example", "--name", "Aileen", "--organiser"]
+        + ["--password", "long enough"]
+    )
+    assert result.exit_code == 0 and "(organiser)" in result.output
+    user = db.session.scalar(db.select(User).filter_by(email="aileen@fife.example"))
+    assert user.is_organiser and not user.is_admin

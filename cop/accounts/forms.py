@@ -1,9 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from cop.accounts.passwords import MINIMUM_PASSWORD_LENGTH
-from cop.forms import CopForm, language_codes_are_known, options
+from cop.forms import CheckboxListField, CopForm, language_codes_are_known, options
 
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 
@@ -91,3 +98,47 @@ class ProfileForm(CopForm):
         description=_l("Optional. Only you and the leads of your visits can see this."),
         validators=[Optional(), Length(max=2000)],
     )
+
+
+class InvitationForm(CopForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the person’s name")), Length(max=200)]
+    )
+    email = EmailField(
+        _l("Email address"),
+        description=_l("The invitation goes to this address; it becomes their sign-in."),
+        validators=[
+            DataRequired(_l("Enter an email address")),
+            Email(_l("Enter an email address in the correct format, like name@example.org")),
+            Length(max=254),
+        ],
+    )
+    language = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES, default="en")
+    organiser = BooleanField(_l("Organiser"), description=_l("May start programmes and visits."))
+    researcher = BooleanField(
+        _l("Researcher"),
+        description=_l("Reads reflections, as each writer allows, of the programmes chosen below."),
+    )
+    programmes = CheckboxListField(_l("Programmes they research"), coerce=int, choices=[])
+    admin = BooleanField(
+        _l("Administrator"), description=_l("Manages accounts and everything in cop.")
+    )
+
+
+class RolesForm(CopForm):
+    organiser = BooleanField(_l("Organiser"), description=_l("May start programmes and visits."))
+    researcher = BooleanField(
+        _l("Researcher"),
+        description=_l("Reads reflections, as each writer allows, of the programmes chosen below."),
+    )
+    programmes = CheckboxListField(_l("Programmes they research"), coerce=int, choices=[])
+    admin = BooleanField(
+        _l("Administrator"), description=_l("Manages accounts and everything in cop.")
+    )
+    active = BooleanField(
+        _l("May sign in"), description=_l("Untick to close the account without deleting it.")
+    )
+
+
+class WelcomeForm(CopForm):
+    new_password, confirm_password = _new_password_fields()

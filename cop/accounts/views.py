@@ -61,7 +61,7 @@ def limited_per_account_and_address(view: Any) -> Any:
     return limiter.limit(_address_rate_limit, methods=["POST"])(view)
 
 
-def _begin_session(user: User) -> None:
+def begin_session(user: User) -> None:
     """Sign this browser in under a session the server holds, so signing out can end it."""
     key = secrets.token_urlsafe(32)
     db.session.add(SignInSession(key=key, user_id=user.id))
@@ -69,7 +69,7 @@ def _begin_session(user: User) -> None:
     session[SESSION_KEY] = key
 
 
-def _end_sessions(user: User) -> None:
+def end_sessions(user: User) -> None:
     """End every session of a user (after their password changed)."""
     db.session.execute(
         update(SignInSession)
@@ -92,7 +92,7 @@ def sign_in() -> str | Response:
             spend_as_long_as_a_check(form.password.data)
         elif user.check_password(form.password.data) and user.active:
             session.clear()
-            _begin_session(user)
+            begin_session(user)
             user.last_sign_in_at = utcnow()
             db.session.commit()
             return redirect(target if is_safe_redirect(target) else url_for("visits.home"))
@@ -133,9 +133,9 @@ def change_password() -> str | Response:
             user = current_user._get_current_object()
             user.set_password(form.new_password.data)
             revoke_links(RESET_PURPOSE, user.id)
-            _end_sessions(user)
+            end_sessions(user)
             # The session version changed, so sign this browser in again under the new one.
-            _begin_session(user)
+            begin_session(user)
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
@@ -184,7 +184,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         user.set_password(form.new_password.data)
         revoke_links(RESET_PURPOSE, user.id)
-        _end_sessions(user)
+        end_sessions(user)
         db.session.commit()
         flash(_("Your password has been reset. You can now sign in."), "success")
         return redirect(url_for("accounts.sign_in"))

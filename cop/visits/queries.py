@@ -54,7 +54,11 @@ def members_of_visit(visit_id: int) -> Select:
         select(Membership)
         .where(Membership.visit_id == visit_id)
         .join(Membership.person)
-        .options(joinedload(Membership.person).joinedload(Person.organisation))
+        .options(
+            joinedload(Membership.person).joinedload(Person.organisation),
+            # Whether each member has an account (the members page offers to invite them).
+            joinedload(Membership.person).joinedload(Person.user),
+        )
         .order_by(ROLE_ORDER, Person.name)
     )
 

@@ -1,0 +1,65 @@
+"""A council starts on the web: the administrator invites an organiser, who chooses a password
+through her own link and plans her first visit; no command anywhere. Accessibility is checked
+on every page; JavaScript is off."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from cop.extensions import db
+from cop.mail import OutboxMail
+from tests.browser.test_journeys import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_from_the_admins_invitation_to_the_organisers_first_visit(
+    page: Page, live_server: str, axe, live_app
+) -> None:
+    sign_in(page, live_server, "admin@cop.example")
+    page.get_by_role("link", name="Accounts").click()
+    axe.check(page)
+    page.get_by_role("link", name="Invite someone").click()
+    axe.check(page)
+    page.get_by_label("Name").fill("Aileen Ross")
+    page.get_by_label("Email address").fill("aileen.ross@fife.example")
+    page.get_by_label("Organiser").check()
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(
+        page.get_by_text("An invitation has been sent to aileen.ross@fife.example")
+    ).to_be_visible()
+    expect(page.get_by_role("cell", name="Invited, not yet accepted")).to_be_visible()
+    axe.check(page)
+
+    with live_app.app_context():
+        body = db.session.scalar(
+            db.select(OutboxMail.body_text).order_by(OutboxMail.id.desc()).limit(1)
+        )
+    path = re.search(r"/account/welcome/\S+", body).group(0)
+    organiser = page.context.browser.new_context(java_script_enabled=False).new_page()
+    organiser.goto(f"{live_server}{path}")
+    expect(organiser.get_by_role("heading", name="Welcome to cop")).to_be_visible()
+    axe.check(organiser)
+    organiser.get_by_label("New password", exact=True).fill("a long new password")
+    organiser.get_by_label("Confirm the new password").fill("a long new password")
+    organiser.get_by_role("button", name="Save my password and sign in").click()
+    expect(organiser.get_by_role("heading", name="My visits")).to_be_visible()
+    axe.check(organiser)
+
+    organiser.get_by_role("link", name="Plan a visit").click()
+    axe.check(organiser)
+    organiser.get_by_label("Title").fill("Fife learns from Lyon")
+    organiser.get_by_label("Objective").fill("How Lyon involves residents in its budget.")
+    organiser.get_by_label("Host city").fill("Lyon")
+    organiser.get_by_label("Host country").fill("FR")
+    organiser.get_by_label("Time zone of the visit").fill("Europe/Paris")
+    organiser.get_by_label("Languages of the visit").fill("en,fr")
+    organiser.get_by_role("button", name="Create the visit").click()
+    expect(organiser.get_by_role("heading", name="Fife learns from Lyon")).to_be_visible()
+    axe.check(organiser)
+    organiser.goto(f"{live_server}/")
+    expect(organiser.get_by_role("link", name="Fife learns from Lyon")).to_be_visible()
+    organiser.context.close()
