@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect, select
 from werkzeug.serving import run_simple
 
+from cop.config import Defaults
 from cop.extensions import db
 
 
@@ -68,6 +70,13 @@ def demo_command() -> None:
     print_demo_sign_ins()
 
 
+def base_url_on_port(base_url: str, port: int) -> str:
+    """Mailed links point at the port cop serves on, unless COP_BASE_URL named the address."""
+    if base_url.rstrip("/") == Defaults.BASE_URL and "COP_BASE_URL" not in os.environ:
+        return f"http://127.0.0.1:{port}"
+    return base_url
+
+
 @click.command("start")
 @click.option("--port", default=5000, show_default=True)
 @with_appcontext
@@ -84,6 +93,7 @@ def start_command(port: int) -> None:
     click.echo(f"cop is running on http://127.0.0.1:{port}/ (press Ctrl+C to stop)")
     # Flask refuses app.run() inside its own CLI, so serve through Werkzeug directly.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.config["BASE_URL"] = base_url_on_port(app.config["BASE_URL"], port)
     run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 

@@ -160,3 +160,14 @@ def test_create_user_can_make_an_organiser(app) -> None:
     assert result.exit_code == 0 and "(organiser)" in result.output
     user = db.session.scalar(db.select(User).filter_by(email="aileen@fife.example"))
     assert user.is_organiser and not user.is_admin
+
+
+def test_cop_start_on_another_port_mails_links_to_that_port(monkeypatch) -> None:
+    from cop.cli import base_url_on_port
+
+    monkeypatch.delenv("COP_BASE_URL", raising=False)
+    assert base_url_on_port("http://127.0.0.1:5000", 8080) == "http://127.0.0.1:8080"
+    # An address the installation named stays as it is.
+    assert base_url_on_port("https://cop.fife.example", 8080) == "https://cop.fife.example"
+    monkeypatch.setenv("COP_BASE_URL", "http://127.0.0.1:5000")
+    assert base_url_on_port("http://127.0.0.1:5000", 8080) == "http://127.0.0.1:5000"

@@ -103,6 +103,8 @@ def new_visit() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.time_zone.data = "Europe/London"
         form.languages.data = "en"
+        # "Plan a visit in this programme" arrives with the programme chosen.
+        form.programme_id.data = request.args.get("programme_id", NOTHING_CHOSEN, type=int)
     if form.validate_on_submit():
         visit = Visit(status=VisitStatus.IDEA)
         _fill_visit(form, visit)
@@ -291,4 +293,5 @@ def programme(programme_id: int) -> str:
         page=page,
         can_analyse=access.can_analyse_programme(current_user, found.id),
         can_research=access.researches_programme(current_user, found.id),
+        can_organise=access.can_organise(current_user),
     )

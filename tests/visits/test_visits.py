@@ -258,3 +258,14 @@ def test_a_new_visit_and_programme_start_with_their_defaults_and_reading_creates
     assert {k: v for k, v in after.items() if k != "audit_entry"} == {
         k: v for k, v in before.items() if k != "audit_entry"
     }
+
+
+def test_a_programme_offers_to_plan_a_visit_in_it(client, make) -> None:
+    sign_in(client, make.user(admin=True))
+    programme = make.programme(name="Fife and Lyon")
+    page = client.get(f"/programmes/{programme.id}").get_data(as_text=True)
+    assert f"/visits/new?programme_id={programme.id}" in page
+    form = client.get(f"/visits/new?programme_id={programme.id}").get_data(as_text=True)
+    assert f'<option selected value="{programme.id}">' in form or (
+        f'value="{programme.id}" selected' in form
+    )
