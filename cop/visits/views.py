@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -22,7 +24,7 @@ from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.links import revoke_visit_links
 from cop.polls.queries import polls_of_visit
-from cop.viewhelpers import form_status, paginate, search_text
+from cop.viewhelpers import child_of_visit, form_status, paginate, search_text
 from cop.visits import logic
 from cop.visits.forms import MemberForm, ProgrammeForm, StatusForm, VisitForm
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
@@ -220,13 +222,20 @@ def members(visit_id: int) -> str | Response | tuple[str, int]:
     ), status
 
 
-@blueprint.route("/visits/<int:visit_id>/members/<int:membership_id>/remove", methods=["POST"])
+@blueprint.route(
+    "/visits/<int:visit_id>/members/<int:membership_id>/remove", methods=["GET", "POST"]
+)
 @login_required
-def remove_member(visit_id: int, membership_id: int) -> Response:
+def remove_member(visit_id: int, membership_id: int) -> Any:
+    """A confirmation page first, saying what removing does; the removal on its button."""
     found = access.visit_for(visit_id, manage=True)
-    membership = db.get_or_404(Membership, membership_id)
-    if membership.visit_id != found.id or not EmptyForm().validate_on_submit():
-        abort(404 if membership.visit_id != found.id else 400)
+    membership = child_of_visit(found, Membership, membership_id)
+    if request.method == "GET":
+        return render_template(
+            "visits/remove_member.html", visit=found, membership=membership, form=EmptyForm()
+        )
+    if not EmptyForm().validate_on_submit():
+        abort(400)
     roles = list(db.session.scalars(select(Membership.role).where(Membership.visit_id == found.id)))
     if logic.would_leave_no_lead(roles, membership.role):
         flash(_("A visit needs at least one lead. Add another lead first."), "error")

@@ -269,3 +269,17 @@ def test_a_programme_offers_to_plan_a_visit_in_it(client, make) -> None:
     assert f'<option selected value="{programme.id}">' in form or (
         f'value="{programme.id}" selected' in form
     )
+
+
+def test_removing_a_member_asks_first_and_says_what_happens(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    leaving = make.member(visit, make.person(name="Morag Campbell"))
+    sign_in(client, lead)
+    members = client.get(f"/visits/{visit.id}/members").get_data(as_text=True)
+    assert f'href="/visits/{visit.id}/members/{leaving.id}/remove"' in members
+    confirm = visible_text(
+        client.get(f"/visits/{visit.id}/members/{leaving.id}/remove").get_data(as_text=True)
+    )
+    assert "Remove Morag Campbell from the visit?" in confirm
+    assert "stops working" in confirm
+    assert db.session.get(Membership, leaving.id) is not None  # asking removed nothing
