@@ -287,6 +287,7 @@ CASES = [
         lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/invite",
         only(ORGANISERS, 302),
     ),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/cancel", only(ORGANISERS)),
     Case(
         "POST",
         lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/cancel",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -272,11 +274,20 @@ def invite(visit_id: int, item_id: int) -> WerkzeugResponse:
     return redirect(url_for("itinerary.itinerary", visit_id=visit.id))
 
 
-@blueprint.route("/visits/<int:visit_id>/itinerary/<int:item_id>/cancel", methods=["POST"])
+@blueprint.route("/visits/<int:visit_id>/itinerary/<int:item_id>/cancel", methods=["GET", "POST"])
 @login_required
-def cancel(visit_id: int, item_id: int) -> WerkzeugResponse:
+def cancel(visit_id: int, item_id: int) -> Any:
+    """A confirmation page first: cancelling mails every attendee a cancellation."""
     visit = access.visit_for(visit_id, manage=True)
     item = _item_of(visit, item_id)
+    if request.method == "GET":
+        return render_template(
+            "itinerary/cancel.html",
+            visit=visit,
+            item=item,
+            told=[p for p in item.attendees if p.email],
+            form=EmptyForm(),
+        )
     if not EmptyForm().validate_on_submit():
         abort(400)
     if not item.cancelled:

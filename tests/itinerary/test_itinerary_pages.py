@@ -200,6 +200,12 @@ def test_cancelling_sends_itip_cancel_and_keeps_the_item(client, make, paris, ma
     visit, lead, participant, host = paris
     item = make.item(visit, title="Meeting 2", attendees=[participant.person])
     sign_in(client, lead)
+    # Asking first: the page names who will be told, and mails nobody yet.
+    asked = visible_text(
+        client.get(f"/visits/{visit.id}/itinerary/{item.id}/cancel").get_data(as_text=True)
+    )
+    assert "A cancellation goes to its 1 attendee" in asked and participant.person.name in asked
+    assert mail_server.messages == []
     client.post(f"/visits/{visit.id}/itinerary/{item.id}/cancel")
     [message] = mail_server.messages
     assert message["Subject"] == "Cancelled: Meeting 2"
