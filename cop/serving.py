@@ -7,12 +7,19 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, g, redirect, request, url_for
 from sqlalchemy import text
 
 from cop.extensions import db, limiter
 
 blueprint = Blueprint("serving", __name__)
+
+
+@blueprint.route("/favicon.ico")
+@limiter.exempt
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says; send them to cop's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @blueprint.route("/healthz")

@@ -261,6 +261,7 @@ def next_status(world: World) -> dict[str, str]:
 
 CASES = [
     Case("GET", lambda w: "/", everyone()),
+    Case("GET", lambda w: "/favicon.ico", everyone(301, anonymous=301)),
     Case("GET", lambda w: "/visits", everyone()),
     Case("GET", lambda w: "/visits/new", only(ANY_ORGANISER)),
     Case("GET", lambda w: f"/visits/{w.visit.id}", only(VISIT_VIEWERS)),

@@ -121,3 +121,12 @@ def test_an_unreachable_database_gives_a_clear_503_not_a_crash(tmp_path) -> None
     response = app.test_client().post("/sign-in", data={"email": "a@example.org", "password": "x"})
     assert response.status_code == 503
     assert "The service is briefly unavailable" in response.get_data(as_text=True)
+
+
+def test_every_page_has_cops_icon_and_browsers_asking_for_favicon_ico_find_it(client) -> None:
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    asked = client.get("/favicon.ico")
+    assert asked.status_code == 301 and asked.headers["Location"].endswith("/static/favicon.svg")
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
