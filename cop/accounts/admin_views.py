@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from cop import access
 from cop.accounts import invitations
-from cop.accounts.forms import InvitationForm, RolesForm, WelcomeForm
+from cop.accounts.forms import InvitationForm, RoleFields, RolesForm, WelcomeForm
 from cop.accounts.models import User
 from cop.accounts.views import begin_session, end_sessions
 from cop.database import utcnow
@@ -35,13 +35,13 @@ from cop.visits.models import Membership, Programme, Visit
 blueprint = Blueprint("admin_accounts", __name__)
 
 
-def _programme_choices(form: InvitationForm | RolesForm) -> None:
+def _programme_choices(form: RoleFields) -> None:
     form.programmes.choices = options(
         (p.id, p.name) for p in db.session.scalars(select(Programme).order_by(Programme.name))
     )
 
 
-def _roles(form: InvitationForm | RolesForm) -> invitations.Roles:
+def _roles(form: RoleFields) -> invitations.Roles:
     return invitations.Roles(
         admin=form.admin.data,
         organiser=form.organiser.data,
@@ -69,7 +69,7 @@ def accounts() -> str:
     return render_template(
         "admin/accounts.html",
         page=page,
-        pending={user.id for user in page.items if invitations.is_pending(user)},
+        pending=invitations.pending_among([user.id for user in page.items]),
         role_names=_role_names,
     )
 

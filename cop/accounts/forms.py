@@ -100,7 +100,21 @@ class ProfileForm(CopForm):
     )
 
 
-class InvitationForm(CopForm):
+class RoleFields(CopForm):
+    """The roles an administrator gives, on the invitation and on the account's page."""
+
+    organiser = BooleanField(_l("Organiser"), description=_l("May start programmes and visits."))
+    researcher = BooleanField(
+        _l("Researcher"),
+        description=_l("Reads reflections, as each writer allows, of the programmes chosen below."),
+    )
+    programmes = CheckboxListField(_l("Programmes they research"), coerce=int, choices=[])
+    admin = BooleanField(
+        _l("Administrator"), description=_l("Manages accounts and everything in cop.")
+    )
+
+
+class InvitationForm(RoleFields):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Enter the person’s name")), Length(max=200)]
     )
@@ -114,27 +128,9 @@ class InvitationForm(CopForm):
         ],
     )
     language = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES, default="en")
-    organiser = BooleanField(_l("Organiser"), description=_l("May start programmes and visits."))
-    researcher = BooleanField(
-        _l("Researcher"),
-        description=_l("Reads reflections, as each writer allows, of the programmes chosen below."),
-    )
-    programmes = CheckboxListField(_l("Programmes they research"), coerce=int, choices=[])
-    admin = BooleanField(
-        _l("Administrator"), description=_l("Manages accounts and everything in cop.")
-    )
 
 
-class RolesForm(CopForm):
-    organiser = BooleanField(_l("Organiser"), description=_l("May start programmes and visits."))
-    researcher = BooleanField(
-        _l("Researcher"),
-        description=_l("Reads reflections, as each writer allows, of the programmes chosen below."),
-    )
-    programmes = CheckboxListField(_l("Programmes they research"), coerce=int, choices=[])
-    admin = BooleanField(
-        _l("Administrator"), description=_l("Manages accounts and everything in cop.")
-    )
+class RolesForm(RoleFields):
     active = BooleanField(
         _l("May sign in"), description=_l("Untick to close the account without deleting it.")
     )

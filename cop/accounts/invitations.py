@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from cop.accounts.models import User
 from cop.accounts.passwords import normalise_email
 from cop.directory.models import Person
-from cop.links import live_link, revoke_links
+from cop.links import live_link, revoke_links, subjects_with_live_links
 from cop.visits.models import ProgrammeResearcher
 
 PURPOSE = "invitation"
@@ -97,6 +97,11 @@ def invite(session: Session, email: str, name: str, language: str, roles: Roles 
 def is_pending(user: User) -> bool:
     """Invited and not yet accepted: a live invitation link exists."""
     return live_link(PURPOSE, user.id, user.person_id) is not None
+
+
+def pending_among(user_ids: list[int]) -> set[int]:
+    """The accounts among these still waiting for their invitation to be accepted."""
+    return subjects_with_live_links(PURPOSE, user_ids)
 
 
 def accept(session: Session, user: User, password: str) -> None:
