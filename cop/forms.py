@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.dates import get_timezone_location
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    Form,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -54,7 +67,9 @@ def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
 
 
 def language_codes_are_known(form: Form, field: Field) -> None:
-    for code in parse_language_codes(field.data or "").split(","):
+    data = field.data or ""
+    text = ",".join(data) if isinstance(data, list) else data
+    for code in parse_language_codes(text).split(","):
         if not code:
             continue
         try:
@@ -83,3 +98,107 @@ def one_line(value: Any) -> Any:
     """A filter for single-line fields (titles, names): line breaks pasted into them become
     spaces, since they end up in mail subjects and calendar lines."""
     return " ".join(value.split()) if isinstance(value, str) else value
+
+
+# Lists to choose from instead of codes to type. Each is labelled in the reader's language
+# and sorted for it; the codes stay what is stored. Selects work without JavaScript, and
+# static/js/choose.js adds a search field to the long ones.
+
+
+@lru_cache(maxsize=16)
+def time_zone_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    """Every zone babel places in a country, as "France — Paris (Europe/Paris)", and UTC."""
+    names = Locale.parse(locale).territories
+    zones = set(get_global("zone_territories")) & available_timezones()
+    labelled = [
+        (
+            zone,
+            f"{names.get(get_global('zone_territories')[zone], '')} — "
+            f"{get_timezone_location(zone, locale=locale, return_city=True)} ({zone})",
+        )
+        for zone in zones
+    ]
+    return (*sorted(labelled, key=lambda pair: _sort_key(pair[1])), ("UTC", "UTC"))
+
+
+@lru_cache(maxsize=16)
+def country_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    """Countries by their ISO 3166-1 alpha-2 code (not regions such as 150 Europe)."""
+    names = Locale.parse(locale).territories
+    pairs = [(code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()]
+    return tuple(sorted(pairs, key=lambda pair: _sort_key(pair[1])))
+
+
+@lru_cache(maxsize=16)
+def language_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    """Languages with an ISO 639-1 code, named in the reader's language."""
+    names = Locale.parse(locale).languages
+    pairs = [(code, name[:1].upper() + name[1:]) for code, name in names.items() if len(code) == 2]
+    return tuple(sorted(pairs, key=lambda pair: _sort_key(pair[1])))
+
+
+def _sort_key(label: str) -> str:
+    # "Émirats" sorts with the E's, as a reader looks for it.
+    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
+
+
+def _reader_locale() -> str:
+    return str(get_locale() or "en")
+
+
+class _ListField(SelectField):
+    """A select over one of the lists above, with an optional first "choose" option. The
+    field's own validators say what is wrong, in cop's words, instead of WTForms' generic
+    "Not a valid choice"."""
+
+    def __init__(self, *args: Any, blank: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, choices=self._choices, **kwargs)
+        self.blank = blank
+
+    def list_choices(self) -> tuple[tuple[str, str], ...]:
+        raise NotImplementedError
+
+    def _choices(self) -> list[tuple[str, str]]:
+        first = [("", str(self.blank))] if self.blank is not None else []
+        return [*first, *self.list_choices()]
+
+    def pre_validate(self, form: Form) -> None:
+        """Nothing: the validators check the value against the list."""
+
+
+class TimeZoneField(_ListField):
+    def list_choices(self) -> tuple[tuple[str, str], ...]:
+        return time_zone_choices(_reader_locale())
+
+
+class CountryField(_ListField):
+    def list_choices(self) -> tuple[tuple[str, str], ...]:
+        return country_choices(_reader_locale())
+
+
+class LanguageField(_ListField):
+    def list_choices(self) -> tuple[tuple[str, str], ...]:
+        return language_choices(_reader_locale())
+
+
+class LanguagesField(SelectMultipleField):
+    """Several languages, stored as "en,fr": the field reads that text (or a list) and gives
+    back the codes in a list; ``joined`` is what the model keeps."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, choices=self._choices, **kwargs)
+
+    def _choices(self) -> tuple[tuple[str, str], ...]:
+        return language_choices(_reader_locale())
+
+    def process_data(self, value: Any) -> None:
+        if isinstance(value, str):
+            value = [code for code in parse_language_codes(value).split(",") if code]
+        super().process_data(value)
+
+    @property
+    def joined(self) -> str:
+        return parse_language_codes(",".join(self.data or []))
+
+    def pre_validate(self, form: Form) -> None:
+        """Nothing: ``language_codes_are_known`` checks the codes."""

@@ -10,7 +10,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from cop.accounts.passwords import MINIMUM_PASSWORD_LENGTH
-from cop.forms import CheckboxListField, CopForm, language_codes_are_known, options
+from cop.forms import (
+    CheckboxListField,
+    CopForm,
+    LanguagesField,
+    language_codes_are_known,
+    options,
+)
 
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 
@@ -77,10 +83,8 @@ class ProfileForm(CopForm):
         _l("Full name"), validators=[DataRequired(_l("Enter your name")), Length(max=200)]
     )
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
-    languages = StringField(
-        _l("Languages you work in"),
-        description=_l("Language codes separated by commas, for example en,fr."),
-        validators=[Optional(), Length(max=100), language_codes_are_known],
+    languages = LanguagesField(
+        _l("Languages you work in"), validators=[Optional(), language_codes_are_known]
     )
     locale = SelectField(
         _l("Language of the interface and of your emails"), choices=options(LANGUAGE_CHOICES)

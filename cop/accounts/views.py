@@ -26,7 +26,7 @@ from cop.accounts.forms import (
     ResetRequestForm,
     SignInForm,
 )
-from cop.accounts.logic import is_safe_redirect, parse_language_codes
+from cop.accounts.logic import is_safe_redirect
 from cop.accounts.models import SESSION_KEY, SignInSession, User
 from cop.accounts.passwords import normalise_email, spend_as_long_as_a_check
 from cop.database import utcnow
@@ -207,7 +207,7 @@ def profile() -> str | Response | tuple[str, int]:
             current_user.person = person
         person.name = form.name.data
         person.job_title = form.job_title.data or ""
-        person.languages = parse_language_codes(form.languages.data or "")
+        person.languages = form.languages.joined
         person.access_needs = form.access_needs.data or ""
         person.dietary_needs = form.dietary_needs.data or ""
         person.preferred_language = form.locale.data

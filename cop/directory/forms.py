@@ -6,6 +6,10 @@ from cop.accounts.forms import LANGUAGE_CHOICES
 from cop.directory.models import OrganisationKind
 from cop.forms import (
     CopForm,
+    CountryField,
+    LanguageField,
+    LanguagesField,
+    TimeZoneField,
     country_code_is_known,
     language_codes_are_known,
     one_line,
@@ -30,10 +34,10 @@ class OrganisationForm(CopForm):
         validators=[Optional(), Length(max=2000)],
     )
     city = StringField(_l("City or town"), validators=[Optional(), Length(max=120)])
-    country = StringField(
+    country = CountryField(
         _l("Country"),
-        description=_l("Two-letter code, for example GB or FR."),
-        validators=[DataRequired(_l("Enter the country code")), country_code_is_known],
+        blank=_l("Choose a country"),
+        validators=[DataRequired(_l("Choose the country")), country_code_is_known],
     )
     subdivision = StringField(
         _l("Nation or region (optional)"),
@@ -42,15 +46,15 @@ class OrganisationForm(CopForm):
         ),
         validators=[Optional(), Length(max=10)],
     )
-    language = StringField(
+    language = LanguageField(
         _l("Working language"),
-        description=_l("Language code, for example en or fr."),
-        validators=[DataRequired(_l("Enter the working language")), language_codes_are_known],
+        blank=_l("Choose a language"),
+        validators=[DataRequired(_l("Choose the working language")), language_codes_are_known],
     )
-    time_zone = StringField(
+    time_zone = TimeZoneField(
         _l("Time zone"),
-        description=_l("For example Europe/London or Europe/Paris."),
-        validators=[DataRequired(_l("Enter the time zone")), time_zone_is_known],
+        blank=_l("Choose a time zone"),
+        validators=[DataRequired(_l("Choose the time zone")), time_zone_is_known],
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -74,9 +78,7 @@ class PersonForm(CopForm):
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
-    languages = StringField(
-        _l("Languages they work in"),
-        description=_l("Language codes separated by commas, for example en,fr."),
-        validators=[Optional(), Length(max=100), language_codes_are_known],
+    languages = LanguagesField(
+        _l("Languages they work in"), validators=[Optional(), language_codes_are_known]
     )
     preferred_language = SelectField(_l("Language for emails"), choices=options(LANGUAGE_CHOICES))

@@ -32,6 +32,12 @@ def search_people(text: str = "", organisation_id: int | None = None) -> Select:
     return query
 
 
+def organisations_with_places(session) -> list[Organisation]:
+    """Organisations by name, for a choice that also brings their place (the visit form's
+    host organisation fills its city, country, time zone and language)."""
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
 def organisation_choices(session) -> list[tuple[int, str]]:
     rows = session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
     return [(row.id, row.name) for row in rows]

@@ -16,7 +16,6 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from cop import access
-from cop.accounts.logic import parse_language_codes
 from cop.directory.forms import OrganisationForm, PersonForm
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.directory.queries import organisation_choices, search_organisations, search_people
@@ -71,7 +70,7 @@ def _save_organisation(form: OrganisationForm, organisation: Organisation) -> bo
     organisation.description = form.description.data or ""
     organisation.country = form.country.data
     organisation.subdivision = (form.subdivision.data or "").upper() or None
-    organisation.language = parse_language_codes(form.language.data).split(",")[0]
+    organisation.language = form.language.data
     organisation.time_zone = form.time_zone.data
     return True
 
@@ -175,7 +174,7 @@ def _save_person(form: PersonForm, person: Person) -> bool:
     person.email = email
     person.organisation_id = form.organisation_id.data or None
     person.job_title = form.job_title.data or ""
-    person.languages = parse_language_codes(form.languages.data or "")
+    person.languages = form.languages.joined
     person.preferred_language = form.preferred_language.data
     return True
 

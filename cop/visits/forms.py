@@ -4,6 +4,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from cop.forms import (
     CopForm,
+    CountryField,
+    LanguagesField,
+    TimeZoneField,
     country_code_is_known,
     language_codes_are_known,
     one_line,
@@ -24,11 +27,16 @@ class VisitForm(CopForm):
     )
     programme_id = SelectField(_l("Programme"), coerce=int, choices=[])
     host_organisation_id = SelectField(_l("Host organisation"), coerce=int, choices=[])
-    host_city = StringField(_l("Host city"), validators=[Optional(), Length(max=120)])
-    host_country = StringField(
+    host_city = StringField(
+        _l("Host city"),
+        description=_l("Left empty, it is the host organisation’s city."),
+        validators=[Optional(), Length(max=120)],
+        filters=[one_line],
+    )
+    host_country = CountryField(
         _l("Host country"),
-        description=_l("Two-letter code, for example FR."),
-        validators=[DataRequired(_l("Enter the host country code")), country_code_is_known],
+        blank=_l("The host organisation’s country"),
+        validators=[Optional(), country_code_is_known],
     )
     start_date = DateField(
         _l("First day (optional)"),
@@ -36,25 +44,38 @@ class VisitForm(CopForm):
         format="%Y-%m-%d",
     )
     end_date = DateField(_l("Last day (optional)"), validators=[Optional()], format="%Y-%m-%d")
-    time_zone = StringField(
+    time_zone = TimeZoneField(
         _l("Time zone of the visit"),
-        description=_l("The host’s time zone, for example Europe/Paris."),
-        validators=[DataRequired(_l("Enter the time zone")), time_zone_is_known],
+        description=_l("Where the visit takes place: the itinerary is shown in this time zone."),
+        blank=_l("The host organisation’s time zone"),
+        validators=[Optional(), time_zone_is_known],
     )
-    languages = StringField(
+    languages = LanguagesField(
         _l("Languages of the visit"),
-        description=_l("Language codes separated by commas, for example en,fr."),
-        validators=[
-            DataRequired(_l("Enter at least one language")),
-            Length(max=100),
-            language_codes_are_known,
-        ],
+        description=_l(
+            "The languages spoken during the visit. The host organisation’s language is added."
+        ),
+        validators=[language_codes_are_known],
     )
 
     def validate(self, extra_validators=None) -> bool:
         from cop.visits.logic import dates_problem
 
         valid = super().validate(extra_validators)
+        if not self.host_organisation_id.data:
+            for needed, message in (
+                (self.host_country, _l("Choose the host country, or a host organisation")),
+                (self.time_zone, _l("Choose the time zone, or a host organisation")),
+            ):
+                if not needed.data:
+                    needed.errors = [*needed.errors, message]
+                    valid = False
+            if not self.languages.data:
+                self.languages.errors = [
+                    *self.languages.errors,
+                    _l("Choose at least one language, or a host organisation"),
+                ]
+                valid = False
         problem = dates_problem(self.start_date.data, self.end_date.data)
         if problem == "both_or_neither":
             self.end_date.errors = [

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cop.directory.models import Organisation
 from cop.reflections.logic import ensure_codebook, ensure_guide
 from cop.social.logic import protocol_of
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
@@ -27,6 +28,20 @@ def neighbouring_statuses(status: VisitStatus) -> list[VisitStatus]:
 
 def can_move(current: VisitStatus, target: VisitStatus) -> bool:
     return target in neighbouring_statuses(current)
+
+
+def take_from_host(visit: Visit, host: Organisation | None) -> None:
+    """What a lead left empty is the host organisation's: its city, country and time zone. Its
+    working language is always one of the visit's, since the host speaks it."""
+    if host is None:
+        return
+    visit.host_city = visit.host_city or host.city
+    visit.host_country = visit.host_country or host.country
+    visit.time_zone = visit.time_zone or host.time_zone
+    codes = [code for code in (visit.languages or "").split(",") if code]
+    if host.language and host.language not in codes:
+        codes.append(host.language)
+    visit.languages = ",".join(codes)
 
 
 def dates_problem(start: date | None, end: date | None) -> str | None:

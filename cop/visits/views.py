@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from cop import access
-from cop.accounts.logic import parse_language_codes
-from cop.directory.models import Person
-from cop.directory.queries import organisation_choices
+from cop.directory.models import Organisation, Person
+from cop.directory.queries import organisations_with_places
 from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.links import revoke_visit_links
@@ -76,9 +76,22 @@ def _visit_form(visit: Visit | None) -> VisitForm:
     form.programme_id.choices = options(
         [(NOTHING_CHOSEN, _("No programme")), *((row.id, row.name) for row in programmes)]
     )
-    form.host_organisation_id.choices = options(
-        [(NOTHING_CHOSEN, _("Not yet known")), *organisation_choices(db.session)]
-    )
+    form.host_organisation_id.choices = [
+        SelectChoice(NOTHING_CHOSEN, _("Not yet known")),
+        *(
+            SelectChoice(
+                organisation.id,
+                organisation.name,
+                {
+                    "data-city": organisation.city,
+                    "data-country": organisation.country,
+                    "data-time-zone": organisation.time_zone,
+                    "data-language": organisation.language,
+                },
+            )
+            for organisation in organisations_with_places(db.session)
+        ),
+    ]
     if request.method == "GET" and visit is not None:
         form.programme_id.data = visit.programme_id or NOTHING_CHOSEN
         form.host_organisation_id.data = visit.host_organisation_id or NOTHING_CHOSEN
@@ -91,11 +104,13 @@ def _fill_visit(form: VisitForm, visit: Visit) -> None:
     visit.programme_id = form.programme_id.data or None
     visit.host_organisation_id = form.host_organisation_id.data or None
     visit.host_city = form.host_city.data or ""
-    visit.host_country = form.host_country.data
+    visit.host_country = form.host_country.data or ""
     visit.start_date = form.start_date.data
     visit.end_date = form.end_date.data
-    visit.time_zone = form.time_zone.data
-    visit.languages = parse_language_codes(form.languages.data)
+    visit.time_zone = form.time_zone.data or ""
+    visit.languages = form.languages.joined
+    host = db.session.get(Organisation, visit.host_organisation_id or NOTHING_CHOSEN)
+    logic.take_from_host(visit, host)
 
 
 @blueprint.route("/visits/new", methods=["GET", "POST"])
@@ -103,8 +118,7 @@ def _fill_visit(form: VisitForm, visit: Visit) -> None:
 def new_visit() -> str | Response | tuple[str, int]:
     form = _visit_form(None)
     if request.method == "GET":
-        form.time_zone.data = "Europe/London"
-        form.languages.data = "en"
+        form.languages.data = ["en"]
         # "Plan a visit in this programme" arrives with the programme chosen.
         form.programme_id.data = request.args.get("programme_id", NOTHING_CHOSEN, type=int)
     if form.validate_on_submit():

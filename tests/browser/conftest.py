@@ -79,8 +79,18 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    # No JavaScript: every page and form must work without it (cop ships none).
+    # No JavaScript: every page and form must work without it (what cop ships only adds).
     context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    opened = context.new_page()
+    opened.set_default_timeout(10_000)
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def scripted_page(browser: Browser) -> Iterator[Page]:
+    """A page with JavaScript, for what static/js adds to forms that work without it."""
+    context = browser.new_context(locale="en-GB")
     opened = context.new_page()
     opened.set_default_timeout(10_000)
     yield opened

@@ -54,12 +54,48 @@ def test_from_the_admins_invitation_to_the_organisers_first_visit(
     organiser.get_by_label("Title").fill("Fife learns from Lyon")
     organiser.get_by_label("Objective").fill("How Lyon involves residents in its budget.")
     organiser.get_by_label("Host city").fill("Lyon")
-    organiser.get_by_label("Host country").fill("FR")
-    organiser.get_by_label("Time zone of the visit").fill("Europe/Paris")
-    organiser.get_by_label("Languages of the visit").fill("en,fr")
+    organiser.get_by_label("Host country").select_option(label="France")
+    organiser.get_by_label("Time zone of the visit").select_option(
+        label="France — Paris (Europe/Paris)"
+    )
+    organiser.get_by_label("Languages of the visit").select_option(["en", "fr"])
     organiser.get_by_role("button", name="Create the visit").click()
     expect(organiser.get_by_role("heading", name="Fife learns from Lyon")).to_be_visible()
     axe.check(organiser)
     organiser.goto(f"{live_server}/")
     expect(organiser.get_by_role("link", name="Fife learns from Lyon")).to_be_visible()
     organiser.context.close()
+
+
+def test_with_javascript_the_host_organisation_fills_the_place_and_long_lists_are_searched(
+    scripted_page: Page, live_server: str, axe
+) -> None:
+    page = scripted_page
+    sign_in(page, live_server, "admin@cop.example")
+    page.goto(f"{live_server}/organisations/new")
+    page.get_by_label("Name").fill("Métropole de Lyon")
+    page.get_by_label("City or town").fill("Lyon")
+    page.get_by_label("Search the countries").fill("fran")
+    countries = page.get_by_label("Country", exact=True)
+    # "Choose a country" stays; of the countries only France is left.
+    expect(countries.locator("option:not([hidden])")).to_have_count(2)
+    countries.select_option(label="France")
+    page.get_by_label("Working language").select_option(label="French")
+    page.get_by_label("Time zone", exact=True).select_option("Europe/Paris")
+    axe.check(page)
+    page.get_by_role("button", name=re.compile("Save|Add")).click()
+
+    page.goto(f"{live_server}/visits/new")
+    page.get_by_label("Title").fill("Glasgow learns from Lyon")
+    page.get_by_label("Host organisation").select_option(label="Métropole de Lyon")
+    expect(page.get_by_label("Host city")).to_have_value("Lyon")
+    expect(page.get_by_label("Host country")).to_have_value("FR")
+    expect(page.get_by_label("Time zone of the visit")).to_have_value("Europe/Paris")
+    languages = page.get_by_label("Languages of the visit")
+    assert languages.evaluate("s => [...s.selectedOptions].map(o => o.value)") == ["en", "fr"]
+    page.get_by_label("Search the time zones").fill("lond")
+    expect(page.get_by_role("status").filter(has_text="Matching: 2")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Create the visit").click()
+    expect(page.get_by_role("heading", name="Glasgow learns from Lyon")).to_be_visible()
+    expect(page.get_by_text("Europe/Paris").first).to_be_visible()

@@ -37,7 +37,7 @@ VISIT_FORM = {
     "start_date": "",
     "end_date": "",
     "time_zone": "Europe/London",
-    "languages": "en,fr",
+    "languages": ["en", "fr"],
 }
 
 
@@ -53,6 +53,74 @@ def test_whoever_creates_a_visit_leads_it(client, make) -> None:
     assert (membership.person_id, membership.role) == (lead.person_id, MembershipRole.LEAD)
     page = visible_text(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "To be agreed" in page
+
+
+def test_a_visit_to_a_host_organisation_takes_its_place_unless_told_otherwise(
+    client, make
+) -> None:
+    lead, _ = lead_of_a_visit(make)
+    host = make.organisation(
+        name="Ville de Lyon", city="Lyon", country="FR", language="fr", time_zone="Europe/Paris"
+    )
+    sign_in(client, lead)
+    form = dict(
+        VISIT_FORM,
+        host_organisation_id=str(host.id),
+        host_city="",
+        host_country="",
+        time_zone="",
+        languages=["en"],
+    )
+    assert client.post("/visits/new", data=form).status_code == 302
+    visit = db.session.scalar(db.select(Visit).filter_by(title=VISIT_FORM["title"]))
+    assert (visit.host_city, visit.host_country, visit.time_zone) == (
+        "Lyon",
+        "FR",
+        "Europe/Paris",
+    )
+    assert visit.languages == "en,fr", "the host's language is one of the visit's"
+    # What the lead chose stays theirs.
+    own = dict(form, title="To Villeurbanne", host_city="Villeurbanne", languages=["fr", "en"])
+    client.post("/visits/new", data=own)
+    chosen = db.session.scalar(db.select(Visit).filter_by(title="To Villeurbanne"))
+    assert (chosen.host_city, chosen.languages) == ("Villeurbanne", "fr,en")
+
+
+def test_without_a_host_organisation_the_place_must_be_chosen(client, make) -> None:
+    lead, _ = lead_of_a_visit(make)
+    sign_in(client, lead)
+    form = dict(VISIT_FORM, host_country="", time_zone="", languages=[])
+    response = client.post("/visits/new", data=form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Choose the host country, or a host organisation" in page
+    assert "Choose the time zone, or a host organisation" in page
+    assert "Choose at least one language, or a host organisation" in page
+    typed = dict(VISIT_FORM, time_zone="Paris", host_country="France", languages=["xx-nonsense"])
+    page = client.post("/visits/new", data=typed).get_data(as_text=True)
+    assert "Enter a time zone from the list" in page
+    assert "Enter a two-letter country code" in page
+    assert "is not a language code" in page
+
+
+def test_places_and_languages_are_chosen_from_lists_in_the_reader_language(client, make) -> None:
+    lead, _ = lead_of_a_visit(make)
+    make.organisation(
+        name="Mairie de Paris", city="Paris", country="FR", language="fr", time_zone="Europe/Paris"
+    )
+    sign_in(client, lead)
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert '<option value="Europe/Paris">France — Paris (Europe/Paris)</option>' in page
+    assert '<option value="FR">France</option>' in page
+    assert '<option selected value="en">English</option>' in page
+    assert 'data-city="Paris"' in page and 'data-time-zone="Europe/Paris"' in page
+    assert 'data-search="Search the time zones"' in page
+    lead.locale = "fr"
+    db.session.commit()
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert '<option value="GB">Royaume-Uni</option>' in page
+    assert '<option selected value="en">Anglais</option>' in page
+    assert "Royaume-Uni — Londres (Europe/London)" in page
 
 
 def test_dates_are_both_given_or_both_left_to_be_agreed(client, make) -> None:
