@@ -627,6 +627,7 @@ def _add_planning_log(session: Session, visit: Visit, people: dict[str, Person])
             PlanningTask(
                 visit=visit,
                 title=CHECKLIST[key],
+                key=key,
                 position=position,
                 owner=people["researcher@wws.example" if position % 2 else "lead@glasgow.example"],
                 due_date=date(2016, 12, 1) if key != "thank_you" else date(2016, 12, 16),

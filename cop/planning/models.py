@@ -85,6 +85,8 @@ class PlanningTask(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    # Which standard check this is (planning.logic.CHECKLIST_KEYS); none for the lead's own.
+    key: Mapped[str | None] = mapped_column(String(30))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[TaskStatus] = mapped_column(

@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -28,6 +29,7 @@ from cop.planning.queries import cost_rows, effort_rows
 from cop.viewhelpers import child_of_visit, csv_download
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
+from cop.visits.tasks import ticked_checks
 
 blueprint = Blueprint("planning", __name__)
 
@@ -105,6 +107,7 @@ def _render(visit: Visit, effort_form: EffortForm, cost_form: CostForm, status: 
         visit=visit,
         members=members,
         tasks=tasks,
+        ticked=ticked_checks(db.session, visit),
         effort_form=effort_form,
         cost_form=cost_form,
         can_manage=access.can_manage_visit(current_user, visit),
@@ -209,16 +212,21 @@ def make_checklist(visit_id: int) -> WerkzeugResponse:
     if not EmptyForm().validate_on_submit():
         abort(400)
     existing = set(
-        db.session.scalars(select(PlanningTask.title).where(PlanningTask.visit_id == visit.id))
+        db.session.scalars(select(PlanningTask.key).where(PlanningTask.visit_id == visit.id))
     )
     added = 0
     for position, key in enumerate(logic.CHECKLIST_KEYS):
-        title = str(CHECKLIST_TITLES[key])
-        if title not in existing:
-            db.session.add(PlanningTask(visit_id=visit.id, title=title, position=position))
+        if key not in existing:
+            title = str(CHECKLIST_TITLES[key])
+            db.session.add(PlanningTask(visit_id=visit.id, key=key, title=title, position=position))
             added += 1
     db.session.commit()
-    flash(_("%(count)s checks added to the checklist.", count=added), "success")
+    flash(
+        ngettext(
+            "%(num)s check added to the checklist.", "%(num)s checks added to the checklist.", added
+        ),
+        "success",
+    )
     return redirect(url_for("planning.planning", visit_id=visit.id))
 
 

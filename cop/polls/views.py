@@ -41,6 +41,7 @@ from cop.viewhelpers import (
 )
 from cop.visits.models import Membership, MembershipRole, Visit
 from cop.visits.queries import members_of_visit
+from cop.visits.tasks import agree_dates
 
 blueprint = Blueprint("polls", __name__)
 
@@ -310,10 +311,12 @@ def close(visit_id: int, poll_id: int) -> Response:
     chosen.chosen = True
     found.closed_at = found.closed_at or utcnow()
     end_answer_links(found)
-    visit.start_date, visit.end_date = chosen.first_day, chosen.last_day
+    moved_on = agree_dates(visit, chosen.first_day, chosen.last_day)
     _announce_dates(visit, found, chosen)
     db.session.commit()
     flash(_("The dates are set and everyone has been told."), "success")
+    if moved_on:
+        flash(_("The visit is now: %(status)s.", status=visit.status.label), "success")
     return redirect(url_for("polls.poll", visit_id=visit.id, poll_id=found.id))
 
 

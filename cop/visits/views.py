@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from cop import access
+from cop.database import utcnow
 from cop.directory.models import Organisation, Person
 from cop.directory.queries import organisations_with_places
 from cop.extensions import db
@@ -25,7 +26,7 @@ from cop.forms import EmptyForm, options
 from cop.links import revoke_visit_links
 from cop.polls.queries import polls_of_visit
 from cop.viewhelpers import child_of_visit, form_status, paginate, search_text
-from cop.visits import logic
+from cop.visits import logic, task_rows
 from cop.visits.forms import MemberForm, ProgrammeForm, StatusForm, VisitForm
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
 from cop.visits.queries import (
@@ -34,6 +35,14 @@ from cop.visits.queries import (
     search_visits,
     visit_counts,
     visits_of_person,
+)
+from cop.visits.tasks import (
+    State,
+    agree_dates,
+    member_tasks,
+    members_tasks,
+    today_at,
+    visit_tasks,
 )
 
 blueprint = Blueprint("visits", __name__)
@@ -45,11 +54,24 @@ NOTHING_CHOSEN = 0
 @login_required
 def home() -> str:
     memberships = []
+    tasks: dict[int, list] = {}
     if current_user.person_id is not None:
         memberships = db.session.scalars(visits_of_person(current_user.person_id)).unique().all()
+        current = [m for m in memberships if m.visit.status is not VisitStatus.EVALUATED]
+        lists = members_tasks(
+            db.session,
+            current_user.person_id,
+            {m.visit_id: m.role for m in current},
+            [m.visit for m in current],
+            utcnow(),
+        )
+        for membership in current:
+            rows = task_rows.rows(membership.visit, lists[membership.visit_id])
+            tasks[membership.visit_id] = [row for row in rows if row.state is not State.DONE]
     return render_template(
         "visits/home.html",
         memberships=memberships,
+        tasks=tasks,
         can_organise=access.can_organise(current_user),
     )
 
@@ -124,6 +146,8 @@ def new_visit() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         visit = Visit(status=VisitStatus.IDEA)
         _fill_visit(form, visit)
+        if visit.start_date is not None:
+            agree_dates(visit, visit.start_date, visit.end_date)
         logic.start_visit(db.session, visit, current_user.person_id, _("Created the visit"))
         db.session.commit()
         flash(_("The visit has been created."), "success")
@@ -143,10 +167,21 @@ def visit(visit_id: int) -> str:
         (status.value, status.label) for status in logic.neighbouring_statuses(found.status)
     )
     polls = db.session.scalars(polls_of_visit(found.id)).all()
+    today = today_at(found, utcnow())
+    sections = (
+        task_rows.sections(found, visit_tasks(db.session, found, today)) if can_manage else []
+    )
+    mine = []
+    if current_user.person_id is not None:
+        mine = task_rows.rows(
+            found, member_tasks(db.session, found, current_user.person_id, utcnow())
+        )
     return render_template(
         "visits/visit.html",
         visit=found,
         polls=polls,
+        task_sections=sections,
+        my_tasks=mine,
         members=members,
         can_manage=can_manage,
         can_read_report=access.can_read_evaluation(current_user, found),
@@ -163,9 +198,17 @@ def edit_visit(visit_id: int) -> str | Response | tuple[str, int]:
     found = access.visit_for(visit_id, manage=True)
     form = _visit_form(found)
     if form.validate_on_submit():
+        had_dates = found.start_date is not None
         _fill_visit(form, found)
+        moved_on = (
+            not had_dates
+            and found.start_date is not None
+            and agree_dates(found, found.start_date, found.end_date)
+        )
         db.session.commit()
         flash(_("The visit has been saved."), "success")
+        if moved_on:
+            flash(_("The visit is now: %(status)s.", status=found.status.label), "success")
         return redirect(url_for("visits.visit", visit_id=found.id))
     status = form_status(form)
     return render_template("visits/visit_form.html", form=form, visit=found), status

@@ -61,7 +61,7 @@ def test_a_lead_books_and_the_interpreter_answers_by_link(
 def test_the_protocol_consent_and_a_draft_post(page: Page, live_server: str, axe) -> None:
     sign_in(page, live_server, "participant@fife.example")
     page.goto(f"{live_server}/visits/1")
-    page.get_by_role("link", name="Social-media protocol").click()
+    page.get_by_role("link", name="Social-media protocol", exact=True).click()
     expect(page.get_by_text("You have accepted this version.")).to_be_visible()
     axe.check(page)
     page.get_by_role("link", name="What may be posted of me").click()

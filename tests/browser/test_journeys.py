@@ -55,7 +55,8 @@ def test_a_lead_plans_a_visit_adds_a_participant_and_switches_to_french(
     expect(page.get_by_text("12 June 2017 to 13 June 2017")).to_be_visible()
     axe.check(page)
 
-    page.get_by_role("link", name="Itinerary").click()
+    # The task list says the itinerary is next, and leads to it.
+    page.get_by_role("link", name="Itinerary", description="Not yet started").click()
     axe.check(page)
     page.get_by_role("link", name="Add an item").click()
     page.get_by_label("What").fill("Welcome lunch with the Glasgow PB team")

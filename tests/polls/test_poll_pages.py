@@ -11,7 +11,7 @@ from icalendar import Calendar
 from cop.database import utcnow
 from cop.extensions import db
 from cop.polls.models import DatePoll, PollInvitee
-from cop.visits.models import MembershipRole
+from cop.visits.models import MembershipRole, VisitStatus
 from tests.conftest import Factory, sign_in, visible_text
 from tests.mailserver import MailServer
 
@@ -171,6 +171,7 @@ def test_choosing_the_dates_sets_them_and_mails_a_calendar_to_everyone(
     assert response.status_code == 302
     db.session.refresh(visit)
     assert (str(visit.start_date), str(visit.end_date)) == ("2016-12-08", "2016-12-09")
+    assert visit.status is VisitStatus.CONFIRMED, "agreeing the dates moves the visit on"
     announcements = {m["To"]: m for m in mail_server.messages[asked:]}
     assert set(announcements) == {
         "lead@glasgow.example",

@@ -55,9 +55,7 @@ def test_whoever_creates_a_visit_leads_it(client, make) -> None:
     assert "To be agreed" in page
 
 
-def test_a_visit_to_a_host_organisation_takes_its_place_unless_told_otherwise(
-    client, make
-) -> None:
+def test_a_visit_to_a_host_organisation_takes_its_place_unless_told_otherwise(client, make) -> None:
     lead, _ = lead_of_a_visit(make)
     host = make.organisation(
         name="Ville de Lyon", city="Lyon", country="FR", language="fr", time_zone="Europe/Paris"
