@@ -18,6 +18,7 @@ from wtforms import (
     Field,
     Form,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -35,6 +36,30 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class PeopleField(CheckboxListField):
+    """People chosen from the directory, several at once; ``viewhelpers.offer_people`` gives
+    the choices and the page's people_picker macro lays them out with a search."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, coerce=int, choices=[], **kwargs)
+
+    def pre_validate(self, form: Form) -> None:
+        offered = {choice[0] for choice in self.choices}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(_l("Choose people from the list"))
+
+
+class PersonField(RadioField):
+    """One person chosen from the directory, as PeopleField but only one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, coerce=int, choices=[], **kwargs)
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data is not None and self.data not in {choice[0] for choice in self.choices}:
+            raise ValidationError(_l("Choose someone from the list"))
 
 
 def strip_text(value: Any) -> Any:

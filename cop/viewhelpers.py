@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 
+from cop.directory.models import Person
 from cop.documents.storage import MAIL_ATTACHMENTS, visit_folder
 from cop.extensions import db
-from cop.forms import CopForm
+from cop.forms import CopForm, PeopleField
 from cop.links import LinkError, SignedLink, link_for, resolve_link, token_for
 from cop.mail import site_url
 
@@ -136,3 +139,63 @@ def folder_of(visit_id: int) -> Path:
 def attachments_folder(visit_id: int) -> Path:
     """Where the attachments of a visit's correspondence are kept on this installation."""
     return Path(current_app.instance_path) / visit_folder(visit_id, MAIL_ATTACHMENTS)
+
+
+# Choosing people from the directory. A picker lists at most PICKER_SIZE people matching what
+# was searched (``who`` in the query string, without JavaScript a GET form of its own; with it,
+# static/js/choose.js fetches the same page as one types); people just added to the directory
+# come back chosen (``chosen`` ids, see ``new_person``).
+PICKER_SIZE = 30
+
+
+@dataclass(frozen=True)
+class Picker:
+    """What a people picker shows: the search, how many match it, and the field's choices."""
+
+    who: str
+    shown: int
+    total: int
+
+
+def offer_people(
+    field: Any,
+    candidates: Select,
+    *,
+    unsearched: Select | None = None,
+    chosen: list[int] | None = None,
+    limit: int = PICKER_SIZE,
+) -> Picker:
+    """Give a people field its choices from ``candidates`` (a Select of Person). When a form
+    is sent, the choices are the candidates among the people it names, so that no one outside
+    them can be chosen by editing the page; otherwise those matching the search (or, before
+    any search, ``unsearched`` if given: the people one most likely means), and those brought
+    back chosen (``chosen``, and the ``chosen`` ids of the address)."""
+    from cop.directory.queries import narrow_people, person_label
+
+    who = request.args.get("who", "").strip()
+    chosen = [*(chosen or []), *_ids(request.args.getlist("chosen"))]
+    if request.method == "POST":
+        # Whoever the form named, if they may be chosen; and, should the form come back with
+        # an error, the list they were chosen from.
+        chosen += _ids(request.form.getlist(field.name))
+    matching = narrow_people(unsearched if unsearched is not None and not who else candidates, who)
+    total = db.session.scalar(select(func.count()).select_from(matching.order_by(None).subquery()))
+    people = list(db.session.scalars(matching.limit(limit)).unique())
+    brought_back = db.session.scalars(candidates.where(Person.id.in_(chosen))).unique().all()
+    people = [*brought_back, *(person for person in people if person.id not in chosen)]
+    field.choices = [(person.id, person_label(person)) for person in people]
+    if brought_back and not field.data:
+        ids = [person.id for person in brought_back]
+        field.data = ids if isinstance(field, PeopleField) else ids[0]
+    return Picker(who, len(people), total or 0)
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()]
+
+
+def with_chosen(address: str, person_id: int) -> str:
+    """A local address with one more person brought back chosen (see ``offer_people``)."""
+    parts = urlsplit(address)
+    query = [*parse_qsl(parts.query), ("chosen", str(person_id))]
+    return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))

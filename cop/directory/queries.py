@@ -41,3 +41,23 @@ def organisations_with_places(session) -> list[Organisation]:
 def organisation_choices(session) -> list[tuple[int, str]]:
     rows = session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
     return [(row.id, row.name) for row in rows]
+
+
+def person_label(person: Person) -> str:
+    """How a person is told apart from namesakes in a picker: name, job and organisation."""
+    details = [
+        part
+        for part in (person.job_title, person.organisation and person.organisation.name)
+        if part
+    ]
+    return f"{person.name} ({', '.join(details)})" if details else person.name
+
+
+def narrow_people(candidates: Select, text: str) -> Select:
+    """Candidates (a Select of Person joined to nothing yet) matching a search, by name."""
+    query = candidates.outerjoin(Person.organisation).options(joinedload(Person.organisation))
+    if text:
+        query = query.where(
+            matches_text(text, Person.name, Person.email, Person.job_title, Organisation.name)
+        )
+    return query.order_by(Person.name, Person.id)

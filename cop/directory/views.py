@@ -16,12 +16,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from cop import access
+from cop.accounts.logic import is_safe_redirect
 from cop.directory.forms import OrganisationForm, PersonForm
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.directory.queries import organisation_choices, search_organisations, search_people
 from cop.extensions import db
 from cop.forms import options
-from cop.viewhelpers import form_status, paginate, search_text
+from cop.viewhelpers import form_status, paginate, search_text, with_chosen
 from cop.visits.models import Membership
 
 blueprint = Blueprint("directory", __name__)
@@ -188,7 +189,11 @@ def new_person() -> str | Response | tuple[str, int]:
         if _save_person(form, person):
             db.session.add(person)
             db.session.commit()
-            flash(_("The person has been added."), "success")
+            flash(_("%(name)s has been added to the directory.", name=person.name), "success")
+            back = request.args.get("next")
+            if is_safe_redirect(back):
+                # Back where the person was being chosen, with them chosen.
+                return redirect(with_chosen(back, person.id))
             return redirect(url_for("directory.person", person_id=person.id))
     status = form_status(form)
     return render_template("directory/person_form.html", form=form, person=None), status

@@ -1,19 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from cop.forms import CopForm
+from cop.forms import CopForm, PersonField
 
 
 class ContactForm(CopForm):
-    to_email = EmailField(
-        _l("Email address of the person you were in contact with"),
-        description=_l("They must be in the directory."),
-        validators=[
-            DataRequired(_l("Enter the person’s email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.org")),
-        ],
+    to_person_id = PersonField(
+        _l("Who you were in contact with"),
+        validators=[DataRequired(_l("Choose the person you were in contact with"))],
     )
     day = DateField(_l("When"), validators=[InputRequired(_l("Enter the day"))])
     channel = SelectField(_l("How"), choices=[])

@@ -40,7 +40,7 @@ from cop.network.models import Channel, Contact, SurveyWave, TieSource
 from cop.network.pictures import draw
 from cop.network.report import analyse, graph_in
 from cop.pseudonyms import pseudonym
-from cop.viewhelpers import form_status
+from cop.viewhelpers import form_status, offer_people
 from cop.visits.models import Membership, Programme, Visit
 
 blueprint = Blueprint("network", __name__)
@@ -67,20 +67,25 @@ def log_contact() -> str | WerkzeugResponse | tuple[str, int]:
     form.visit_id.choices = options(
         [(NO_VISIT, _("No visit")), *((row.id, row.title) for row in my_visits)]
     )
+    me = current_user.person_id
+    co_members = select(Membership.person_id).where(
+        Membership.visit_id.in_(select(Membership.visit_id).where(Membership.person_id == me))
+    )
+    others = select(Person).where(Person.id != me)
+    picker = offer_people(
+        form.to_person_id,
+        others,
+        # Before a search: the people of one's own visits, whom one most likely met.
+        unsearched=others.where(Person.id.in_(co_members)),
+        chosen=[request.args.get("with", 0, type=int)] if request.args.get("with") else [],
+    )
     if request.method == "GET":
-        other = db.session.get(Person, request.args.get("with", 0, type=int))
-        if other is not None and other.email:
-            form.to_email.data = other.email
         form.visit_id.data = request.args.get("visit", NO_VISIT, type=int)
         form.day.data = utcnow().date()
     if form.validate_on_submit():
-        other = db.session.scalar(select(Person).where(Person.email == form.to_email.data.lower()))
-        if other is None:
-            form.to_email.errors = [_("No one in the directory has this email address.")]
-        elif other.id == current_user.person_id:
-            form.to_email.errors = [_("Enter someone else’s email address.")]
-        else:
-            me, them = current_user.person_id, other.id
+        other = db.session.get(Person, form.to_person_id.data)
+        if other is not None:
+            them = other.id
             source, target = (them, me) if form.started.data == "them" else (me, them)
             db.session.add(
                 Contact(
@@ -98,7 +103,7 @@ def log_contact() -> str | WerkzeugResponse | tuple[str, int]:
             db.session.commit()
             flash(_("Your contact with %(name)s is logged.", name=other.name), "success")
             return redirect(url_for("network.log_contact"))
-    return render_template("network/log_contact.html", form=form), form_status(form)
+    return render_template("network/log_contact.html", form=form, picker=picker), form_status(form)
 
 
 IMPORT_PROBLEMS = {

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from cop.forms import (
     CopForm,
     CountryField,
     LanguagesField,
+    PeopleField,
     TimeZoneField,
     country_code_is_known,
     language_codes_are_known,
@@ -97,18 +98,17 @@ class StatusForm(CopForm):
 
 
 class MemberForm(CopForm):
-    email = EmailField(
-        _l("Email address of the person"),
-        description=_l("They must already be in the directory."),
-        validators=[
-            DataRequired(_l("Enter the person’s email address")),
-            Email(_l("Enter an email address in the correct format, like name@example.org")),
-        ],
+    person_ids = PeopleField(
+        _l("People to add"),
+        validators=[DataRequired(_l("Choose at least one person to add"))],
     )
     role = SelectField(_l("Role in the visit"), choices=[])
     selection_reason = TextAreaField(
         _l("Why this person was chosen"),
-        description=_l("For the record of the visit and its evaluation."),
+        description=_l(
+            "For the record of the visit and its evaluation. Left empty for someone added "
+            "back, the reason they were first chosen is kept."
+        ),
         validators=[Optional(), Length(max=2000)],
     )
 

@@ -7,10 +7,18 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cop.database import utcnow
 from cop.directory.models import Organisation
 from cop.reflections.logic import ensure_codebook, ensure_guide
 from cop.social.logic import protocol_of
-from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
+from cop.visits.models import (
+    Membership,
+    MembershipRole,
+    Programme,
+    RemovedMembership,
+    Visit,
+    VisitStatus,
+)
 
 STATUS_ORDER = list(VisitStatus)
 
@@ -96,3 +104,54 @@ def give_all_defaults(session: Session) -> None:
         give_defaults(session, visit_id)
     for programme_id in session.scalars(select(Programme.id)).all():
         ensure_codebook(session, programme_id)
+
+
+def remove_member(session: Session, membership: Membership) -> None:
+    """Remove a member, keeping why they were chosen should they be added again."""
+    kept = session.scalar(
+        select(RemovedMembership).where(
+            RemovedMembership.visit_id == membership.visit_id,
+            RemovedMembership.person_id == membership.person_id,
+        )
+    )
+    if kept is None:
+        kept = RemovedMembership(visit_id=membership.visit_id, person_id=membership.person_id)
+        session.add(kept)
+    kept.role, kept.selection_reason = membership.role, membership.selection_reason
+    kept.removed_at = utcnow()
+    session.delete(membership)
+
+
+def add_members(
+    session: Session, visit: Visit, person_ids: list[int], role: MembershipRole, reason: str
+) -> list[Membership]:
+    """Add people to a visit in one role; those already in it are left as they are. Someone
+    added back after a removal keeps the reason they were first chosen for, unless a new one
+    is given."""
+    present = set(
+        session.scalars(select(Membership.person_id).where(Membership.visit_id == visit.id))
+    )
+    removed = {
+        row.person_id: row
+        for row in session.scalars(
+            select(RemovedMembership).where(
+                RemovedMembership.visit_id == visit.id, RemovedMembership.person_id.in_(person_ids)
+            )
+        )
+    }
+    added = []
+    for person_id in dict.fromkeys(person_ids):
+        if person_id in present:
+            continue
+        earlier = removed.get(person_id)
+        membership = Membership(
+            visit_id=visit.id,
+            person_id=person_id,
+            role=role,
+            selection_reason=reason or (earlier.selection_reason if earlier else ""),
+        )
+        session.add(membership)
+        if earlier is not None:
+            session.delete(earlier)
+        added.append(membership)
+    return added

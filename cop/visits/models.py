@@ -148,3 +148,19 @@ class Membership(db.Model):
 
     visit: Mapped[Visit] = relationship(back_populates="memberships")
     person: Mapped[Person] = relationship(back_populates="memberships")
+
+
+class RemovedMembership(db.Model):
+    """Why a person removed from a visit had been chosen, so that adding them again (a mistake
+    put right, a change of mind) does not lose it. One row per person and visit; it goes when
+    they are added back."""
+
+    __tablename__ = "removed_membership"
+    __table_args__ = (UniqueConstraint("visit_id", "person_id", name="removed_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MembershipRole] = mapped_column(stored_enum(MembershipRole, 20))
+    selection_reason: Mapped[str] = mapped_column(Text, default="")
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -25,7 +26,7 @@ from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.links import revoke_visit_links
 from cop.polls.queries import polls_of_visit
-from cop.viewhelpers import child_of_visit, form_status, paginate, search_text
+from cop.viewhelpers import child_of_visit, form_status, offer_people, paginate, search_text
 from cop.visits import logic, task_rows
 from cop.visits.forms import MemberForm, ProgrammeForm, StatusForm, VisitForm
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
@@ -238,34 +239,28 @@ def members(visit_id: int) -> str | Response | tuple[str, int]:
     form.role.choices = options(MembershipRole.choices())
     if request.method == "GET":
         form.role.data = MembershipRole.PARTICIPANT.value
+    not_members = select(Person).where(
+        Person.id.not_in(select(Membership.person_id).where(Membership.visit_id == found.id))
+    )
+    picker = offer_people(form.person_ids, not_members)
     if form.validate_on_submit():
-        person = db.session.scalar(select(Person).where(Person.email == form.email.data.lower()))
-        if person is None:
-            form.email.errors = [
-                _("No one in the directory has this email address. Add them to it first.")
-            ]
-        elif db.session.scalar(
-            select(Membership.id).where(
-                Membership.visit_id == found.id, Membership.person_id == person.id
-            )
-        ):
-            form.email.errors = [_("%(name)s is already a member of this visit", name=person.name)]
-        else:
-            role = MembershipRole(form.role.data)
-            db.session.add(
-                Membership(
-                    visit_id=found.id,
-                    person_id=person.id,
-                    role=role,
-                    selection_reason=form.selection_reason.data or "",
-                )
-            )
-            db.session.commit()
-            flash(
-                _("%(name)s has been added as %(role)s.", name=person.name, role=role.label),
-                "success",
-            )
-            return redirect(url_for("visits.members", visit_id=found.id))
+        role = MembershipRole(form.role.data)
+        added = logic.add_members(
+            db.session, found, form.person_ids.data, role, form.selection_reason.data or ""
+        )
+        db.session.commit()
+        names = ", ".join(membership.person.name for membership in added)
+        flash(
+            ngettext(
+                "%(names)s has been added as %(role)s.",
+                "%(num)s people have been added as %(role)s: %(names)s.",
+                len(added),
+                names=names,
+                role=role.label,
+            ),
+            "success",
+        )
+        return redirect(url_for("visits.members", visit_id=found.id))
     rows = db.session.scalars(members_of_visit(found.id)).unique().all()
     status = form_status(form)
     return render_template(
@@ -273,6 +268,7 @@ def members(visit_id: int) -> str | Response | tuple[str, int]:
         visit=found,
         members=rows,
         form=form,
+        picker=picker,
         remove_form=EmptyForm(),
         # Special-category data: the leads of this visit, not administrators managing it.
         show_needs=access.visit_role(current_user, found) == MembershipRole.LEAD,
@@ -300,7 +296,7 @@ def remove_member(visit_id: int, membership_id: int) -> Any:
     name = membership.person.name
     # Links given because they were in the visit (the protocol's, say) stop working now.
     revoke_visit_links(found.id, membership.person_id)
-    db.session.delete(membership)
+    logic.remove_member(db.session, membership)
     db.session.commit()
     flash(_("%(name)s has been removed from the visit.", name=name), "success")
     return redirect(url_for("visits.members", visit_id=found.id))

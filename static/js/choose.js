@@ -77,6 +77,46 @@
     });
   }
 
+  // A people search refreshes its list from the page itself, as if its form had been sent,
+  // and keeps the people already ticked at the top.
+  function followSearch(form) {
+    var listId = form.dataset.refreshes;
+    var timer = null;
+    var latest = 0;
+    function refresh() {
+      var list = document.getElementById(listId);
+      var hint = document.getElementById(listId + "-hint");
+      if (!list) { return; }
+      var query = new URLSearchParams(new FormData(form)).toString();
+      var asked = ++latest;
+      fetch(window.location.pathname + "?" + query, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null || asked !== latest) { return; }
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var found = page.getElementById(listId);
+          var foundHint = page.getElementById(listId + "-hint");
+          if (!found) { return; }
+          var kept = {};
+          Array.prototype.forEach.call(list.querySelectorAll("[data-search-item]"), function (item) {
+            var input = item.querySelector("input");
+            if (input && input.checked) { kept[input.value] = true; } else { item.remove(); }
+          });
+          Array.prototype.forEach.call(found.querySelectorAll("[data-search-item]"), function (item) {
+            var input = item.querySelector("input");
+            if (input && !kept[input.value]) { list.appendChild(document.importNode(item, true)); }
+          });
+          if (hint && foundHint) { hint.textContent = foundHint.textContent; }
+        });
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+    form.querySelector("input[type=search]").addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 250);
+    });
+  }
+
   document.querySelectorAll("[data-search]").forEach(addSearch);
+  document.querySelectorAll("form[data-refreshes]").forEach(followSearch);
   document.querySelectorAll("select[data-fills]").forEach(fillFrom);
 })();

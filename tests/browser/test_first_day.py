@@ -99,3 +99,30 @@ def test_with_javascript_the_host_organisation_fills_the_place_and_long_lists_ar
     page.get_by_role("button", name="Create the visit").click()
     expect(page.get_by_role("heading", name="Glasgow learns from Lyon")).to_be_visible()
     expect(page.get_by_text("Europe/Paris").first).to_be_visible()
+
+    # Members: someone new goes into the directory and comes back chosen; others are found by
+    # a search that follows the typing.
+    page.get_by_role("link", name="Manage members").click()
+    page.get_by_role("link", name="Someone new? Add them to the directory").click()
+    page.get_by_label("Full name").fill("Léa Girard")
+    page.get_by_label("Email address (optional)").fill("lea.girard@lyon.example")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Léa Girard has been added to the directory.")).to_be_visible()
+    expect(page.get_by_label("Léa Girard")).to_be_checked()
+    page.get_by_label("Role in the visit").select_option(label="Host")
+    page.get_by_role("button", name="Add the people chosen").click()
+    expect(page.get_by_text("Léa Girard has been added as Host.")).to_be_visible()
+
+    page.get_by_label("Search the directory by name, organisation or email").fill("fife")
+    expect(page.get_by_label("Fiona Duncan (")).to_be_visible()
+    expect(page.get_by_label("Morag Campbell (")).to_have_count(0)
+    page.get_by_label("Eilidh Robertson (").check()
+    page.get_by_label("Search the directory by name, organisation or email").fill("fiona")
+    expect(page.get_by_label("Callum Stewart (")).to_have_count(0)
+    page.get_by_label("Fiona Duncan (").check()
+    expect(page.get_by_label("Eilidh Robertson (")).to_be_checked()  # kept while searching
+    axe.check(page)
+    page.get_by_role("button", name="Add the people chosen").click()
+    expect(
+        page.get_by_text("2 people have been added as Participant: Eilidh Robertson, Fiona Duncan.")
+    ).to_be_visible()

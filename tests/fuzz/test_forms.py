@@ -60,7 +60,13 @@ def test_logging_a_contact_never_fails_the_server(app, email: str, topic: str, d
     before = db.session.scalar(db.select(db.func.count(Contact.id)))
     response = client.post(
         "/contacts/new",
-        data={"to_email": email, "topic": topic, "day": day, "channel": "email", "started": "me"},
+        data={
+            "to_person_id": email,
+            "topic": topic,
+            "day": day,
+            "channel": "email",
+            "started": "me",
+        },
     )
     assert response.status_code in (302, 400, 403)
     after = db.session.scalar(db.select(db.func.count(Contact.id)))
@@ -106,7 +112,7 @@ def test_markup_typed_anywhere_is_shown_as_text(app) -> None:
     client.post(
         "/contacts/new",
         data={
-            "to_email": "x@example.org",
+            "to_person_id": str(person.id),
             "topic": SCRIPT,
             "day": "2017-03-06",
             "channel": "email",

@@ -21,7 +21,8 @@ def test_a_practitioner_logs_a_contact_in_a_few_fields(client, make) -> None:
     other = make.person(name="Claire Dubois", email="hote@paris.example")
     sign_in(client, me)
     page = client.get(f"/contacts/new?with={other.id}").get_data(as_text=True)
-    assert 'value="hote@paris.example"' in page
+    # Brought to the page from someone's entry, they are already chosen.
+    assert f'<input checked class="checkboxes__input" id="to_person_id-person-{other.id}"' in page
     for started, expected in (
         ("me", (me.person_id, other.id, False)),
         ("them", (other.id, me.person_id, False)),
@@ -30,7 +31,7 @@ def test_a_practitioner_logs_a_contact_in_a_few_fields(client, make) -> None:
         response = client.post(
             "/contacts/new",
             data={
-                "to_email": "hote@paris.example",
+                "to_person_id": str(other.id),
                 "day": "2017-01-10",
                 "channel": "video",
                 "topic": "PB",
@@ -44,14 +45,16 @@ def test_a_practitioner_logs_a_contact_in_a_few_fields(client, make) -> None:
     response = client.post(
         "/contacts/new",
         data={
-            "to_email": me.email,
+            "to_person_id": str(me.person_id),
             "day": "2017-01-10",
             "channel": "video",
             "started": "me",
             "visit_id": "0",
         },
     )
-    assert "Enter someone else’s email address." in response.get_data(as_text=True)
+    # One is not offered oneself, and cannot send oneself by hand.
+    assert response.status_code == 400
+    assert "Choose someone from the list" in response.get_data(as_text=True)
 
 
 CSV_OK = """from_email,to_email,date,channel,topic,from_name,to_name
@@ -221,10 +224,11 @@ def test_repeated_views_come_from_the_cache_until_a_contact_is_added(app, client
     cache = report_cache()
     # The report and its pictures are each computed once, then served from the cache.
     assert (cache.hits, cache.misses) == (2, 2)
+    host = db.session.scalar(db.select(Person).filter_by(email="hote@paris.example"))
     client.post(
         "/contacts/new",
         data={
-            "to_email": "hote@paris.example",
+            "to_person_id": str(host.id),
             "day": "2017-03-01",
             "channel": "email",
             "started": "me",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from cop.directory.models import Person
 from cop.extensions import db
 from cop.reflections.models import GuideQuestion
 from cop.research.models import Code
@@ -182,7 +183,7 @@ def test_a_lead_adds_a_participant_with_the_reason_they_were_chosen(client, make
     response = client.post(
         f"/visits/{visit.id}/members",
         data={
-            "email": "FIONA@fife.example",
+            "person_ids": [str(fiona.id)],
             "role": "participant",
             "selection_reason": "Manages the area teams that would deliver PB.",
         },
@@ -194,22 +195,102 @@ def test_a_lead_adds_a_participant_with_the_reason_they_were_chosen(client, make
     assert "Fiona Duncan" in page and "Manages the area teams" in page
 
 
-def test_adding_someone_unknown_or_twice_is_explained(client, make) -> None:
+def test_people_are_found_by_a_search_and_several_added_at_once(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    fife = make.organisation(name="Fife Council")
+    fiona = make.person(name="Fiona Duncan", organisation_id=fife.id, job_title="Area manager")
+    morag = make.person(name="Morag Campbell", organisation_id=fife.id)
+    make.person(name="Claire Dubois")
+    sign_in(client, lead)
+    page = client.get(f"/visits/{visit.id}/members?who=fife").get_data(as_text=True)
+    offered = visible_text(page.split('id="person_ids-list">')[1].split("</fieldset>")[0])
+    assert offered == "Fiona Duncan (Area manager, Fife Council) Morag Campbell (Fife Council)"
+    assert "2 people to choose from." in visible_text(page)
+    # The lead, a member already, is not offered.
+    everyone = client.get(f"/visits/{visit.id}/members").get_data(as_text=True)
+    assert lead.person.name not in everyone.split('id="person_ids-list"')[1].split("</fieldset>")[0]
+    nobody = visible_text(client.get(f"/visits/{visit.id}/members?who=zzz").get_data(as_text=True))
+    assert "No one matches “zzz”." in nobody
+    response = client.post(
+        f"/visits/{visit.id}/members",
+        data={"person_ids": [str(fiona.id), str(morag.id)], "role": "participant"},
+        follow_redirects=True,
+    )
+    assert "2 people have been added as Participant: Fiona Duncan, Morag Campbell." in (
+        visible_text(response.get_data(as_text=True))
+    )
+
+
+def test_choosing_no_one_or_someone_outside_the_offer_is_explained(client, make) -> None:
     lead, visit = lead_of_a_visit(make)
     sign_in(client, lead)
+    response = client.post(f"/visits/{visit.id}/members", data={"role": "participant"})
+    assert response.status_code == 400
+    assert "Choose at least one person to add" in response.get_data(as_text=True)
+    # The lead is a member already: sending their id by hand is refused, nothing is doubled.
     response = client.post(
-        f"/visits/{visit.id}/members", data={"email": "nobody@example.org", "role": "participant"}
+        f"/visits/{visit.id}/members",
+        data={"person_ids": [str(lead.person_id)], "role": "participant"},
     )
     assert response.status_code == 400
-    assert "No one in the directory has this email address" in response.get_data(as_text=True)
+    assert len(visit.memberships) == 1
+    someone = make.person()
     response = client.post(
-        f"/visits/{visit.id}/members", data={"email": lead.email, "role": "participant"}
-    )
-    assert "is already a member of this visit" in response.get_data(as_text=True)
-    response = client.post(
-        f"/visits/{visit.id}/members", data={"email": lead.email, "role": "boss"}
+        f"/visits/{visit.id}/members", data={"person_ids": [str(someone.id)], "role": "boss"}
     )
     assert response.status_code == 400
+
+
+def test_someone_new_is_added_to_the_directory_and_comes_back_chosen(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    lead.is_organiser = True
+    db.session.commit()
+    sign_in(client, lead)
+    members = client.get(f"/visits/{visit.id}/members").get_data(as_text=True)
+    assert f'href="/people/new?next=/visits/{visit.id}/members%23add"' in members
+    response = client.post(
+        f"/people/new?next=/visits/{visit.id}/members%23add",
+        data={
+            "name": "Aileen Ross",
+            "email": "aileen@fife.example",
+            "organisation_id": "0",
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 302
+    aileen = db.session.scalar(db.select(Person).filter_by(name="Aileen Ross"))
+    assert response.headers["Location"] == f"/visits/{visit.id}/members?chosen={aileen.id}#add"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'<input checked class="checkboxes__input" id="person_ids-person-{aileen.id}"' in page
+    # Someone sent by hand to another address is not redirected off the site.
+    elsewhere = client.post(
+        "/people/new?next=https://evil.example/",
+        data={"name": "Someone Else", "organisation_id": "0", "preferred_language": "en"},
+    )
+    assert elsewhere.headers["Location"].startswith("/people/")
+
+
+def test_removing_and_adding_back_keeps_why_they_were_chosen(client, make) -> None:
+    lead, visit = lead_of_a_visit(make)
+    fiona = make.person(name="Fiona Duncan")
+    sign_in(client, lead)
+    client.post(
+        f"/visits/{visit.id}/members",
+        data={
+            "person_ids": [str(fiona.id)],
+            "role": "participant",
+            "selection_reason": "Runs PB in the east of Fife.",
+        },
+    )
+    membership = db.session.scalar(db.select(Membership).filter_by(person_id=fiona.id))
+    client.post(f"/visits/{visit.id}/members/{membership.id}/remove")
+    assert db.session.scalar(db.select(Membership).filter_by(person_id=fiona.id)) is None
+    client.post(
+        f"/visits/{visit.id}/members",
+        data={"person_ids": [str(fiona.id)], "role": "participant", "selection_reason": ""},
+    )
+    again = db.session.scalar(db.select(Membership).filter_by(person_id=fiona.id))
+    assert again.selection_reason == "Runs PB in the east of Fife."
 
 
 def test_the_last_lead_cannot_be_removed(client, make) -> None:
