@@ -6,7 +6,7 @@ from __future__ import annotations
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,6 +58,10 @@ class OutboxMail(db.Model):
     references: Mapped[str | None] = mapped_column(Text)
     # REQUEST or CANCEL when the mail is a calendar invitation (iTIP, RFC 5546).
     calendar_method: Mapped[str | None] = mapped_column(String(10))
+    # A mail a person wrote goes out in their name, on the installation's address (which the
+    # mail server may send for), and answers go to them.
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    reply_to: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -67,7 +71,12 @@ class OutboxMail(db.Model):
 
     def as_email(self, sender: str) -> EmailMessage:
         message = EmailMessage()
-        message["From"] = sender
+        if self.from_name:
+            message["From"] = formataddr((self.from_name, parseaddr(sender)[1]))
+        else:
+            message["From"] = sender
+        if self.reply_to:
+            message["Reply-To"] = self.reply_to
         message["To"] = self.recipient
         message["Subject"] = self.subject
         message["Date"] = format_datetime(self.created_at)
@@ -144,6 +153,8 @@ def queue_mail(
     calendar_method: str | None = None,
     in_reply_to: str | None = None,
     references: str | None = None,
+    from_name: str = "",
+    reply_to: str | None = None,
     **context: Any,
 ) -> OutboxMail:
     """Render ``templates/mail/<template>.txt`` in the recipient's language and queue it.
@@ -164,6 +175,8 @@ def queue_mail(
         calendar_method=calendar_method,
         in_reply_to=in_reply_to,
         references=references,
+        from_name=" ".join(from_name.split()),
+        reply_to=reply_to,
         attachments=[
             OutboxAttachment(filename=name, content_type=kind, data=data)
             for name, kind, data in attachments or []

@@ -89,6 +89,14 @@ class ProfileForm(CopForm):
     locale = SelectField(
         _l("Language of the interface and of your emails"), choices=options(LANGUAGE_CHOICES)
     )
+    signature = TextAreaField(
+        _l("Signature of the mail you write"),
+        description=_l(
+            "Closes the messages you send to hosts. Left empty, it is your name, job title "
+            "and organisation."
+        ),
+        validators=[Optional(), Length(max=1000)],
+    )
     access_needs = TextAreaField(
         _l("Access needs"),
         description=_l(

@@ -210,6 +210,7 @@ def profile() -> str | Response | tuple[str, int]:
         person.languages = form.languages.joined
         person.access_needs = form.access_needs.data or ""
         person.dietary_needs = form.dietary_needs.data or ""
+        person.signature = form.signature.data or ""
         person.preferred_language = form.locale.data
         current_user.locale = form.locale.data
         db.session.commit()

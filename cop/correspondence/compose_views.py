@@ -30,10 +30,42 @@ from cop.mail import language_of, queue_mail
 from cop.translation.providers import TranslationFailed
 from cop.translation.service import remember, translate
 from cop.viewhelpers import child_of_visit
+from cop.visits.models import Membership, MembershipRole
 from cop.visits.queries import members_of_visit
 
 blueprint = Blueprint("compose", __name__)
 NOBODY = 0
+
+
+def _host_of(thread: Thread, recipients: list[Person]) -> int:
+    """Whom a message goes to unless the writer chooses: the thread's counterpart, else a host
+    of the visit (from the thread's organisation first), else the first one can write to."""
+    if thread.counterpart_person_id in {person.id for person in recipients}:
+        return thread.counterpart_person_id
+    hosts = set(
+        db.session.scalars(
+            select(Membership.person_id).where(
+                Membership.visit_id == thread.visit_id, Membership.role == MembershipRole.HOST
+            )
+        )
+    )
+    candidates = [person for person in recipients if person.id in hosts]
+    candidates.sort(key=lambda p: p.organisation_id != thread.counterpart_organisation_id)
+    if candidates:
+        return candidates[0].id
+    return recipients[0].id if recipients else NOBODY
+
+
+def _subject_language(thread: Thread, writer_language: str) -> str:
+    """The language a thread's subject is in: that of its first message (a thread a host began
+    has their subject), else the writer's, who is about to begin it."""
+    first = db.session.scalar(
+        select(Message.language)
+        .where(Message.thread_id == thread.id)
+        .order_by(Message.sent_at, Message.id)
+        .limit(1)
+    )
+    return first or writer_language
 
 
 def _recipients(thread: Thread) -> list[Person]:
@@ -65,9 +97,7 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
         (code, language_name(code)) for code in visit.language_list or ["en"]
     )
     if request.method == "GET":
-        form.recipient_id.data = thread.counterpart_person_id or (
-            recipients[0].id if recipients else NOBODY
-        )
+        form.recipient_id.data = _host_of(thread, recipients)
         own = current_user.person.preferred_language if current_user.person else "en"
         form.language.data = (
             own if own in visit.language_list else (visit.language_list or ["en"])[0]
@@ -91,6 +121,17 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
                     visit.id,
                 )
                 form.translation.data = done.text
+                # The subject is read first: it goes in the recipient's language too.
+                subject_language = _subject_language(thread, form.language.data)
+                if subject_language != target:
+                    form.subject_translation.data = translate(
+                        db.session,
+                        thread.subject,
+                        subject_language,
+                        target,
+                        provider_settings(),
+                        visit.id,
+                    ).text
                 back_translation = translate(
                     db.session, done.text, target, form.language.data, provider_settings(), visit.id
                 ).text
@@ -157,12 +198,18 @@ def _send(visit, thread: Thread, recipient: Person, form: ComposeForm, target: s
                 "person",
                 reviewed=True,
             )
+    writer = current_user.person
     mail = queue_mail(
         recipient.email,
         "correspondence",
         target,
-        subject=thread.subject,
+        subject=thread.subject
+        if _subject_language(thread, form.language.data) == target
+        else form.subject_translation.data or thread.subject,
         body=translated or form.body.data,
+        signature=writer.signature_or_default if writer else current_user.display_name,
+        from_name=current_user.display_name,
+        reply_to=current_user.email,
         original=form.body.data if (form.both_languages.data and not same_language) else "",
         original_language=form.language.data,
         in_reply_to=message.in_reply_to,

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from cop.forms import CopForm
+from cop.forms import CopForm, one_line
 
 
 class ThreadForm(CopForm):
@@ -45,6 +45,11 @@ class ComposeForm(CopForm):
     body = TextAreaField(
         _l("Your message"),
         validators=[DataRequired(_l("Write the message")), Length(max=100_000)],
+    )
+    subject_translation = StringField(
+        _l("Subject the recipient will read"),
+        validators=[Optional(), Length(max=300)],
+        filters=[one_line],
     )
     translation = TextAreaField(
         _l("Translation the recipient will read"),

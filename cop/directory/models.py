@@ -83,11 +83,22 @@ class Person(db.Model):
     # Special-category data (UK GDPR art. 9): seen only by the person and their visits' leads.
     access_needs: Mapped[str] = mapped_column(Text, default="")
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    # What closes the mail they write to hosts; empty, it is made from their name and job.
+    signature: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="people")
     user: Mapped[User | None] = relationship(back_populates="person")
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
+
+    @property
+    def signature_or_default(self) -> str:
+        if self.signature:
+            return self.signature
+        details = [
+            part for part in (self.job_title, self.organisation and self.organisation.name) if part
+        ]
+        return "\n".join([self.name, ", ".join(details)]).strip()
 
     @property
     def language_list(self) -> list[str]:

@@ -39,7 +39,7 @@ from cop.interpreting.models import (
 )
 from cop.itinerary.models import ItineraryItem
 from cop.links import LinkError
-from cop.mail import mail_person
+from cop.mail import mail_person, site_url
 from cop.viewhelpers import (
     child_of_visit,
     folder_of,
@@ -50,6 +50,7 @@ from cop.viewhelpers import (
     speak_to,
 )
 from cop.visits.models import Visit
+from cop.visits.notices import tell_leads
 
 blueprint = Blueprint("interpreting", __name__)
 
@@ -236,6 +237,15 @@ def linked(token: str) -> Any:
                 flash(problem, "error")
                 status = 409
             else:
+                # The organisers hear at once, without watching the page.
+                tell_leads(
+                    db.session,
+                    booking.item.visit,
+                    "booking_answered",
+                    booking=booking,
+                    interpreter=found.person,
+                    link=site_url("interpreting.visit_bookings", visit_id=booking.item.visit_id),
+                )
                 db.session.commit()
                 flash(_("Thank you: your answer is recorded."), "success")
                 return redirect(request.path)

@@ -8,11 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from cop.directory.models import Person
 from cop.links import revoke_links_of
-from cop.mail import mail_person, site_url
+from cop.mail import site_url
 from cop.polls.models import DatePoll
-from cop.visits.models import Membership, MembershipRole
+from cop.visits import notices as visits_notices
 
 ANSWER_PURPOSE = "poll-answer"
 
@@ -24,14 +23,8 @@ def end_answer_links(poll: DatePoll) -> None:
 
 def tell_leads(session: Session, poll: DatePoll, template: str) -> None:
     """Mail each lead of the poll's visit, in their language, with the poll's address."""
-    leads = session.scalars(
-        select(Person)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.visit_id == poll.visit_id, Membership.role == MembershipRole.LEAD)
-    )
     link = site_url("polls.poll", visit_id=poll.visit_id, poll_id=poll.id)
-    for lead in leads:
-        mail_person(lead, template, visit=poll.visit, poll=poll, link=link)
+    visits_notices.tell_leads(session, poll.visit, template, poll=poll, link=link)
 
 
 def close_overdue_polls(session: Session, now: datetime) -> int:

@@ -27,7 +27,7 @@ from cop.forms import EmptyForm, options
 from cop.itinerary.logic import to_utc
 from cop.itinerary.queries import item_titles
 from cop.links import LinkError
-from cop.mail import mail_person
+from cop.mail import mail_person, site_url
 from cop.social import logic
 from cop.social.forms import (
     ApprovalForm,
@@ -49,6 +49,7 @@ from cop.viewhelpers import (
     speak_to,
 )
 from cop.visits.models import Membership, Visit
+from cop.visits.notices import tell_leads
 
 blueprint = Blueprint("social", __name__)
 
@@ -207,12 +208,22 @@ def approve(token: str) -> Any:
     form = ApprovalForm()
     if form.validate_on_submit():
         comment = form.comment.data or ""
-        if request.form.get("answer") == "approve":
+        approved = request.form.get("answer") == "approve"
+        if approved:
             logic.approve(found, host, comment, utcnow())
             flash(_("Thank you: the protocol is approved."), "success")
         else:
             found.host_comment = comment or found.host_comment
             flash(_("Thank you: the organisers will read your comment."), "success")
+        tell_leads(
+            db.session,
+            found.visit,
+            "protocol_answered",
+            host=host,
+            approved=approved,
+            comment=comment,
+            link=site_url("social.protocol", visit_id=found.visit_id),
+        )
         db.session.commit()
         return redirect(request.path)
     return render_template(

@@ -165,3 +165,81 @@ def test_messages_count_in_the_planning_log_and_become_network_ties(client, exch
     assert [(tie.source, tie.target, tie.kind) for tie in scope.ties] == [
         (lead.person_id, host.id, "correspondence")
     ]
+
+
+def test_mail_goes_out_in_the_writers_name_answers_come_back_to_them_and_it_is_signed(
+    app, client, exchange, mail_server
+) -> None:
+    visit, lead, host, thread = exchange
+    lead.person.name = "Morag Campbell"
+    lead.person.job_title = "PB officer"
+    db.session.commit()
+    sign_in(client, lead)
+    client.post(
+        f"/visits/{visit.id}/correspondence/{thread.id}/write",
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Thank you.",
+            "translation": "Merci.",
+            "action": "send",
+        },
+    )
+    [mail] = mail_server.messages
+    sender = app.config["MAIL_SENDER"]
+    assert mail["From"].addresses[0].display_name == "Morag Campbell"
+    assert mail["From"].addresses[0].addr_spec in sender  # the installation's own address
+    assert mail["Reply-To"] == lead.email
+    body = mail.get_content().replace("\r\n", "\n")
+    assert body.endswith("Merci.\n\n-- \nMorag Campbell\nPB officer\n")
+    lead.person.signature = "Morag Campbell\nGlasgow City Council\n+44 141 000 0000"
+    db.session.commit()
+    client.post(
+        f"/visits/{visit.id}/correspondence/{thread.id}/write",
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Again, thanks.",
+            "translation": "Encore merci.",
+            "action": "send",
+        },
+    )
+    assert mail_server.messages[-1].get_content().rstrip().endswith("+44 141 000 0000")
+
+
+def test_a_subject_in_the_writers_language_is_translated_with_the_body(
+    client, exchange, mail_server
+) -> None:
+    visit, lead, host, _ = exchange
+    thread = Thread(visit_id=visit.id, subject="Our visit in December")
+    db.session.add(thread)
+    db.session.commit()
+    sign_in(client, lead)
+    write = f"/visits/{visit.id}/correspondence/{thread.id}/write"
+    # The thread names no one: the message goes to the visit's host unless the writer chooses.
+    page = client.get(write).get_data(as_text=True)
+    assert f'<option selected value="{host.id}">Claire Dubois &lt;hote@paris.example&gt;' in page
+    translated = client.post(
+        write,
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Hello",
+            "action": "translate",
+        },
+    ).get_data(as_text=True)
+    # (The test server's French is word for word.)
+    assert 'value="(fr) notre visite in décembre"' in translated
+    client.post(
+        write,
+        data={
+            "recipient_id": str(host.id),
+            "language": "en",
+            "body": "Hello",
+            "subject_translation": "Notre visite en décembre",
+            "translation": "Bonjour",
+            "action": "send",
+        },
+    )
+    assert mail_server.messages[-1]["Subject"] == "Notre visite en décembre"
+    # A subject the host wrote, in their language, is left as it is (the earlier test).

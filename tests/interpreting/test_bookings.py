@@ -89,6 +89,7 @@ def paris(app: Flask, make: Factory):
     return {
         "visit": visit,
         "lead": client,
+        "lead_user": lead,
         "participant": participant,
         "interpreter": interpreter,
         "morning": morning,
@@ -196,6 +197,13 @@ def test_the_interpreter_answers_through_their_link_in_french(app: Flask, paris)
     assert answered.status_code == 302
     db.session.refresh(booking)
     assert booking.status is BookingStatus.CONFIRMED and booking.cost_id is not None
+    # The lead hears of it, in their language, with the time where the item takes place.
+    told = db.session.scalar(db.select(OutboxMail).order_by(OutboxMail.id.desc()))
+    assert told.recipient == paris["lead_user"].email
+    assert told.subject == f"Anne Moreau will interpret “{booking.item.title}”"
+    assert "(Paris)" in told.body_text and f"/visits/{paris['visit'].id}/interpreting" in (
+        told.body_text
+    )
     again = anonymous.post(path, data={"booking": booking.id, "answer": "declined"})
     assert again.status_code == 400
 

@@ -86,8 +86,15 @@ def test_the_host_approves_in_french_and_a_change_needs_approving_again(
     text = visible_text(page.get_data(as_text=True))
     assert '<html lang="fr">' in page.get_data(as_text=True)
     assert "#PBScotland #BudgetParticipatif" in text and "comité de pilotage" in text
+    host.post(path, data={"answer": "comment", "comment": "Pas de photos des enfants."})
+    told = db.session.scalar(db.select(OutboxMail).order_by(OutboxMail.id.desc()))
+    assert told.recipient == v["lead_user"].email
+    assert told.subject.startswith("Claire Dubois commented on the social-media protocol")
+    assert "Pas de photos des enfants." in told.body_text
     host.post(path, data={"answer": "approve", "comment": "D'accord."})
     assert protocol().approved_at is not None and protocol().version == 1
+    told = db.session.scalar(db.select(OutboxMail).order_by(OutboxMail.id.desc()))
+    assert told.subject.startswith("Claire Dubois approved the social-media protocol")
     # Changing the approved protocol makes version 2, which is not approved yet.
     v["lead"].post(
         f"/visits/{v['visit'].id}/protocol",
