@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from cop.directory.models import Person
 from cop.documents.storage import MAIL_ATTACHMENTS, visit_folder
 from cop.extensions import db
-from cop.forms import CopForm, PeopleField
+from cop.forms import CopForm, EmptyForm, PeopleField
 from cop.links import LinkError, SignedLink, link_for, resolve_link, token_for
 from cop.mail import site_url
 
@@ -199,3 +199,23 @@ def with_chosen(address: str, person_id: int) -> str:
     parts = urlsplit(address)
     query = [*parse_qsl(parts.query), ("chosen", str(person_id))]
     return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))
+
+
+def confirmation_page(
+    title: str,
+    what_happens: list[str],
+    button_text: str,
+    back: tuple[str, str],
+    caption: tuple[str, str] | None = None,
+) -> str:
+    """The page a deletion or removal shows first (its GET): what will happen, a button that
+    does it (the same address, POST) and a link back that does nothing. No JavaScript."""
+    return render_template(
+        "confirm.html",
+        title=title,
+        what_happens=what_happens,
+        button_text=button_text,
+        back=back,
+        caption=caption,
+        form=EmptyForm(),
+    )

@@ -363,6 +363,8 @@ CASES = [
     ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/documents/{w.document_id}", only(RECORD_READERS)),
     Case("POST", removable_document_url, only(ORGANISERS, 302)),
+    # Asking first: the confirmation page, for those who may remove it.
+    Case("GET", removable_document_url, only(ORGANISERS)),
     Case("GET", lambda w: "/contacts/new", {**everyone(), "admin": 403}),
     Case("POST", lambda w: "/contacts/new", {**everyone(400), "admin": 403}, blank_form),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/contacts/import", only(ANALYSTS)),
@@ -475,6 +477,7 @@ CASES = [
         blank_form,
     ),
     Case("POST", removable_reflection_url, only({"participant"}, 302)),
+    Case("GET", removable_reflection_url, only({"participant"})),
     Case(
         "POST",
         lambda w: (
@@ -520,6 +523,7 @@ CASES = [
         blank_form,
     ),
     Case("POST", removable_code_url, only(RESEARCHERS, 302)),
+    Case("GET", removable_code_url, only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/codebook.qdc", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/coded-segments.csv", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/agreement", only(RESEARCHERS)),
@@ -570,6 +574,7 @@ CASES = [
         blank_form,
     ),
     Case("POST", removable_unavailability_url, only(ANY_ORGANISER, 302)),
+    Case("GET", removable_unavailability_url, only(ANY_ORGANISER)),
     Case("POST", lambda w: f"/interpreters/{w.interpreter_id}/link", only(ANY_ORGANISER, 302)),
     Case(
         "GET",
@@ -619,6 +624,7 @@ CASES = [
         blank_form,
     ),
     Case("POST", removable_embargo_url, only(ORGANISERS, 302)),
+    Case("GET", removable_embargo_url, only(ORGANISERS)),
     Case("POST", lambda w: f"/visits/{w.visit.id}/protocol/send", only(ORGANISERS, 302)),
     Case("POST", lambda w: f"/visits/{w.visit.id}/protocol/remind", only(ORGANISERS, 302)),
     Case("GET", lambda w: "/protocol/approve/not-a-token", everyone(400, anonymous=400)),
@@ -899,7 +905,7 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             covered.add((case.method, "visits.remove_member"))
             continue
         if case.url is removable_document_url:
-            covered.add(("POST", "documents.delete"))
+            covered.add((case.method, "documents.delete"))
             continue
         removals = {
             removable_unavailability_url: "interpreters.remove_unavailable",
@@ -910,7 +916,7 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             invitable_member_url: "admin_accounts.invite_member",
         }
         if case.url in removals:
-            covered.add(("POST", removals[case.url]))
+            covered.add((case.method, removals[case.url]))
             continue
         path, _, _query = case.url(world).partition("?")
         endpoint, _arguments = adapter.match(path, method=case.method)

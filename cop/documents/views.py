@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -7,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -22,7 +25,7 @@ from cop.documents.models import VisitDocument
 from cop.documents.storage import UploadRefused, path_of, store
 from cop.extensions import db
 from cop.forms import EmptyForm
-from cop.viewhelpers import child_of_visit, folder_of
+from cop.viewhelpers import child_of_visit, confirmation_page, folder_of
 from cop.visits.models import Visit
 
 blueprint = Blueprint("documents", __name__)
@@ -134,14 +137,30 @@ def download(visit_id: int, document_id: int) -> Response:
     return response
 
 
-@blueprint.route("/visits/<int:visit_id>/documents/<int:document_id>/delete", methods=["POST"])
+@blueprint.route(
+    "/visits/<int:visit_id>/documents/<int:document_id>/delete", methods=["GET", "POST"]
+)
 @login_required
-def delete(visit_id: int, document_id: int) -> Response:
+def delete(visit_id: int, document_id: int) -> Any:
     visit = access.visit_for(visit_id, records=True)
     document = _document_of(visit, document_id)
     mine = document.uploaded_by_id is not None and document.uploaded_by_id == current_user.person_id
     if not (mine or access.can_manage_visit(current_user, visit)):
         abort(403)
+    back = url_for("documents.documents", visit_id=visit.id)
+    if request.method == "GET":
+        return confirmation_page(
+            _("Remove “%(title)s”?", title=document.title),
+            [
+                _(
+                    "The file is deleted from cop for everyone in the visit, interpreters "
+                    "included. Copies people downloaded are not affected."
+                )
+            ],
+            _("Remove the document"),
+            (_("Keep it"), back),
+            caption=(visit.title, url_for("visits.visit", visit_id=visit.id)),
+        )
     if not EmptyForm().validate_on_submit():
         abort(400)
     stored_name, title = document.stored_name, document.title

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from cop import access
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.formatting import language_name
+from cop.formatting import format_day_range, language_name
 from cop.forms import EmptyForm, options
 from cop.interpreting import bookings as booking_logic
 from cop.interpreting import directory, logic
@@ -39,6 +39,7 @@ from cop.interpreting.models import (
 from cop.links import issue_link, revoke_links
 from cop.mail import language_of, mail_person, site_url
 from cop.viewhelpers import (
+    confirmation_page,
     form_status,
     paginate,
 )
@@ -215,14 +216,23 @@ def add_unavailable(interpreter_id: int) -> Any:
 
 
 @blueprint.route(
-    "/interpreters/<int:interpreter_id>/unavailable/<int:unavailable_id>/delete", methods=["POST"]
+    "/interpreters/<int:interpreter_id>/unavailable/<int:unavailable_id>/delete",
+    methods=["GET", "POST"],
 )
 @access.organiser_required
-def remove_unavailable(interpreter_id: int, unavailable_id: int) -> WerkzeugResponse:
+def remove_unavailable(interpreter_id: int, unavailable_id: int) -> Any:
     found = db.get_or_404(Interpreter, interpreter_id)
     entry = db.session.get(Unavailability, unavailable_id)
     if entry is None or entry.interpreter_id != found.id:
         abort(404)
+    if request.method == "GET":
+        days = format_day_range(entry.first_day, entry.last_day)
+        return confirmation_page(
+            _("Remove %(name)s’s unavailability, %(days)s?", name=found.person.name, days=days),
+            [_("They can then be booked on those days.")],
+            _("Remove it"),
+            (_("Keep it"), url_for("interpreters.interpreter", interpreter_id=found.id)),
+        )
     if not EmptyForm().validate_on_submit():
         abort(400)
     db.session.delete(entry)

@@ -45,7 +45,7 @@ from cop.reflections.models import (
 )
 from cop.research.models import CodedSegment
 from cop.research.views import own_reflection, reader_for, reflection_of, reflection_page
-from cop.viewhelpers import form_status
+from cop.viewhelpers import confirmation_page, form_status
 from cop.visits.models import Visit
 
 blueprint = Blueprint("reflections", __name__)
@@ -302,11 +302,29 @@ def change_consent(visit_id: int, reflection_id: int) -> WerkzeugResponse:
     )
 
 
-@blueprint.route("/visits/<int:visit_id>/reflections/<int:reflection_id>/delete", methods=["POST"])
+@blueprint.route(
+    "/visits/<int:visit_id>/reflections/<int:reflection_id>/delete", methods=["GET", "POST"]
+)
 @login_required
-def delete_reflection(visit_id: int, reflection_id: int) -> WerkzeugResponse:
+def delete_reflection(visit_id: int, reflection_id: int) -> Any:
     visit = access.visit_for(visit_id)
     reflection = own_reflection(visit, reflection_id)
+    if request.method == "GET":
+        return confirmation_page(
+            _("Delete your reflection %(phase)s?", phase=reflection.phase.label.lower()),
+            [
+                _(
+                    "It is deleted with everything researchers coded in it and their memos "
+                    "on it. It cannot be brought back."
+                )
+            ],
+            _("Delete the reflection"),
+            (
+                _("Keep it"),
+                url_for("reflections.reflection", visit_id=visit.id, reflection_id=reflection.id),
+            ),
+            caption=(visit.title, url_for("visits.visit", visit_id=visit.id)),
+        )
     if not EmptyForm().validate_on_submit():
         abort(400)
     db.session.delete(reflection)

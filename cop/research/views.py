@@ -12,6 +12,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,7 +30,7 @@ from cop.reflections.forms import CodeForm, CodingForm, ConsentForm, MemoForm
 from cop.reflections.models import Consent, Passage, Phase, Reflection
 from cop.reflections.transcripts import format_timestamp
 from cop.research.models import Code, CodedSegment, Memo
-from cop.viewhelpers import child_of_visit, form_status
+from cop.viewhelpers import child_of_visit, confirmation_page, form_status
 from cop.visits.models import Programme, Visit
 
 blueprint = Blueprint("coding", __name__)
@@ -342,14 +343,27 @@ def edit_code(programme_id: int, code_id: int) -> Any:
     ), form_status(form)
 
 
-@blueprint.route("/programmes/<int:programme_id>/codebook/<int:code_id>/delete", methods=["POST"])
+@blueprint.route(
+    "/programmes/<int:programme_id>/codebook/<int:code_id>/delete", methods=["GET", "POST"]
+)
 @login_required
 def delete_code(programme_id: int, code_id: int) -> Any:
     programme = _programme_for_research(programme_id)
     code = db.session.get(Code, code_id)
     if code is None or code.programme_id != programme.id:
         abort(404)
-    if not EmptyForm().validate_on_submit():
+    if request.method == "GET" and not logic.is_in_use(db.session, code):
+        return confirmation_page(
+            _("Delete the code “%(name)s”?", name=logic.code_name(code)),
+            [_("No passage has this code, nor any code under it; those codes go with it.")],
+            _("Delete the code"),
+            (
+                _("Keep it"),
+                url_for("coding.edit_code", programme_id=programme.id, code_id=code.id),
+            ),
+            caption=(programme.name, url_for("coding.codebook", programme_id=programme.id)),
+        )
+    if request.method == "POST" and not EmptyForm().validate_on_submit():
         abort(400)
     if logic.is_in_use(db.session, code):
         flash(

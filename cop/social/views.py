@@ -23,6 +23,7 @@ from cop import access
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
+from cop.formatting import format_moment
 from cop.forms import EmptyForm, options
 from cop.itinerary.logic import to_utc
 from cop.itinerary.queries import item_titles
@@ -42,6 +43,7 @@ from cop.social.models import (
     SocialProtocol,
 )
 from cop.viewhelpers import (
+    confirmation_page,
     form_status,
     link_behind,
     link_problem_page,
@@ -143,15 +145,36 @@ def add_embargo(visit_id: int) -> Any:
 
 
 @blueprint.route(
-    "/visits/<int:visit_id>/protocol/embargoes/<int:embargo_id>/delete", methods=["POST"]
+    "/visits/<int:visit_id>/protocol/embargoes/<int:embargo_id>/delete", methods=["GET", "POST"]
 )
 @login_required
-def remove_embargo(visit_id: int, embargo_id: int) -> WerkzeugResponse:
+def remove_embargo(visit_id: int, embargo_id: int) -> Any:
     visit = access.visit_for(visit_id, manage=True)
     found = logic.protocol_of(db.session, visit.id)
     embargo = db.session.get(Embargo, embargo_id)
     if embargo is None or embargo.protocol_id != found.id:
         abort(404)
+    back = url_for("social.protocol", visit_id=visit.id, _anchor="embargoes")
+    if request.method == "GET":
+        approved = [
+            _(
+                "The protocol changes: the host has to approve it again, and the travellers "
+                "to accept it again."
+            )
+        ]
+        return confirmation_page(
+            _("Remove the embargo on “%(subject)s”?", subject=embargo.subject),
+            [
+                _(
+                    "Posts about it are no longer held back until %(when)s.",
+                    when=format_moment(embargo.until, visit.time_zone),
+                ),
+                *(approved if found.approved_at is not None else []),
+            ],
+            _("Remove the embargo"),
+            (_("Keep it"), back),
+            caption=(visit.title, url_for("visits.visit", visit_id=visit.id)),
+        )
     if not EmptyForm().validate_on_submit():
         abort(400)
     logic.remove_embargo(db.session, found, embargo, utcnow())

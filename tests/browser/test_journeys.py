@@ -93,7 +93,7 @@ def test_a_lead_plans_a_visit_adds_a_participant_and_switches_to_french(
     page.get_by_label("Title (optional)").fill("Draft agenda")
     axe.check(page)
     page.get_by_role("button", name="Share the document").click()
-    expect(page.get_by_role("link", name="Draft agenda")).to_be_visible()
+    expect(page.get_by_role("link", name="Draft agenda", exact=True)).to_be_visible()
     axe.check(page)
     page.get_by_role("link", name="Return visit: Paris officers to Glasgow and Fife").click()
     page.get_by_role("link", name="Manage members").click()
