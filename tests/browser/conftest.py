@@ -110,6 +110,10 @@ class Accessibility:
         self.problems: list[str] = []
         self.pages_checked: list[str] = []
 
+    def narrow(self, viewport: dict[str, int]) -> None:
+        """Judge pages at a phone's width from now on (the replaying tab takes its size)."""
+        self.checker.set_viewport_size(viewport)
+
     def check(self, page: Page) -> None:
         # A click that navigates returns before the next page has arrived: read the page only
         # once it has loaded and has its title, or axe would judge an empty document in between.
