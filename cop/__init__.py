@@ -154,10 +154,6 @@ def _init_extensions(app: Flask) -> None:
         return user
 
 
-# Dates and numbers follow British conventions in English: cop's English readers are in the UK.
-REGIONAL_LOCALES = {"en": "en_GB"}
-
-
 def select_language() -> str:
     """The user's profile language, else the one chosen with the switcher, else the browser's."""
     from flask import current_app, has_request_context
@@ -179,8 +175,9 @@ def select_language() -> str:
 
 
 def select_locale() -> str:
-    language = select_language()
-    return REGIONAL_LOCALES.get(language, language)
+    from cop.formatting import regional_locale
+
+    return regional_locale(select_language())
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -35,6 +35,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "WORKER_INTERVAL": int,
     "INTERPRETING_SOLO_LIMIT_MINUTES": int,
     "RETENTION_YEARS": int,
+    "TIME_ZONE": str,
 }
 
 
@@ -53,6 +54,9 @@ class Defaults:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # Where the installation is: moments that belong to no visit (the audit log, the consent
+    # register) are shown on its clock, its city named.
+    TIME_ZONE = "Europe/London"
     LANGUAGES = ("en", "fr")
     MAIL_SERVER = ""
     MAIL_PORT = 25

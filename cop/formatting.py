@@ -10,14 +10,22 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_location
+from flask import current_app
 from flask_babel import (
     format_currency,
     format_date,
-    format_datetime,
     format_decimal,
     get_locale,
 )
 from flask_babel import gettext as _
+
+# Dates and numbers follow British conventions in English: cop's English readers are in the UK.
+REGIONAL_LOCALES = {"en": "en_GB"}
+
+
+def regional_locale(language: str) -> str:
+    """The locale a language is read in, on pages and in mail alike (en: en_GB)."""
+    return REGIONAL_LOCALES.get(language, language)
 
 
 def _locale() -> Locale:
@@ -50,11 +58,12 @@ def format_day_range(start: date | None, end: date | None) -> str:
 
 
 def format_moment(value: datetime | None, zone_name: str | None = None) -> str:
-    """A moment; with a zone, as the clock there reads, the zone's city named (Paris)."""
+    """A moment as the clock reads in a zone (a visit's; else the installation's), the zone's
+    city named: "8 Dec 2016, 10:00 (Paris)"."""
     if value is None:
         return ""
     if zone_name is None:
-        return format_datetime(value, "medium")
+        zone_name = current_app.config.get("TIME_ZONE") or "UTC"
     local = value.astimezone(ZoneInfo(zone_name))
     day = babel_format_date(local.date(), "medium", locale=_locale())
     clock = babel_format_time(local, "short", tzinfo=ZoneInfo(zone_name), locale=_locale())

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from cop.database import UTCDateTime, utcnow
 from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
+from cop.formatting import regional_locale
 from cop.privatefiles import write_private
 
 PENDING_KEY = "cop_outbox_pending"
@@ -162,7 +163,7 @@ def queue_mail(
     The first line of the rendered template is the subject, the rest the body. Attachments are
     (filename, content type, data); with ``calendar_method`` a text/calendar attachment is also
     the invitation itself."""
-    with force_locale(language):
+    with force_locale(regional_locale(language)):
         rendered = render_template(f"mail/{template}.txt", **context).strip("\n")
     subject, _, body = rendered.partition("\n")
     mail = OutboxMail(

@@ -129,6 +129,21 @@ def test_the_audit_log_records_who_changed_what(app: Flask) -> None:
     assert entry.row_id.isdigit()
     page = visible_text(client.get("/admin/audit?table=media_consent").get_data(as_text=True))
     assert "admin@cop.example" in page and "paper form" not in page
+    # Tables as people know them, and times on the installation's clock, its city named.
+    assert "added Photo and video consents" in page and "media_consent" not in page
+    assert "(London)" in page
+    french = app.test_client()
+    sign_in(french, "admin@cop.example", "cop-demo")
+    french.post("/language", data={"language": "fr"})
+    page = visible_text(french.get("/admin/audit?table=media_consent").get_data(as_text=True))
+    assert "Consentements photo et vidéo" in page and "(Londres)" in page
     participant = app.test_client()
     sign_in(participant, EILIDH, "cop-demo")
     assert participant.get("/admin/audit").status_code == 403
+
+
+def test_every_table_has_a_name_people_know(app: Flask) -> None:
+    from cop.extensions import db as database
+    from cop.privacy.tables import TABLE_NAMES
+
+    assert set(database.metadata.tables) == set(TABLE_NAMES)

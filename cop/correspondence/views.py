@@ -11,6 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -183,7 +184,7 @@ def retry(visit_id: int, thread_id: int) -> Response:
                 )
                 done += 0 if result.failure_reason else 1
     db.session.commit()
-    flash(_("%(count)s translations done.", count=done), "success")
+    flash(ngettext("%(num)s translation done.", "%(num)s translations done.", done), "success")
     return redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=found.id))
 
 

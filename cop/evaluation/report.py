@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -398,10 +399,11 @@ def learning_model(figures: Figures) -> Section:
     if figures.satisfaction.mean is not None:
         section.findings.append(
             str(
-                _l(
-                    "Satisfaction: %(mean)s out of 5 on average (%(count)s answers).",
+                lazy_ngettext(
+                    "Satisfaction: %(mean)s out of 5 on average (%(num)s answer).",
+                    "Satisfaction: %(mean)s out of 5 on average (%(num)s answers).",
+                    figures.satisfaction.answers,
                     mean=f"{figures.satisfaction.mean:.1f}",
-                    count=figures.satisfaction.answers,
                 )
             )
         )
@@ -513,11 +515,13 @@ def adaptation(figures: Figures) -> Section:
     if figures.days_to_done.value is not None:
         section.findings.append(
             str(
-                _l(
+                lazy_ngettext(
                     "Actions done took %(days)s days from being recorded to being done (median of "
-                    "%(count)s).",
+                    "%(num)s).",
+                    "Actions done took %(days)s days from being recorded to being done (median of "
+                    "%(num)s).",
+                    figures.days_to_done.count,
                     days=f"{figures.days_to_done.value:g}",
-                    count=figures.days_to_done.count,
                 )
             )
         )

@@ -41,7 +41,8 @@ def refusal_message(refusal: CalendarRefused) -> str:
         ),
         "no_events": _("The calendar has no events."),
         "too_many_events": _(
-            "The calendar has %(count)s events: too many for one visit.", count=refusal.detail
+            "The calendar has %(count)s events: too many for one visit.",
+            count=refusal.detail,
         ),
         "unknown_timezone": _(
             "The time zone “%(zone)s” is not known. Ask for the file with standard time zone "

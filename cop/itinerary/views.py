@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -23,7 +23,7 @@ from cop.accounts.logic import is_safe_redirect
 from cop.calendars.ics import CalendarItem, Participant, build_calendar
 from cop.database import utcnow
 from cop.extensions import db
-from cop.formatting import language_name
+from cop.formatting import language_name, regional_locale
 from cop.forms import EmptyForm, options
 from cop.itinerary import logic
 from cop.itinerary.forms import ItemForm
@@ -245,7 +245,7 @@ def _send_invitations(visit: Visit, item: ItineraryItem, method: str) -> int:
     for person in item.attendees:
         if not person.email:
             continue
-        with force_locale(language_of(person)):
+        with force_locale(regional_locale(language_of(person))):
             ics = build_calendar(
                 [calendar_item(item)], name=visit.title, method=method, organizer=organizer
             )
@@ -270,7 +270,12 @@ def invite(visit_id: int, item_id: int) -> WerkzeugResponse:
         abort(400)
     count = _send_invitations(visit, item, "REQUEST")
     db.session.commit()
-    flash(_("Invitations sent to %(count)s people.", count=count), "success")
+    flash(
+        ngettext(
+            "Invitation sent to %(num)s person.", "Invitations sent to %(num)s people.", count
+        ),
+        "success",
+    )
     return redirect(url_for("itinerary.itinerary", visit_id=visit.id))
 
 
@@ -328,7 +333,7 @@ def personal_feed(token: str) -> Response | tuple[str, int]:
     except LinkError as error:
         return link_problem_page(error)
     items = list(db.session.scalars(items_attended_by(person.id)).unique())
-    with force_locale(language_of(person)):
+    with force_locale(regional_locale(language_of(person))):
         body = build_calendar((calendar_item(item) for item in items), name=_("cop: my visits"))
     db.session.commit()
     return _ics_response(body, "cop.ics")

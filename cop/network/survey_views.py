@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -96,7 +97,14 @@ def new_wave(programme_id: int) -> str | Response | tuple[str, int]:
                 link=_link_for(respondent),
             )
         db.session.commit()
-        flash(_("The survey is sent to %(count)s people.", count=len(wave.respondents)), "success")
+        flash(
+            ngettext(
+                "The survey is sent to %(num)s person.",
+                "The survey is sent to %(num)s people.",
+                len(wave.respondents),
+            ),
+            "success",
+        )
         return redirect(url_for("surveys.wave", programme_id=programme.id, wave_id=wave.id))
     return render_template("network/wave_form.html", form=form, programme=programme), form_status(
         form

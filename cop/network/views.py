@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -153,7 +153,10 @@ def import_contacts(programme_id: int) -> str | WerkzeugResponse | tuple[str, in
             if not problems:
                 added = save_contacts(db.session, rows, known, current_user.person_id)
                 db.session.commit()
-                flash(_("%(count)s contacts imported.", count=added), "success")
+                flash(
+                    ngettext("%(num)s contact imported.", "%(num)s contacts imported.", added),
+                    "success",
+                )
                 return redirect(url_for("network.import_contacts", programme_id=programme.id))
     status = 400 if (form.errors or problems) else 200
     return render_template(

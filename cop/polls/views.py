@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from cop.calendars.ics import CalendarDay, build_day_calendar
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.formatting import format_day_range
+from cop.formatting import format_day_range, regional_locale
 from cop.forms import options
 from cop.itinerary.logic import to_utc
 from cop.links import LinkError
@@ -118,9 +118,10 @@ def new_poll(visit_id: int) -> str | Response | tuple[str, int]:
         else:
             poll = _create_poll(visit, form, windows, others)
             flash(
-                _(
-                    "The poll is open and %(count)s people have been asked.",
-                    count=len(poll.invitees),
+                ngettext(
+                    "The poll is open and %(num)s person has been asked.",
+                    "The poll is open and %(num)s people have been asked.",
+                    len(poll.invitees),
                 ),
                 "success",
             )
@@ -327,7 +328,7 @@ def _announce_dates(visit: Visit, poll: DatePoll, chosen: DateOption) -> None:
     for person in people.values():
         if not person.email:
             continue
-        with force_locale(language_of(person)):
+        with force_locale(regional_locale(language_of(person))):
             ics = build_day_calendar(
                 CalendarDay(
                     uid=f"visit-{visit.id}-dates@cop",

@@ -26,6 +26,7 @@ from cop.extensions import db
 from cop.forms import CopForm
 from cop.privacy.logic import compact_database, erase_person, export_person
 from cop.privacy.models import AuditEntry
+from cop.privacy.tables import TABLE_NAMES, table_name
 from cop.pseudonyms import pseudonym
 from cop.viewhelpers import paginate
 
@@ -59,7 +60,17 @@ def audit() -> str:
             select(User).where(User.id.in_({e.user_id for e in page.items if e.user_id}))
         )
     }
-    return render_template("privacy/audit.html", page=page, users=users, table=table)
+    tables = sorted(
+        ((name, table_name(name)) for name in TABLE_NAMES), key=lambda pair: pair[1].casefold()
+    )
+    return render_template(
+        "privacy/audit.html",
+        page=page,
+        users=users,
+        table=table,
+        tables=tables,
+        table_name=table_name,
+    )
 
 
 @blueprint.route("/people/<int:person_id>/export.json")

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -93,7 +94,14 @@ def new_interview(visit_id: int) -> Any:
             )
             db.session.add(reflection)
             db.session.commit()
-            flash(_("The interview is saved with %(count)s passages.", count=len(turns)), "success")
+            flash(
+                ngettext(
+                    "The interview is saved with %(num)s passage.",
+                    "The interview is saved with %(num)s passages.",
+                    len(turns),
+                ),
+                "success",
+            )
             return redirect(
                 url_for("reflections.reflection", visit_id=visit.id, reflection_id=reflection.id)
             )

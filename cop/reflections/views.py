@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -371,5 +372,10 @@ def delete_mine() -> Any:
         return _my_reflections_page(form), 400
     count = mine.delete_all(db.session, current_user.person_id)
     db.session.commit()
-    flash(_("%(count)s reflections have been deleted.", count=count), "success")
+    flash(
+        ngettext(
+            "%(num)s reflection has been deleted.", "%(num)s reflections have been deleted.", count
+        ),
+        "success",
+    )
     return redirect(url_for("reflections.my_reflections"))

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from cop import access
@@ -63,7 +64,11 @@ PROBLEMS = {
     "tagging": lambda detail: _("%(name)s has not agreed to be tagged.", name=detail),
     "naming": lambda detail: _("%(name)s has not agreed to be named.", name=detail),
     "topic": lambda detail: _("“%(topic)s” is a topic not to post about.", topic=detail),
-    "length": lambda detail: _("%(count)s characters too long for the platform.", count=detail),
+    "length": lambda detail: ngettext(
+        "%(num)s character too long for the platform.",
+        "%(num)s characters too long for the platform.",
+        int(detail),
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -205,7 +206,14 @@ def send_for_approval(visit_id: int) -> WerkzeugResponse:
         )
     db.session.commit()
     if hosts:
-        flash(_("The protocol has been sent to %(count)s hosts.", count=len(hosts)), "success")
+        flash(
+            ngettext(
+                "The protocol has been sent to %(num)s host.",
+                "The protocol has been sent to %(num)s hosts.",
+                len(hosts),
+            ),
+            "success",
+        )
     else:
         flash(_("The visit has no host with an email address to approve it."), "error")
     return redirect(url_for("social.protocol", visit_id=visit.id))
@@ -287,7 +295,10 @@ def remind(visit_id: int) -> WerkzeugResponse:
         abort(400)
     count = remind_members(found)
     db.session.commit()
-    flash(_("%(count)s members have been reminded.", count=count), "success")
+    flash(
+        ngettext("%(num)s member has been reminded.", "%(num)s members have been reminded.", count),
+        "success",
+    )
     return redirect(url_for("social.protocol", visit_id=visit.id))
 
 

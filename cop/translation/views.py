@@ -5,6 +5,7 @@ import io
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -178,7 +179,10 @@ def import_terms() -> str | WerkzeugResponse | tuple[str, int]:
                         )
                     )
                 db.session.commit()
-                flash(_("%(count)s terms imported.", count=len(rows)), "success")
+                flash(
+                    ngettext("%(num)s term imported.", "%(num)s terms imported.", len(rows)),
+                    "success",
+                )
                 return redirect(url_for("glossary.glossary"))
     status = 400 if (form.errors or problems) else 200
     return render_template("translation/import.html", form=form, problems=problems), status

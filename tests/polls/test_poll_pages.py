@@ -178,6 +178,10 @@ def test_choosing_the_dates_sets_them_and_mails_a_calendar_to_everyone(
         "participant@glasgow.example",
         "hote@paris.example",
     }
+    # English dates are British in mail as on the pages.
+    english = announcements["participant@glasgow.example"].get_body(("plain",)).get_content()
+    assert "8 December 2016 to 9 December 2016" in english
+    assert "December 8" not in english
     french = announcements["hote@paris.example"]
     assert french["Subject"] == "Dates convenues : " + visit.title
     [attachment] = list(french.iter_attachments())
