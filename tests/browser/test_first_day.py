@@ -126,3 +126,48 @@ def test_with_javascript_the_host_organisation_fills_the_place_and_long_lists_ar
     expect(
         page.get_by_text("2 people have been added as Participant: Eilidh Robertson, Fiona Duncan.")
     ).to_be_visible()
+
+
+def test_a_french_organiser_plans_a_visit_to_paris_on_a_phone(
+    page: Page, browser, live_server: str, axe, live_app
+) -> None:
+    """The same first day at 390 px, in French: the invitation, the welcome, the visit."""
+    sign_in(page, live_server, "admin@cop.example")
+    page.goto(f"{live_server}/admin/accounts/invite")
+    page.get_by_label("Name").fill("Camille Laurent")
+    page.get_by_label("Email address").fill("camille.laurent@lyon.example")
+    page.get_by_label("Language of the invitation").select_option("fr")
+    page.get_by_label("Organiser").check()
+    page.get_by_role("button", name="Send the invitation").click()
+
+    with live_app.app_context():
+        mail = db.session.scalar(db.select(OutboxMail).order_by(OutboxMail.id.desc()).limit(1))
+        subject, body = mail.subject, mail.body_text
+    assert mail.language == "fr" and "cop" in subject and "Bonjour Camille Laurent" in body
+    path = re.search(r"/account/welcome/\S+", body).group(0)
+    context = browser.new_context(
+        java_script_enabled=False, locale="fr-FR", viewport={"width": 390, "height": 800}
+    )
+    phone = context.new_page()
+    phone.goto(f"{live_server}{path}")
+    expect(phone.get_by_role("heading", name="Bienvenue sur cop")).to_be_visible()
+    axe.narrow({"width": 390, "height": 800})
+    axe.check(phone)
+    phone.get_by_label("Nouveau mot de passe", exact=True).fill("un long mot de passe neuf")
+    phone.get_by_label("Confirmez le nouveau mot de passe").fill("un long mot de passe neuf")
+    phone.get_by_role("button", name="Enregistrer mon mot de passe et me connecter").click()
+    expect(phone.get_by_role("heading", name="Mes visites")).to_be_visible()
+    phone.get_by_role("link", name="Préparer une visite").click()
+    phone.get_by_label("Intitulé").fill("Lyon apprend de Paris")
+    phone.get_by_label("Organisation hôte").select_option(label="Ville de Paris")
+    phone.get_by_label("Langues de la visite").select_option(["fr"])
+    axe.check(phone)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.get_by_role("button", name="Créer la visite").click()
+    expect(phone.get_by_role("heading", name="Lyon apprend de Paris")).to_be_visible()
+    expect(phone.get_by_text("Paris, France")).to_be_visible()
+    expect(phone.get_by_role("heading", name="La liste des tâches de la visite")).to_be_visible()
+    expect(phone.get_by_role("link", name="Dates convenues")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    axe.check(phone)
+    context.close()
