@@ -191,7 +191,7 @@ def offer_people(
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
+    return [int(value) for value in values if value.isdecimal()]
 
 
 def with_chosen(address: str, person_id: int) -> str:
