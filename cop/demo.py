@@ -784,6 +784,8 @@ def _add_correspondence(session: Session, visit: Visit, people: dict[str, Person
                         text=translated,
                         status=TranslationStatus.REVIEWED,
                         provider="person",
+                        # The researcher who kept the correspondence checked them.
+                        reviewed_by=people["researcher@wws.example"],
                     )
                 ],
             )

@@ -37,6 +37,18 @@ blueprint = Blueprint("compose", __name__)
 NOBODY = 0
 
 
+def honest_label(
+    sent: str, machine: str, checked: bool, provider: str
+) -> tuple[TranslationStatus, str]:
+    """How a sent translation is labelled: a machine's sent as it came stays a machine
+    translation; one the writer edited, wrote or said they checked is checked by them."""
+    if not sent:
+        return TranslationStatus.PENDING, ""
+    if machine and sent.strip() == machine.strip() and not checked:
+        return TranslationStatus.MACHINE, provider
+    return TranslationStatus.REVIEWED, "person"
+
+
 def _host_of(thread: Thread, recipients: list[Person]) -> int:
     """Whom a message goes to unless the writer chooses: the thread's counterpart, else a host
     of the visit (from the thread's organisation first), else the first one can write to."""
@@ -120,7 +132,7 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
                     provider_settings(),
                     visit.id,
                 )
-                form.translation.data = done.text
+                form.translation.data = form.machine_translation.data = done.text
                 # The subject is read first: it goes in the recipient's language too.
                 subject_language = _subject_language(thread, form.language.data)
                 if subject_language != target:
@@ -178,16 +190,25 @@ def _send(visit, thread: Thread, recipient: Person, form: ComposeForm, target: s
     db.session.add(message)
     db.session.flush()
     if not same_language:
+        status, provider = honest_label(
+            translated,
+            form.machine_translation.data or "",
+            bool(form.checked.data),
+            provider_settings().name,
+        )
         db.session.add(
             MessageTranslation(
                 message_id=message.id,
                 target_language=target,
                 text=translated,
-                status=TranslationStatus.REVIEWED if translated else TranslationStatus.PENDING,
-                provider="person" if translated else "",
+                status=status,
+                provider=provider,
+                reviewed_by_id=current_user.person_id
+                if status is TranslationStatus.REVIEWED
+                else None,
             )
         )
-        if translated:
+        if status is TranslationStatus.REVIEWED:
             # What the writer checked and sent is the best translation there is: remember it.
             remember(
                 db.session,

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from cop.forms import CopForm, one_line
@@ -55,5 +55,11 @@ class ComposeForm(CopForm):
         _l("Translation the recipient will read"),
         description=_l("Check it against the translation back into your language, and correct it."),
         validators=[Optional(), Length(max=100_000)],
+    )
+    # What the machine gave, so that sending it unedited keeps it labelled a machine's.
+    machine_translation = HiddenField()
+    checked = BooleanField(
+        _l("I have checked the translation: it says what I mean"),
+        description=_l("Left unticked, an unedited translation is sent as a machine translation."),
     )
     both_languages = BooleanField(_l("Also include your original text in the mail"))

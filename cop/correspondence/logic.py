@@ -99,7 +99,9 @@ def due_for_retry(session: Session, now: datetime, limit: int = 100) -> list[Mes
     return list(session.scalars(query))
 
 
-def review(session: Session, translation: MessageTranslation, text: str) -> None:
+def review(
+    session: Session, translation: MessageTranslation, text: str, reviewer_id: int | None
+) -> None:
     """A person's translation: it replaces the machine's and goes into the memory, paragraph by
     paragraph when the paragraphs line up, else as a whole."""
     message = translation.message
@@ -122,5 +124,6 @@ def review(session: Session, translation: MessageTranslation, text: str) -> None
         )
     translation.text = text.strip()
     translation.status = TranslationStatus.REVIEWED
+    translation.reviewed_by_id = reviewer_id
     translation.failure_reason = translation.failure_detail = ""
     translation.next_attempt_at = None

@@ -33,7 +33,7 @@ class TranslationStatus(LabelledEnum):
         return {
             "pending": _l("Waiting for translation"),
             "machine": _l("Machine translation"),
-            "reviewed": _l("Reviewed by a person"),
+            "reviewed": _l("Checked by a person"),
         }
 
 
@@ -104,6 +104,8 @@ class MessageTranslation(db.Model):
         stored_enum(TranslationStatus, 10), default=TranslationStatus.PENDING, index=True
     )
     provider: Mapped[str] = mapped_column(String(40), default="")
+    # Who edited or confirmed a reviewed translation: "checked by <name>" says so.
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     failure_reason: Mapped[str] = mapped_column(String(40), default="")
     failure_detail: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -111,6 +113,7 @@ class MessageTranslation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     message: Mapped[Message] = relationship(back_populates="translations")
+    reviewed_by: Mapped[Person | None] = relationship()
 
 
 class MessageAttachment(db.Model):

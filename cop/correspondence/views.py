@@ -204,7 +204,7 @@ def review(visit_id: int, translation_id: int) -> str | Response | tuple[str, in
     if request.method == "GET":
         form.text.data = translation.text
     if form.validate_on_submit():
-        logic.review(db.session, translation, form.text.data)
+        logic.review(db.session, translation, form.text.data, current_user.person_id)
         db.session.commit()
         flash(_("Your translation is saved and remembered."), "success")
         return redirect(

@@ -243,3 +243,43 @@ def test_a_subject_in_the_writers_language_is_translated_with_the_body(
     )
     assert mail_server.messages[-1]["Subject"] == "Notre visite en décembre"
     # A subject the host wrote, in their language, is left as it is (the earlier test).
+
+
+def sent_translation():
+    message = db.session.scalar(
+        db.select(Message).filter_by(direction=Direction.OUTBOUND).order_by(Message.id.desc())
+    )
+    return message.translations[0]
+
+
+def test_a_machine_translation_sent_unedited_stays_a_machine_translation(
+    client, exchange, mail_server
+) -> None:
+    visit, lead, host, thread = exchange
+    sign_in(client, lead)
+    write = f"/visits/{visit.id}/correspondence/{thread.id}/write"
+    form = {"recipient_id": str(host.id), "language": "en", "body": "Hello team"}
+    page = client.post(write, data={**form, "action": "translate"}).get_data(as_text=True)
+    assert 'name="machine_translation" type="hidden" value="(fr) bonjour équipe"' in page
+    machine = {"translation": "(fr) bonjour équipe", "machine_translation": "(fr) bonjour équipe"}
+    client.post(write, data={**form, **machine, "action": "send"})
+    unedited = sent_translation()
+    assert (unedited.status, unedited.provider, unedited.reviewed_by_id) == (
+        TranslationStatus.MACHINE,
+        "libretranslate",
+        None,
+    )
+    # Confirmed by the writer, or corrected: checked, and by whom.
+    client.post(write, data={**form, **machine, "checked": "y", "action": "send"})
+    assert sent_translation().status is TranslationStatus.REVIEWED
+    corrected = {**machine, "translation": "Bonjour à toute l’équipe"}
+    client.post(write, data={**form, **corrected, "action": "send"})
+    checked = sent_translation()
+    assert (checked.status, checked.reviewed_by_id) == (
+        TranslationStatus.REVIEWED,
+        lead.person_id,
+    )
+    page = visible_text(
+        client.get(f"/visits/{visit.id}/correspondence/{thread.id}").get_data(as_text=True)
+    )
+    assert f"Checked by {lead.person.name}" in page and "Machine translation" in page
