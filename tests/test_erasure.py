@@ -31,7 +31,7 @@ from cop.pseudonyms import pseudonym
 from cop.reflections.models import Consent, Passage, Phase, Reflection, ReflectionSource
 from cop.social.models import Platform, PostCheck
 from cop.viewhelpers import attachments_folder, folder_of
-from cop.visits.models import Visit
+from cop.visits.models import MembershipRole, RemovedMembership, Visit
 from tests.conftest import _empty_all_tables, sign_in, visible_text
 
 NAME = "Eilidh Robertson"
@@ -43,10 +43,31 @@ def config_overrides() -> dict:
     return {"MAIL_WRITE_TO_FOLDER": True}
 
 
+SIGNATURE = "Fife Council, Glenrothes; tel. 01592 000 000"
+REMOVED_REASON = "Ran the east Fife PB pilot"
+
+
 def everywhere(eilidh: Person, visit: Visit, other: Person) -> None:
     """Give Eilidh data in every table that can hold her words, her name or her address."""
+    eilidh.signature = SIGNATURE
+    second = Visit(
+        title="Return visit",
+        host_country="GB",
+        time_zone="Europe/London",
+        languages="en",
+        status=visit.status,
+    )
+    db.session.add(second)
+    db.session.flush()
     db.session.add_all(
         [
+            # Removed from a visit: why she had been chosen is kept for her return.
+            RemovedMembership(
+                visit_id=second.id,
+                person_id=eilidh.id,
+                role=MembershipRole.PARTICIPANT,
+                selection_reason=REMOVED_REASON,
+            ),
             EffortEntry(
                 visit_id=visit.id,
                 person_id=eilidh.id,
@@ -230,6 +251,11 @@ def test_no_text_of_any_table_names_the_erased_person(app: Flask, erased) -> Non
         db.session.scalar(select(db.func.count(OutboxMail.id)).where(OutboxMail.recipient == EMAIL))
         == 0
     )
+
+
+def test_what_is_about_them_without_naming_them_goes_too(app: Flask, erased) -> None:
+    assert texts_naming([SIGNATURE, REMOVED_REASON]) == []
+    assert db.session.scalar(select(db.func.count(RemovedMembership.id))) == 0
 
 
 def test_no_file_names_them_but_those_others_shared_which_are_listed(app: Flask, erased) -> None:

@@ -37,7 +37,7 @@ from cop.privacy.models import Erasure
 from cop.reflections.models import Passage, Reflection
 from cop.research.models import Memo
 from cop.social.models import MediaConsent, PostCheck, post_check_pictured
-from cop.visits.models import Membership, Visit
+from cop.visits.models import Membership, RemovedMembership, Visit
 
 # Fields no export or log shows.
 SECRET_FIELDS = {"password_hash", "session_version"}
@@ -181,12 +181,15 @@ def erase_person(
     session.execute(
         update(Membership).where(Membership.person_id == person_id).values(selection_reason="")
     )
+    # Why they were chosen for visits they were removed from: about them, and kept for them.
+    session.execute(delete(RemovedMembership).where(RemovedMembership.person_id == person_id))
     person.name = label
     person.email = None
     person.job_title = ""
     person.languages = ""
     person.access_needs = ""
     person.dietary_needs = ""
+    person.signature = ""
     session.flush()
     report.texts_changed = _replace_everywhere(session, [*names, *addresses], label)
     session.add(Erasure(person_id=person_id))
