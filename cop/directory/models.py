@@ -92,13 +92,16 @@ class Person(db.Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
 
     @property
+    def job_and_organisation(self) -> str:
+        """"PB officer, Glasgow City Council": what tells a person apart from a namesake."""
+        organisation = self.organisation.name if self.organisation else ""
+        return ", ".join(part for part in (self.job_title, organisation) if part)
+
+    @property
     def signature_or_default(self) -> str:
         if self.signature:
             return self.signature
-        details = [
-            part for part in (self.job_title, self.organisation and self.organisation.name) if part
-        ]
-        return "\n".join([self.name, ", ".join(details)]).strip()
+        return "\n".join([self.name, self.job_and_organisation]).strip()
 
     @property
     def language_list(self) -> list[str]:

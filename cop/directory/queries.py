@@ -45,12 +45,8 @@ def organisation_choices(session) -> list[tuple[int, str]]:
 
 def person_label(person: Person) -> str:
     """How a person is told apart from namesakes in a picker: name, job and organisation."""
-    details = [
-        part
-        for part in (person.job_title, person.organisation and person.organisation.name)
-        if part
-    ]
-    return f"{person.name} ({', '.join(details)})" if details else person.name
+    details = person.job_and_organisation
+    return f"{person.name} ({details})" if details else person.name
 
 
 def narrow_people(candidates: Select, text: str) -> Select:
