@@ -30,7 +30,7 @@ from cop.mail import language_of, queue_mail
 from cop.translation.providers import TranslationFailed
 from cop.translation.service import remember, translate
 from cop.viewhelpers import child_of_visit
-from cop.visits.models import Membership, MembershipRole
+from cop.visits.models import MembershipRole
 from cop.visits.queries import members_of_visit
 
 blueprint = Blueprint("compose", __name__)
@@ -49,18 +49,11 @@ def honest_label(
     return TranslationStatus.REVIEWED, "person"
 
 
-def _host_of(thread: Thread, recipients: list[Person]) -> int:
+def _host_of(thread: Thread, recipients: list[Person], hosts: set[int]) -> int:
     """Whom a message goes to unless the writer chooses: the thread's counterpart, else a host
     of the visit (from the thread's organisation first), else the first one can write to."""
     if thread.counterpart_person_id in {person.id for person in recipients}:
         return thread.counterpart_person_id
-    hosts = set(
-        db.session.scalars(
-            select(Membership.person_id).where(
-                Membership.visit_id == thread.visit_id, Membership.role == MembershipRole.HOST
-            )
-        )
-    )
     candidates = [person for person in recipients if person.id in hosts]
     candidates.sort(key=lambda p: p.organisation_id != thread.counterpart_organisation_id)
     if candidates:
@@ -80,17 +73,19 @@ def _subject_language(thread: Thread, writer_language: str) -> str:
     return first or writer_language
 
 
-def _recipients(thread: Thread) -> list[Person]:
-    people = {
-        m.person.id: m.person
-        for m in db.session.scalars(members_of_visit(thread.visit_id)).unique()
-    }
+def _recipients(thread: Thread) -> tuple[list[Person], set[int]]:
+    """Whom the writer may write to (the visit's members and the thread's counterpart, with an
+    address), and which of them are the visit's hosts."""
+    members = db.session.scalars(members_of_visit(thread.visit_id)).unique().all()
+    people = {m.person.id: m.person for m in members}
+    hosts = {m.person_id for m in members if m.role is MembershipRole.HOST}
     if thread.counterpart_person is not None:
         people[thread.counterpart_person.id] = thread.counterpart_person
-    return sorted(
+    writable = sorted(
         (p for p in people.values() if p.email and p.id != current_user.person_id),
         key=lambda p: p.name,
     )
+    return writable, hosts
 
 
 @blueprint.route(
@@ -102,14 +97,14 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
     if not access.belongs_to_visit(current_user, visit):
         abort(403)
     thread = child_of_visit(visit, Thread, thread_id)
-    recipients = _recipients(thread)
+    recipients, hosts = _recipients(thread)
     form = ComposeForm()
     form.recipient_id.choices = options((p.id, f"{p.name} <{p.email}>") for p in recipients)
     form.language.choices = options(
         (code, language_name(code)) for code in visit.language_list or ["en"]
     )
     if request.method == "GET":
-        form.recipient_id.data = _host_of(thread, recipients)
+        form.recipient_id.data = _host_of(thread, recipients, hosts)
         own = current_user.person.preferred_language if current_user.person else "en"
         form.language.data = (
             own if own in visit.language_list else (visit.language_list or ["en"])[0]

@@ -93,7 +93,7 @@ class Person(db.Model):
 
     @property
     def job_and_organisation(self) -> str:
-        """"PB officer, Glasgow City Council": what tells a person apart from a namesake."""
+        """ "PB officer, Glasgow City Council": what tells a person apart from a namesake."""
         organisation = self.organisation.name if self.organisation else ""
         return ", ".join(part for part in (self.job_title, organisation) if part)
 
