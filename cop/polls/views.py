@@ -39,9 +39,9 @@ from cop.viewhelpers import (
     object_behind_link,
     speak_to,
 )
+from cop.visits.logic import agree_dates as agree_visit_dates
 from cop.visits.models import Membership, MembershipRole, Visit
 from cop.visits.queries import members_of_visit
-from cop.visits.tasks import agree_dates
 
 blueprint = Blueprint("polls", __name__)
 
@@ -312,7 +312,7 @@ def close(visit_id: int, poll_id: int) -> Response:
     chosen.chosen = True
     found.closed_at = found.closed_at or utcnow()
     end_answer_links(found)
-    moved_on = agree_dates(visit, chosen.first_day, chosen.last_day)
+    moved_on = agree_visit_dates(visit, chosen.first_day, chosen.last_day)
     _announce_dates(visit, found, chosen)
     db.session.commit()
     flash(_("The dates are set and everyone has been told."), "success")

@@ -52,6 +52,16 @@ def take_from_host(visit: Visit, host: Organisation | None) -> None:
     visit.languages = ",".join(codes)
 
 
+def agree_dates(visit: Visit, first_day: date, last_day: date) -> bool:
+    """The dates are agreed: the visit has them, and an idea or a visit being planned is now
+    confirmed. Returns whether the visit moved on."""
+    visit.start_date, visit.end_date = first_day, last_day
+    if visit.status in (VisitStatus.IDEA, VisitStatus.PLANNING):
+        visit.status = VisitStatus.CONFIRMED
+        return True
+    return False
+
+
 def dates_problem(start: date | None, end: date | None) -> str | None:
     """Why a pair of dates cannot be saved, as a key the form turns into a message."""
     if (start is None) != (end is None):

@@ -367,16 +367,6 @@ def member_tasks(session: Session, visit: Visit, person_id: int, now: datetime) 
     return members_tasks(session, person_id, roles, [visit], now)[visit.id]
 
 
-def agree_dates(visit: Visit, first_day: date, last_day: date) -> bool:
-    """The dates are agreed: the visit has them, and an idea or a visit being planned is now
-    confirmed. Returns whether the visit moved on."""
-    visit.start_date, visit.end_date = first_day, last_day
-    if visit.status in (VisitStatus.IDEA, VisitStatus.PLANNING):
-        visit.status = VisitStatus.CONFIRMED
-        return True
-    return False
-
-
 def ticked_checks(session: Session, visit: Visit) -> set[str]:
     """The standard checks (planning.logic.CHECKLIST_KEYS) that cop knows are done, from the
     same records as the task list; the others are ticked by hand."""

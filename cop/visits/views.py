@@ -39,7 +39,6 @@ from cop.visits.queries import (
 )
 from cop.visits.tasks import (
     State,
-    agree_dates,
     member_tasks,
     members_tasks,
     today_at,
@@ -121,19 +120,25 @@ def _visit_form(visit: Visit | None) -> VisitForm:
     return form
 
 
-def _fill_visit(form: VisitForm, visit: Visit) -> None:
+def _fill_visit(form: VisitForm, visit: Visit) -> bool:
+    """The visit as the form says; True when dates were given to a visit that had none, which
+    agrees them and moves the visit on (see logic.agree_dates)."""
+    had_dates = visit.start_date is not None
     visit.title = form.title.data
     visit.objective = form.objective.data or ""
     visit.programme_id = form.programme_id.data or None
     visit.host_organisation_id = form.host_organisation_id.data or None
     visit.host_city = form.host_city.data or ""
     visit.host_country = form.host_country.data or ""
-    visit.start_date = form.start_date.data
-    visit.end_date = form.end_date.data
     visit.time_zone = form.time_zone.data or ""
     visit.languages = form.languages.joined
     host = db.session.get(Organisation, visit.host_organisation_id or NOTHING_CHOSEN)
     logic.take_from_host(visit, host)
+    first, last = form.start_date.data, form.end_date.data
+    if first is not None and not had_dates:
+        return logic.agree_dates(visit, first, last)
+    visit.start_date, visit.end_date = first, last
+    return False
 
 
 @blueprint.route("/visits/new", methods=["GET", "POST"])
@@ -147,8 +152,6 @@ def new_visit() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         visit = Visit(status=VisitStatus.IDEA)
         _fill_visit(form, visit)
-        if visit.start_date is not None:
-            agree_dates(visit, visit.start_date, visit.end_date)
         logic.start_visit(db.session, visit, current_user.person_id, _("Created the visit"))
         db.session.commit()
         flash(_("The visit has been created."), "success")
@@ -199,13 +202,7 @@ def edit_visit(visit_id: int) -> str | Response | tuple[str, int]:
     found = access.visit_for(visit_id, manage=True)
     form = _visit_form(found)
     if form.validate_on_submit():
-        had_dates = found.start_date is not None
-        _fill_visit(form, found)
-        moved_on = (
-            not had_dates
-            and found.start_date is not None
-            and agree_dates(found, found.start_date, found.end_date)
-        )
+        moved_on = _fill_visit(form, found)
         db.session.commit()
         flash(_("The visit has been saved."), "success")
         if moved_on:

@@ -15,10 +15,10 @@ from cop.network.models import Contact
 from cop.polls.models import DateOption, DatePoll, PollInvitee
 from cop.reflections.models import Phase
 from cop.social.logic import ConsentChoices, accept, approve, protocol_of, record_consent
+from cop.visits.logic import agree_dates
 from cop.visits.models import MembershipRole, VisitStatus
 from cop.visits.tasks import (
     State,
-    agree_dates,
     member_tasks,
     members_tasks,
     ticked_checks,
