@@ -134,14 +134,16 @@ def one_line(value: Any) -> Any:
 def time_zone_choices(locale: str) -> tuple[tuple[str, str], ...]:
     """Every zone babel places in a country, as "France — Paris (Europe/Paris)", and UTC."""
     names = Locale.parse(locale).territories
-    zones = set(get_global("zone_territories")) & available_timezones()
+    territories = get_global("zone_territories")
+    installed = available_timezones()
     labelled = [
         (
             zone,
-            f"{names.get(get_global('zone_territories')[zone], '')} — "
+            f"{names.get(territory, '')} — "
             f"{get_timezone_location(zone, locale=locale, return_city=True)} ({zone})",
         )
-        for zone in zones
+        for zone, territory in territories.items()
+        if zone in installed
     ]
     return (*sorted(labelled, key=lambda pair: _sort_key(pair[1])), ("UTC", "UTC"))
 
