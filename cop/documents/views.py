@@ -110,7 +110,6 @@ def documents(visit_id: int) -> str | Response | tuple[str, int]:
         form=form,
         can_share=can_share,
         can_manage=access.can_manage_visit(current_user, visit),
-        delete_form=EmptyForm(),
     ), (400 if form.errors else 200)
 
 

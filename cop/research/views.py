@@ -339,7 +339,6 @@ def edit_code(programme_id: int, code_id: int) -> Any:
         code=code,
         form=form,
         in_use=logic.is_in_use(db.session, code),
-        delete_form=EmptyForm(),
     ), form_status(form)
 
 
