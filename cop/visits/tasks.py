@@ -303,12 +303,12 @@ def members_tasks(
         .order_by(Reflection.id)
     ):
         newest[(visit_id, phase)] = (reflection_id, submitted_at is not None)
-    approved = dict(
-        session.execute(
-            select(SocialProtocol.visit_id, SocialProtocol.version).where(
+    approved = set(
+        session.scalars(
+            select(SocialProtocol.visit_id).where(
                 SocialProtocol.visit_id.in_(visit_ids), SocialProtocol.approved_at.is_not(None)
             )
-        ).all()
+        )
     )
     accepted = set(
         session.scalars(
