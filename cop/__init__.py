@@ -197,6 +197,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.itinerary.views import blueprint as itinerary
     from cop.network.survey_views import blueprint as surveys
     from cop.network.views import blueprint as network
+    from cop.planning.rate_views import blueprint as exchange_rates
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
     from cop.privacy.views import blueprint as privacy
@@ -217,6 +218,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(itinerary)
     app.register_blueprint(polls)
     app.register_blueprint(planning)
+    app.register_blueprint(exchange_rates)
     app.register_blueprint(documents)
     app.register_blueprint(agenda_import)
     app.register_blueprint(network)

@@ -229,6 +229,29 @@ def translate_pending_command() -> None:
     click.echo(f"{outcome['translated']} translated, {outcome['waiting']} still waiting.")
 
 
+@click.command("import-rates")
+@click.argument("rate_file", type=click.File("rb"))
+@with_appcontext
+def import_rates_command(rate_file) -> None:
+    """Import the European Central Bank's reference rates (eurofxref.csv or eurofxref-hist.csv,
+    zipped or not) into the exchange-rate table; for a daily cron after the bank publishes."""
+    from cop.planning.rates import RateFileError, import_reference_file
+
+    try:
+        imported = import_reference_file(db.session, rate_file.read())
+    except RateFileError as refusal:
+        message = f"{rate_file.name} is not a reference-rate file ({refusal})."
+        raise click.ClickException(message) from refusal
+    db.session.commit()
+    click.echo(
+        f"{imported.added} rates added, {imported.changed} corrected, "
+        f"{imported.given} waiting costs given their rate, "
+        f"{len(imported.unreadable)} values left out."
+    )
+    for value in imported.unreadable:
+        click.echo(f"left out: {value}", err=True)
+
+
 def _current_revision() -> str | None:
     from sqlalchemy import text
 
@@ -489,5 +512,6 @@ def register_commands(app: Flask) -> None:
         create_user_command,
         generate_command,
         send_mail_command,
+        import_rates_command,
     ):
         app.cli.add_command(command)

@@ -30,7 +30,7 @@ from cop.documents.storage import store
 from cop.extensions import db
 from cop.interpreting.models import Booking, Interpreter, LanguagePair, Mode, Unavailability
 from cop.network.models import SurveyWave
-from cop.planning.models import PlanningTask
+from cop.planning.models import Cost, CostCategory, PlanningTask
 from cop.polls.models import DateOption, DatePoll, PollInvitee
 from cop.pseudonyms import pseudonym
 from cop.reflections.logic import ensure_codebook, ensure_guide
@@ -108,6 +108,7 @@ class World:
     item_id: int = 0
     poll_id: int = 0
     task_id: int = 0
+    cost_id: int = 0
     document_id: int = 0
     wave_id: int = 0
     thread_id: int = 0
@@ -347,6 +348,12 @@ CASES = [
         "POST", lambda w: f"/visits/{w.visit.id}/planning/costs", only(ORGANISERS, 400), blank_form
     ),
     Case("POST", lambda w: f"/visits/{w.visit.id}/planning/checklist", only(ORGANISERS, 302)),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/planning/costs/{w.cost_id}/rate",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/planning/tasks/{w.task_id}", only(ORGANISERS)),
     Case(
         "POST",
@@ -664,6 +671,8 @@ CASES = [
     Case("GET", lambda w: "/healthz", everyone(200, anonymous=200)),
     Case("GET", lambda w: "/admin/audit", only({"admin"})),
     Case("GET", lambda w: "/admin/accounts", only({"admin"})),
+    Case("GET", lambda w: "/admin/rates", only({"admin"})),
+    Case("POST", lambda w: "/admin/rates", only({"admin"}, 400), blank_form),
     Case("GET", lambda w: "/admin/accounts/invite", only({"admin"})),
     Case("POST", lambda w: "/admin/accounts/invite", only({"admin"}, 400), blank_form),
     Case("GET", lambda w: f"/admin/accounts/{w.outsider_user_id}", only({"admin"})),
@@ -775,10 +784,20 @@ def world(app: Flask, make: Factory) -> World:
     db.session.add(poll)
     db.session.commit()
     built.poll_id = poll.id
+    cost = Cost(
+        visit_id=visit.id,
+        day=date(2016, 12, 8),
+        category=CostCategory.INTERPRETING,
+        amount=450,
+        currency="EUR",
+        rate=None,
+    )
+    db.session.add(cost)
     task = PlanningTask(visit_id=visit.id, title="Invitations sent")
     db.session.add(task)
     db.session.commit()
     built.task_id = task.id
+    built.cost_id = cost.id
     built.document_id = shared_document(visit).id
     wave = SurveyWave(programme_id=programme.id, title="Baseline", asked_on=date(2016, 11, 1))
     db.session.add(wave)

@@ -162,6 +162,22 @@ def test_create_user_can_make_an_organiser(app) -> None:
     assert user.is_organiser and not user.is_admin
 
 
+def test_import_rates_fills_the_table_and_refuses_other_files(app, tmp_path) -> None:
+    from tests.planning.test_rates import HISTORY
+
+    rates_file, other = tmp_path / "eurofxref-hist.csv", tmp_path / "notes.txt"
+    rates_file.write_bytes(HISTORY)
+    other.write_bytes(b"Dear Ruth,\n")
+    runner = app.test_cli_runner()
+
+    imported = runner.invoke(args=["import-rates", str(rates_file)])
+    refused = runner.invoke(args=["import-rates", str(other)])
+
+    assert imported.exit_code == 0
+    assert "9 rates added, 0 corrected, 0 waiting costs given their rate" in imported.output
+    assert refused.exit_code != 0 and "is not a reference-rate file" in refused.output
+
+
 def test_cop_start_on_another_port_mails_links_to_that_port(monkeypatch) -> None:
     from cop.cli import base_url_on_port
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from cop.actions.models import Action, ActionStatus
@@ -237,14 +237,28 @@ def hours(efforts: Iterable[EffortRow]) -> Hours:
 class Costs:
     by_category: dict[str, Decimal]  # category value -> amount in the reporting currency
     total: Decimal
+    # Costs with no rate known are in no total: how many, and their amounts per currency paid.
+    without_rate: int = 0
+    uncounted: dict[str, Decimal] = field(default_factory=dict)
 
 
 def costs(rows: Iterable[CostRow]) -> Costs:
     by_category: dict[str, Decimal] = defaultdict(Decimal)
+    uncounted: dict[str, Decimal] = defaultdict(Decimal)
+    without_rate = 0
     for cost in rows:
+        if cost.rate is None:
+            without_rate += 1
+            uncounted[cost.currency] += cost.amount
+            continue
         by_category[cost.category] += in_reporting_currency(cost.amount, cost.rate)
     ordered = {key: money(value) for key, value in sorted(by_category.items(), key=lambda i: -i[1])}
-    return Costs(ordered, money(sum(by_category.values(), Decimal(0))))
+    return Costs(
+        ordered,
+        money(sum(by_category.values(), Decimal(0))),
+        without_rate,
+        {currency: money(amount) for currency, amount in sorted(uncounted.items())},
+    )
 
 
 @dataclass(frozen=True)

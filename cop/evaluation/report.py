@@ -258,6 +258,8 @@ class Figures:
             actions_by_status={s.value: n for s, n in self.actions.by_status.items()},
             median_days_to_done=self.days_to_done.value,
             total_cost=self.units.total,
+            costs_without_rate=self.costs.without_rate,
+            uncounted_costs=self.costs.uncounted,
             participants=self.units.participants,
             learning_points=self.units.learning_points,
             implemented_actions=self.units.implemented_actions,
@@ -576,23 +578,26 @@ def efficiency(figures: Figures, currency: str) -> Section:
         )
     )
     units = figures.units
-    section.tables.append(
-        Table(
-            "unit_costs",
-            str(_l("What it cost (%(currency)s)", currency=currency)),
-            [str(_l("Measure")), currency, str(_l("Divided by"))],
+    unit_costs = Table(
+        "unit_costs",
+        str(
+            _l("What it cost (%(currency)s), leaving out costs with no rate", currency=currency)
+            if figures.costs.without_rate
+            else _l("What it cost (%(currency)s)", currency=currency)
+        ),
+        [str(_l("Measure")), currency, str(_l("Divided by"))],
+        [
+            [str(_l("Total cost")), units.total, ""],
+            [str(_l("Per participant")), units.per_participant, units.participants],
+            [str(_l("Per learning point")), units.per_learning_point, units.learning_points],
             [
-                [str(_l("Total cost")), units.total, ""],
-                [str(_l("Per participant")), units.per_participant, units.participants],
-                [str(_l("Per learning point")), units.per_learning_point, units.learning_points],
-                [
-                    str(_l("Per implemented action")),
-                    units.per_implemented_action,
-                    units.implemented_actions,
-                ],
+                str(_l("Per implemented action")),
+                units.per_implemented_action,
+                units.implemented_actions,
             ],
-        )
+        ],
     )
+    section.tables.append(unit_costs)
     section.tables.append(
         Table(
             "planning_burden",
@@ -614,6 +619,23 @@ def efficiency(figures: Figures, currency: str) -> Section:
             [[code_name(c.code), c.passages] for c in _in_code_order(figures.less_tangible)],
         )
     )
+    if figures.costs.without_rate:
+        # First, so nobody quotes a total without reading that it is short.
+        section.findings.append(
+            str(
+                lazy_ngettext(
+                    "%(num)s cost is in none of these figures: no exchange rate is known for it "
+                    "(%(amounts)s). Give its rate on the visit's planning log.",
+                    "%(num)s costs are in none of these figures: no exchange rate is known for "
+                    "them (%(amounts)s). Give their rates on the visit's planning log.",
+                    figures.costs.without_rate,
+                    amounts=", ".join(
+                        f"{amount} {currency}"
+                        for currency, amount in figures.costs.uncounted.items()
+                    ),
+                )
+            )
+        )
     if units.participants:
         section.findings.append(
             str(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -24,6 +23,7 @@ from cop.interpreting.models import Booking, BookingStatus, Interpreter, Mode
 from cop.itinerary.logic import Slot, in_zone
 from cop.itinerary.models import ItineraryItem
 from cop.planning.models import Cost, CostCategory
+from cop.planning.rates import rate_for
 from cop.translation.models import GlossaryTerm
 from cop.visits.models import Membership, MembershipRole, Visit
 
@@ -181,34 +181,20 @@ def change_status(
 
 def _cost_of(session: Session, booking: Booking) -> Cost:
     item = booking.item
+    day = in_zone(item.starts_at, item.time_zone).date()
     cost = Cost(
         visit_id=item.visit_id,
-        day=in_zone(item.starts_at, item.time_zone).date(),
+        day=day,
         category=CostCategory.INTERPRETING,
         description=f"{booking.interpreter.person.name}: {item.title}",
         amount=booking.estimate,
         currency=booking.currency,
-        rate=known_rate(session, item.visit, booking.currency),
+        rate=rate_for(session, item.visit, booking.currency, day),
         paid_by="",
     )
     session.add(cost)
     session.flush()
     return cost
-
-
-def known_rate(session: Session, visit: Visit, currency: str) -> Decimal:
-    """The rate to the programme's currency last used for this currency in the visit's costs
-    (1 for the programme's own currency, and when none has been used yet)."""
-    reporting = visit.programme.reporting_currency if visit.programme else currency
-    if currency == reporting:
-        return Decimal(1)
-    rate = session.scalar(
-        select(Cost.rate)
-        .where(Cost.visit_id == visit.id, Cost.currency == currency)
-        .order_by(Cost.id.desc())
-        .limit(1)
-    )
-    return rate if rate is not None else Decimal(1)
 
 
 def booked_on(session: Session, interpreter: Interpreter, visit: Visit) -> bool:

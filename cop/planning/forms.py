@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -40,15 +41,43 @@ class CostForm(CopForm):
         ],
     )
     rate = DecimalField(
-        _l("Rate into the reporting currency"),
-        description=_l("How much one unit of this currency is worth in the programme’s currency."),
+        _l("Rate into the programme’s currency (optional)"),
+        description=_l(
+            "How much one unit of this currency is worth in the programme’s currency. Left empty, "
+            "cop takes the published rate of the day, or the rate last given in this visit; "
+            "when it knows neither, the cost is marked “rate needed” and counted in no total."
+        ),
         places=6,
         validators=[
-            InputRequired(_l("Enter the rate (1 if the currencies are the same)")),
+            Optional(),
             NumberRange(min=0.000001, message=_l("The rate must be more than 0")),
         ],
     )
     paid_by = StringField(_l("Paid by"), validators=[Optional(), Length(max=200)])
+
+
+class CostRateForm(CopForm):
+    """The rate for one cost that has none, given on the planning log."""
+
+    rate = DecimalField(
+        _l("Rate"),
+        places=6,
+        validators=[
+            InputRequired(_l("Enter the rate")),
+            NumberRange(min=0.000001, message=_l("The rate must be more than 0")),
+        ],
+    )
+
+
+class RateImportForm(CopForm):
+    rates = FileField(
+        _l("Reference-rate file"),
+        description=_l(
+            "The European Central Bank’s euro reference rates as CSV: eurofxref.csv for the "
+            "day’s rates or eurofxref-hist.csv for all of them, zipped or not."
+        ),
+        validators=[FileRequired(_l("Choose a rate file to import"))],
+    )
 
 
 class TaskForm(CopForm):

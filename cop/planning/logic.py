@@ -62,19 +62,24 @@ class CostRow:
     description: str
     amount: Decimal
     currency: str
-    rate: Decimal
+    rate: Decimal | None  # None: no rate known yet, so no amount in the reporting currency
     paid_by: str
     phase: str
+    id: int = 0
 
     @property
-    def reported(self) -> Decimal:
-        return in_reporting_currency(self.amount, self.rate)
+    def reported(self) -> Decimal | None:
+        return None if self.rate is None else in_reporting_currency(self.amount, self.rate)
 
 
 def sum_by(rows: Iterable, key: str, value: str) -> dict[str, int | Decimal]:
+    """Totals of `value` per `key`, largest first; rows whose value is unknown (a cost
+    without a rate) are left out rather than counted as anything."""
     totals: dict[str, int | Decimal] = defaultdict(int)
     for row in rows:
-        totals[getattr(row, key)] += getattr(row, value)
+        found = getattr(row, value)
+        if found is not None:
+            totals[getattr(row, key)] += found
     return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -120,8 +125,8 @@ def costs_csv(rows: Iterable[CostRow], reporting_currency: str) -> str:
                 safe_cell(row.description),
                 f"{row.amount:.2f}",
                 row.currency,
-                f"{row.rate.normalize()}",
-                f"{row.reported:.2f}",
+                "" if row.rate is None else f"{row.rate.normalize()}",
+                "" if row.reported is None else f"{row.reported:.2f}",
                 safe_cell(row.paid_by),
                 row.phase,
             ]

@@ -5,7 +5,16 @@ from decimal import Decimal
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
@@ -120,7 +129,8 @@ class EffortEntry(db.Model):
 
 class Cost(db.Model):
     """Money spent, in the currency paid, with the rate into the programme's reporting currency
-    that the lead entered (rates change; the one used is part of the record)."""
+    (rates change; the one used is part of the record). No rate means none is known yet: such a
+    cost is left out of every total and marked, never counted at 1."""
 
     __tablename__ = "cost"
     __table_args__ = (
@@ -135,6 +145,25 @@ class Cost(db.Model):
     description: Mapped[str] = mapped_column(String(300), default="")
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     currency: Mapped[str] = mapped_column(String(3))
-    rate: Mapped[Decimal] = mapped_column(Numeric(14, 6), default=Decimal(1))
+    rate: Mapped[Decimal | None] = mapped_column(Numeric(14, 6))
     paid_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    visit: Mapped[Visit] = relationship()
+
+
+class ExchangeRate(db.Model):
+    """A published reference rate: how many units of a currency one euro bought on a day (the
+    European Central Bank's form, so its CSV imports as it is). Rates between two other
+    currencies go through the euro."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (
+        UniqueConstraint("day", "currency", name="one_rate_a_day"),
+        CheckConstraint("per_euro > 0", name="per_euro_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    per_euro: Mapped[Decimal] = mapped_column(Numeric(18, 6))

@@ -44,6 +44,7 @@ def cost_rows(visit: Visit) -> list[logic.CostRow]:
             cost.rate,
             cost.paid_by,
             logic.phase_of(cost.day, visit.start_date, visit.end_date),
+            cost.id,
         )
         for cost in costs
     ]

@@ -15,8 +15,8 @@ from cop import access
 from cop.database import utcnow
 from cop.extensions import db
 from cop.forms import EmptyForm, options
-from cop.planning import logic
-from cop.planning.forms import CostForm, EffortForm, TaskForm
+from cop.planning import logic, rates
+from cop.planning.forms import CostForm, CostRateForm, EffortForm, TaskForm
 from cop.planning.models import (
     Cost,
     CostCategory,
@@ -26,6 +26,7 @@ from cop.planning.models import (
     TaskStatus,
 )
 from cop.planning.queries import cost_rows, effort_rows
+from cop.planning.rates import reporting_currency
 from cop.viewhelpers import child_of_visit, csv_download
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
@@ -76,16 +77,19 @@ def _cost_form(visit: Visit) -> CostForm:
     form.category.choices = options(CostCategory.choices())
     if request.method == "GET":
         form.day.data = utcnow().date()
-        form.rate.data = Decimal(1)
-        form.currency.data = visit.programme.reporting_currency if visit.programme else "GBP"
+        form.currency.data = reporting_currency(visit)
     return form
 
 
-def _reporting_currency(visit: Visit) -> str:
-    return visit.programme.reporting_currency if visit.programme else "GBP"
-
-
-def _render(visit: Visit, effort_form: EffortForm, cost_form: CostForm, status: int = 200):
+def _render(
+    visit: Visit,
+    effort_form: EffortForm,
+    cost_form: CostForm,
+    status: int = 200,
+    rate_form: CostRateForm | None = None,
+    rate_cost_id: int | None = None,
+):
+    """The planning log; a refused rate shows its form again beside its own cost."""
     members = _members(visit)
     efforts = effort_rows(visit)
     costs = cost_rows(visit)
@@ -118,14 +122,39 @@ def _render(visit: Visit, effort_form: EffortForm, cost_form: CostForm, status: 
         costs=costs,
         cost_by_category=logic.sum_by(costs, "category", "reported"),
         cost_by_phase=logic.sum_by(costs, "phase", "reported"),
-        total_cost=sum((row.reported for row in costs), Decimal(0)),
-        reporting_currency=_reporting_currency(visit),
+        total_cost=sum((row.reported for row in costs if row.reported is not None), Decimal(0)),
+        costs_without_rate=sum(1 for row in costs if row.rate is None),
+        rate_forms=_rate_forms(visit, costs, rate_form, rate_cost_id),
+        refused_rate=rate_form,
+        reporting_currency=reporting_currency(visit),
         recent_effort=recent,
         correspondence=correspondence_counts(visit.id),
         effort_labels=dict(EffortCategory.choices()),
         cost_labels=dict(CostCategory.choices()),
         button_form=EmptyForm(),
     ), status
+
+
+def _rate_forms(
+    visit: Visit,
+    costs: list[logic.CostRow],
+    refused: CostRateForm | None,
+    refused_cost_id: int | None,
+) -> dict[int, CostRateForm]:
+    """A rate form for each cost that has none, each with its own field id."""
+    forms = {}
+    for row in costs:
+        if row.rate is not None:
+            continue
+        form = refused if row.id == refused_cost_id else None
+        form = form or CostRateForm(prefix=f"rate-{row.id}", formdata=None)
+        form.rate.label.text = _(
+            "Rate from %(currency)s into %(reporting)s",
+            currency=row.currency,
+            reporting=reporting_currency(visit),
+        )
+        forms[row.id] = form
+    return forms
 
 
 @blueprint.route("/visits/<int:visit_id>/planning")
@@ -170,6 +199,10 @@ def add_cost(visit_id: int):
     visit = access.visit_for(visit_id, manage=True)
     form = _cost_form(visit)
     if form.validate_on_submit():
+        currency = form.currency.data.upper()
+        rate = form.rate.data
+        if rate is None:
+            rate = rates.rate_for(db.session, visit, currency, form.day.data)
         db.session.add(
             Cost(
                 visit_id=visit.id,
@@ -177,15 +210,41 @@ def add_cost(visit_id: int):
                 category=CostCategory(form.category.data),
                 description=form.description.data or "",
                 amount=form.amount.data,
-                currency=form.currency.data.upper(),
-                rate=form.rate.data,
+                currency=currency,
+                rate=rate,
                 paid_by=form.paid_by.data or "",
             )
         )
         db.session.commit()
-        flash(_("The cost has been added."), "success")
+        if rate is None:
+            flash(
+                _(
+                    "The cost has been added. No rate from %(currency)s is known yet, so it is in "
+                    "no total until you give one.",
+                    currency=currency,
+                ),
+                "warning",
+            )
+        else:
+            flash(_("The cost has been added."), "success")
         return redirect(url_for("planning.planning", visit_id=visit.id))
     return _render(visit, _effort_form(visit, _members(visit), can_manage=True), form, 400)
+
+
+@blueprint.route("/visits/<int:visit_id>/planning/costs/<int:cost_id>/rate", methods=["POST"])
+@login_required
+def give_rate(visit_id: int, cost_id: int):
+    """A lead gives the rate of a cost that had none; from then on it counts in the totals."""
+    visit = access.visit_for(visit_id, manage=True)
+    cost = child_of_visit(visit, Cost, cost_id)
+    form = CostRateForm(prefix=f"rate-{cost.id}")
+    if form.validate_on_submit():
+        cost.rate = form.rate.data
+        db.session.commit()
+        flash(_("The rate has been saved; the cost now counts in the totals."), "success")
+        return redirect(url_for("planning.planning", visit_id=visit.id) + "#costs")
+    effort_form = _effort_form(visit, _members(visit), can_manage=True)
+    return _render(visit, effort_form, _cost_form(visit), 400, form, cost.id)
 
 
 @blueprint.route("/visits/<int:visit_id>/planning/sharing", methods=["POST"])
@@ -266,7 +325,7 @@ def effort_export(visit_id: int) -> Response:
 def costs_export(visit_id: int) -> Response:
     visit = access.visit_for(visit_id, planning=True)
     return csv_download(
-        logic.costs_csv(cost_rows(visit), _reporting_currency(visit)),
+        logic.costs_csv(cost_rows(visit), reporting_currency(visit)),
         f"visit-{visit.id}-costs.csv",
     )
 

@@ -19,6 +19,7 @@ TABLE_NAMES = {
     "effort_entry": _l("Effort"),
     "embargo": _l("Embargoes"),
     "erasure": _l("Erasures"),
+    "exchange_rate": _l("Exchange rates"),
     "glossary_term": _l("Glossary"),
     "guide_question": _l("Reflection guide questions"),
     "interpreter": _l("Interpreters"),

@@ -43,7 +43,7 @@ def pages_to_check(live_app) -> dict[str, list[str]]:
             "/programmes/1/report",
             "/visits/1/reflections",
         ],
-        "admin@cop.example": ["/admin/accounts", "/admin/audit"],
+        "admin@cop.example": ["/admin/accounts", "/admin/audit", "/admin/rates"],
     }
 
 

@@ -18,7 +18,7 @@ from cop.actions.models import Action, ActionStatus
 from cop.correspondence.models import Message, Thread
 from cop.demo import load_demo
 from cop.extensions import db
-from cop.planning.models import Cost, EffortEntry
+from cop.planning.models import Cost, CostCategory, EffortEntry
 from cop.reflections.models import Consent, Passage, Phase, Reflection
 from cop.research.models import Code, CodedSegment
 from cop.visits.models import Membership, MembershipRole, Visit
@@ -184,6 +184,33 @@ def test_efficiency_figures_trace_back_to_the_planning_log(app: Flask, demo) -> 
     )
     assert figures["total_hours"] == round(minutes / 60, 2)
     assert figures["messages"] == messages
+
+
+def test_a_cost_without_a_rate_is_left_out_of_every_figure_and_said_so(app: Flask, demo) -> None:
+    visit, client = demo
+    before = report_json(client, visit)["figures"]
+    db.session.add(
+        Cost(
+            visit_id=visit.id,
+            day=visit.start_date,
+            category=CostCategory.INTERPRETING,
+            amount=Decimal("450"),
+            currency="CHF",
+            rate=None,
+        )
+    )
+    db.session.commit()
+
+    after = report_json(client, visit)["figures"]
+
+    assert after["total_cost"] == before["total_cost"]
+    assert after["cost_per_participant"] == before["cost_per_participant"]
+    assert (after["costs_without_rate"], after["uncounted_costs"]) == (1, {"CHF": "450.00"})
+    text = visible_text(client.get(f"/visits/{visit.id}/report").get_data(as_text=True))
+    assert "1 cost is in none of these figures: no exchange rate is known for it (450.00 CHF)." in (
+        text
+    )
+    assert "What it cost (GBP), leaving out costs with no rate" in text
 
 
 def test_the_community_section_gives_the_networks_verdict(app: Flask, demo) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cop.directory.models import Organisation, OrganisationKind
 from cop.interpreting import bookings
 from cop.interpreting.models import BookingStatus, Mode
-from cop.planning.models import Cost, CostCategory
+from cop.planning.models import Cost, CostCategory, ExchangeRate
 from cop.translation.models import GlossaryTerm
 from cop.visits.models import MembershipRole
 from tests.conftest import Factory
@@ -128,27 +128,33 @@ def test_a_request_fixes_the_estimate_from_the_rates_of_the_day(
     )
 
 
-def test_a_cost_in_another_currency_uses_the_rate_last_used_in_the_visit(
+def test_an_interpreters_euros_are_not_counted_as_pounds_when_no_rate_is_known(
     build: Factory, session: Session
 ) -> None:
     visit = build.visit(programme_id=build.programme(reporting_currency="GBP").id)
-    assert bookings.known_rate(session, visit, "EUR") == Decimal(1)
-    for rate in ("0.86", "0.84"):
-        session.add(
-            Cost(
-                visit_id=visit.id,
-                day=date(2016, 12, 8),
-                category=CostCategory.TRAVEL,
-                description="Train",
-                amount=Decimal("100"),
-                currency="EUR",
-                rate=Decimal(rate),
-                paid_by="",
-            )
-        )
-        session.flush()
-    assert bookings.known_rate(session, visit, "EUR") == Decimal("0.84")
-    assert bookings.known_rate(session, visit, "GBP") == Decimal(1)
+    booking = build.booking(
+        build.interpreter(), build.item(visit), estimate=Decimal("450"), currency="EUR"
+    )
+
+    bookings.change_status(session, booking, BookingStatus.CONFIRMED, SOLO_LIMIT, NOW)
+
+    [cost] = costs(session)
+    assert (cost.amount, cost.currency, cost.rate) == (Decimal("450"), "EUR", None)
+
+
+def test_an_interpreters_cost_takes_the_published_rate_of_its_day(
+    build: Factory, session: Session
+) -> None:
+    visit = build.visit(programme_id=build.programme(reporting_currency="GBP").id)
+    session.add(ExchangeRate(day=date(2016, 12, 8), currency="GBP", per_euro=Decimal("0.84")))
+    booking = build.booking(
+        build.interpreter(), build.item(visit), estimate=Decimal("450"), currency="EUR"
+    )
+
+    bookings.change_status(session, booking, BookingStatus.CONFIRMED, SOLO_LIMIT, NOW)
+
+    [cost] = costs(session)
+    assert cost.rate == Decimal("0.84")
 
 
 def test_interpreters_with_a_pair_for_the_item_come_first(build: Factory, session: Session) -> None:

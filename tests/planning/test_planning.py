@@ -181,3 +181,85 @@ def test_costs_are_reported_in_the_programmes_currency_and_exported(client, make
     ]
     effort = client.get(f"/visits/{visit.id}/planning/effort.csv").get_data(as_text=True)
     assert effort.lstrip("\ufeff").startswith("person,day,minutes,hours,category,phase")
+
+
+def add_cost(client, visit, amount: str, currency: str, rate: str = "", day: str = "2016-12-08"):
+    return client.post(
+        f"/visits/{visit.id}/planning/costs",
+        data={
+            "cost-day": day,
+            "cost-category": "interpreting",
+            "cost-description": "Interpreter",
+            "cost-amount": amount,
+            "cost-currency": currency,
+            "cost-rate": rate,
+        },
+    )
+
+
+def test_euros_without_a_known_rate_are_never_counted_as_pounds(client, make) -> None:
+    lead, visit = lead_and_visit(make)
+    sign_in(client, lead)
+    add_cost(client, visit, "100", "GBP")
+
+    response = add_cost(client, visit, "450", "EUR")
+
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Cost.rate).filter_by(currency="EUR")) is None
+    text = visible_text(client.get(f"/visits/{visit.id}/planning").get_data(as_text=True))
+    assert "£100.00 in all" in text
+    assert "1 cost has no exchange rate yet, so it is in none of these totals" in text
+    assert "€450.00 Rate needed" in text
+    exported = client.get(f"/visits/{visit.id}/planning/costs.csv").get_data(as_text=True)
+    assert exported.splitlines()[-1].split(",")[3:7] == ["450.00", "EUR", "", ""]
+
+
+def test_the_lead_gives_the_missing_rate_and_the_cost_counts_from_then_on(client, make) -> None:
+    lead, visit = lead_and_visit(make)
+    sign_in(client, lead)
+    add_cost(client, visit, "450", "EUR")
+    cost_id = db.session.scalar(db.select(Cost.id))
+
+    refused = client.post(
+        f"/visits/{visit.id}/planning/costs/{cost_id}/rate", data={f"rate-{cost_id}-rate": "0"}
+    )
+    assert refused.status_code == 400
+    assert "The rate must be more than 0" in refused.get_data(as_text=True)
+    assert db.session.get(Cost, cost_id).rate is None
+
+    given = client.post(
+        f"/visits/{visit.id}/planning/costs/{cost_id}/rate", data={f"rate-{cost_id}-rate": "0.84"}
+    )
+    assert given.status_code == 302
+    text = visible_text(client.get(f"/visits/{visit.id}/planning").get_data(as_text=True))
+    assert "£378.00 in all" in text and "Rate needed" not in text
+    # The next cost in euros takes the rate the lead gave.
+    add_cost(client, visit, "100", "EUR")
+    assert db.session.scalar(db.select(Cost.rate).order_by(Cost.id.desc())) == Decimal("0.84")
+
+
+def test_a_rate_is_given_only_to_a_cost_of_the_visit(client, make) -> None:
+    lead, visit = lead_and_visit(make)
+    _other_lead, other_visit = lead_and_visit(make)
+    sign_in(client, lead)
+    add_cost(client, visit, "450", "EUR")
+    cost_id = db.session.scalar(db.select(Cost.id))
+
+    response = client.post(
+        f"/visits/{other_visit.id}/planning/costs/{cost_id}/rate",
+        data={f"rate-{cost_id}-rate": "0.84"},
+    )
+
+    assert response.status_code in {403, 404}
+    assert db.session.get(Cost, cost_id).rate is None
+
+
+def test_the_planning_log_says_a_rate_is_needed_in_french(client, make) -> None:
+    lead, visit = lead_and_visit(make)
+    lead.locale = "fr"
+    db.session.commit()
+    sign_in(client, lead)
+    add_cost(client, visit, "450", "EUR")
+    text = visible_text(client.get(f"/visits/{visit.id}/planning").get_data(as_text=True))
+    assert "Taux manquant" in text
+    assert "1 dépense n’a pas encore de taux de change" in text
