@@ -35,6 +35,7 @@ from cop.reflections.logic import (
 )
 from cop.reflections.models import Consent, Passage, Reflection
 from cop.research.models import Code, CodedSegment
+from cop.research.quotes import quotes_of
 from cop.social.models import ProtocolAcknowledgement, SocialProtocol
 from cop.visits.models import Membership, MembershipRole, Visit
 
@@ -327,14 +328,14 @@ def compute(evidence: Evidence, network: Any | None) -> Figures:
 
 
 def _quotes(themes: list[tuple[Code, list[CodedSegment]]]) -> list[tuple[Code, str, str]]:
-    """Words writers agreed may be quoted in public, once each per theme."""
+    """Words writers agreed may be quoted in public, once each per theme however many coders
+    coded them."""
     quotes: list[tuple[Code, str, str]] = []
     for theme, segments in themes:
-        for segment in segments:
-            reflection = segment.passage.reflection
-            quote = (theme, segment.quote, reflection.person.name)
-            if reflection.consent is Consent.QUOTABLE and quote not in quotes:
-                quotes.append(quote)
+        for quote in quotes_of(segments):
+            reflection = quote.passage.reflection
+            if reflection.consent is Consent.QUOTABLE:
+                quotes.append((theme, quote.text, reflection.person.name))
     return quotes
 
 

@@ -29,12 +29,15 @@ from cop.reflections.transcripts import format_timestamp
 from cop.research import exporting, queries, stories
 from cop.research.agreement import agreement_by_code
 from cop.research.models import Code, CodedSegment
+from cop.research.quotes import quotes_of
 from cop.viewhelpers import csv_download
 from cop.visits.models import Programme, Visit
 
 blueprint = Blueprint("reading", __name__)
 
 QUOTES_PER_PAGE = 200
+# Coders' segments read for a page of quotes; several coders may code each quote.
+SEGMENTS_READ = QUOTES_PER_PAGE * 4
 
 
 def _secret() -> str:
@@ -185,7 +188,7 @@ def themes(programme_id: int) -> str:
     programme = _programme_for_research(programme_id)
     lines = logic.programme_codes(db.session, programme.id)
     readable = (
-        select(CodedSegment.code_id, Reflection.person_id)
+        select(CodedSegment.code_id, CodedSegment.passage_id, Reflection.person_id)
         .join(Passage, Passage.id == CodedSegment.passage_id)
         .join(Reflection, Reflection.id == Passage.reflection_id)
         .join(Visit, Visit.id == Reflection.visit_id)
@@ -194,16 +197,17 @@ def themes(programme_id: int) -> str:
             logic.readable_by_researchers(),
         )
     )
-    segments: dict[int, int] = defaultdict(int)
+    # A passage two coders coded with the same code is one coded passage.
+    passages: dict[int, set[int]] = defaultdict(set)
     people: dict[int, set[int]] = defaultdict(set)
-    for code_id, person_id in db.session.execute(readable):
-        segments[code_id] += 1
+    for code_id, passage_id, person_id in db.session.execute(readable):
+        passages[code_id].add(passage_id)
         people[code_id].add(person_id)
     return render_template(
         "reflections/themes.html",
         programme=programme,
         lines=lines,
-        segments=segments,
+        passages={code_id: len(found) for code_id, found in passages.items()},
         people={code_id: len(found) for code_id, found in people.items()},
     )
 
@@ -216,15 +220,18 @@ def theme(programme_id: int, code_id: int) -> str:
     if code is None or code.programme_id != programme.id:
         abort(404)
     below = logic.descendants(db.session, code)
+    # Two coders' segments of the same words are one quote; a page of quotes may take more
+    # segments than quotes, so more are read than shown.
     found = db.session.scalars(
         queries.readable_segments(programme.id)
         .where(CodedSegment.code_id.in_(below))
-        .limit(QUOTES_PER_PAGE + 1)
+        .limit(SEGMENTS_READ)
     ).all()
+    merged = quotes_of(found)
     reader = logic.Reader(current_user.person_id, researcher=True)
     quotes = [
-        (segment, logic.writer_label(reader, segment.passage.reflection, _secret()))
-        for segment in found[:QUOTES_PER_PAGE]
+        (quote, logic.writer_label(reader, quote.passage.reflection, _secret()))
+        for quote in merged[:QUOTES_PER_PAGE]
     ]
     return render_template(
         "reflections/theme.html",
@@ -233,8 +240,8 @@ def theme(programme_id: int, code_id: int) -> str:
         name=logic.code_name(code),
         definition=logic.code_definition(code),
         quotes=quotes,
-        more=len(found) > QUOTES_PER_PAGE,
-        people=len({segment.passage.reflection.person_id for segment, _label in quotes}),
+        more=len(merged) > QUOTES_PER_PAGE or len(found) == SEGMENTS_READ,
+        people=len({quote.passage.reflection.person_id for quote, _label in quotes}),
         format_timestamp=format_timestamp,
         story_key=lambda reflection: pseudonym(_secret(), reflection.person_id),
         code_name=logic.code_name,
@@ -265,8 +272,8 @@ def story(programme_id: int, key: str) -> str:
         programme=programme,
         label=label,
         by_cycle=[
-            (logic.code_name(cycle), logic.code_definition(cycle), segments)
-            for cycle, segments in found.by_cycle
+            (logic.code_name(cycle), logic.code_definition(cycle), quotes)
+            for cycle, quotes in found.by_cycle
         ],
         reflections=found.reflections,
         actions=found.actions if (is_self or found.named) else [],

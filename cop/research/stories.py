@@ -16,13 +16,14 @@ from cop.reflections import logic
 from cop.reflections.defaults import CYCLES_ROOT
 from cop.reflections.models import Passage, Reflection
 from cop.research.models import Code, CodedSegment
+from cop.research.quotes import Quote, quotes_of
 from cop.visits.models import Membership, Visit
 
 
 @dataclass(frozen=True)
 class Story:
     reflections: list[Reflection]  # those the reader may read, oldest first
-    by_cycle: list[tuple[Code, list[CodedSegment]]]  # every cycle, in the cycles' order
+    by_cycle: list[tuple[Code, list[Quote]]]  # every cycle, in the cycles' order, words once
     actions: list[Action]
 
     @property
@@ -52,10 +53,13 @@ def story_of(session: Session, programme_id: int, person_id: int, reader: logic.
                 Passage.reflection_id.in_([r.id for r in reflections]),
                 CodedSegment.code_id.in_(logic.descendants(session, cycle)),
             )
-            .options(selectinload(CodedSegment.passage).selectinload(Passage.reflection))
+            .options(
+                selectinload(CodedSegment.passage).selectinload(Passage.reflection),
+                selectinload(CodedSegment.code),
+            )
             .order_by(CodedSegment.created_at)
         ).all()
-        by_cycle.append((cycle, list(segments)))
+        by_cycle.append((cycle, quotes_of(segments)))
     actions = session.scalars(
         select(Action)
         .join(Visit, Visit.id == Action.visit_id)

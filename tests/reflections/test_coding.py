@@ -166,6 +166,39 @@ def test_agreement_between_two_coders_is_shown_per_code(app: Flask, study: Study
     assert "Learning themes of the visit › Resourcing 1 1 1 1 50 % 0" in page
 
 
+def test_a_passage_two_coders_coded_counts_once_and_is_quoted_once(
+    app: Flask, study: Study
+) -> None:
+    reflection = study.reflection(Consent.QUOTABLE)
+    passage = reflection.passages[0]
+    for coder, end in ((study.users["researcher"], 24), (study.users["visit_researcher"], 50)):
+        db.session.add(
+            CodedSegment(
+                passage_id=passage.id,
+                code_id=code_id("resourcing"),
+                coder_id=coder.id,
+                char_start=0,
+                char_end=end,
+            )
+        )
+    db.session.commit()
+    client = researcher_client(app, study)
+    resourcing = code_id("resourcing")
+
+    themes = visible_text(
+        client.get(f"/programmes/{study.programme_id}/themes").get_data(as_text=True)
+    )
+    theme = client.get(f"/programmes/{study.programme_id}/themes/{resourcing}")
+    report = visible_text(client.get(f"/visits/{study.visit.id}/report").get_data(as_text=True))
+
+    assert "Resourcing 1 1" in themes
+    assert "1 quote, from 1 person." in visible_text(theme.get_data(as_text=True))
+    assert (
+        theme.get_data(as_text=True).count("Paris has a named PB officer in every department.") == 1
+    )
+    assert report.count("Paris has a named PB officer in every department.") == 1
+
+
 def test_the_codebook_grows_and_is_exported_as_refi_qda(app: Flask, study: Study) -> None:
     client = researcher_client(app, study)
     themes = code_id("themes")
