@@ -375,10 +375,8 @@ def network_import(csv_file, programme_id: int, create_people: bool) -> None:
     """Import contacts of one programme from a CSV file (nothing is imported if any row is
     wrong, or names someone of another programme)."""
     from cop.network.importing import contacts_for_programme, save_contacts
-    from cop.visits.models import Programme
 
-    if db.session.get(Programme, programme_id) is None:
-        raise click.ClickException(f"There is no programme {programme_id}.")
+    _check_scope(programme_id, None)
     text = csv_file.read().decode("utf-8-sig", errors="replace")
     rows, known, problems = contacts_for_programme(db.session, text, programme_id, create_people)
     if problems:
@@ -388,6 +386,19 @@ def network_import(csv_file, programme_id: int, create_people: bool) -> None:
     added = save_contacts(db.session, rows, known, logged_by_id=None)
     db.session.commit()
     click.echo(f"{added} contacts imported.")
+
+
+def _check_scope(programme_id: int, visit_id: int | None) -> None:
+    """Refuse, with a message and a non-zero exit, a programme or visit that is not there: an
+    empty report of a mistyped number would read as a network that did not form."""
+    from cop.visits.models import Programme, Visit
+
+    if db.session.get(Programme, programme_id) is None:
+        raise click.ClickException(f"There is no programme {programme_id}.")
+    if visit_id is not None:
+        visit = db.session.get(Visit, visit_id)
+        if visit is None or visit.programme_id != programme_id:
+            raise click.ClickException(f"Programme {programme_id} has no visit {visit_id}.")
 
 
 def _scope_options(command):
@@ -431,6 +442,7 @@ def network_metrics(
     from cop.network.report import analyse
     from cop.pseudonyms import pseudonym
 
+    _check_scope(programme_id, visit_id)
     secret = current_app.config["SECRET_KEY"]
     report = analyse(
         db.session,
@@ -476,6 +488,7 @@ def network_export(
     from cop.network.report import graph_in
     from cop.pseudonyms import pseudonym
 
+    _check_scope(programme_id, visit_id)
     windows = windows_around(db.session, programme_id, visit_id)
     scope = load_scope(
         db.session,

@@ -36,8 +36,10 @@ class Tie:
 @dataclass(frozen=True)
 class Person:
     id: Hashable
-    organisation: str
-    country: str
+    # None: not recorded. Such a person is "no organisation" to readers, never a group of its
+    # own: the measures between groups leave their ties out.
+    organisation: str | None
+    country: str | None
 
 
 def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.DiGraph:
@@ -59,12 +61,20 @@ def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.DiGraph:
     return graph
 
 
-def ei_index(graph: nx.Graph, attribute: str) -> float | None:
-    """Krackhardt-Stern: (external - internal) / (external + internal) over undirected ties."""
+def _grouped_ties(graph: nx.Graph, attribute: str) -> list[tuple[str, str]]:
+    """The groups at both ends of each undirected tie whose two ends both have a group; a tie
+    with someone whose group is not recorded says nothing about inside or across."""
     undirected = graph.to_undirected(as_view=True)
+    ends = ((graph.nodes[u][attribute], graph.nodes[v][attribute]) for u, v in undirected.edges())
+    return [(a, b) for a, b in ends if a is not None and b is not None]
+
+
+def ei_index(graph: nx.Graph, attribute: str) -> float | None:
+    """Krackhardt-Stern: (external - internal) / (external + internal) over undirected ties
+    between people whose group is recorded."""
     external = internal = 0
-    for u, v in undirected.edges():
-        if graph.nodes[u][attribute] == graph.nodes[v][attribute]:
+    for group_u, group_v in _grouped_ties(graph, attribute):
+        if group_u == group_v:
             internal += 1
         else:
             external += 1
@@ -73,13 +83,13 @@ def ei_index(graph: nx.Graph, attribute: str) -> float | None:
 
 
 def ei_by_group(graph: nx.Graph, attribute: str) -> dict[str, float | None]:
-    """The E-I index of each group's members' ties (ties with both ends in the group count once)."""
-    undirected = graph.to_undirected(as_view=True)
+    """The E-I index of each group's members' ties (ties with both ends in the group count once);
+    people without a group are in none."""
     counts: dict[str, list[int]] = {}
     for _node, data in graph.nodes(data=True):
-        counts.setdefault(data[attribute], [0, 0])
-    for u, v in undirected.edges():
-        group_u, group_v = graph.nodes[u][attribute], graph.nodes[v][attribute]
+        if data[attribute] is not None:
+            counts.setdefault(data[attribute], [0, 0])
+    for group_u, group_v in _grouped_ties(graph, attribute):
         if group_u == group_v:
             counts[group_u][1] += 1
         else:
@@ -117,6 +127,8 @@ def brokerage(graph: nx.DiGraph, attribute: str) -> dict[Hashable, dict[str, int
                     continue
                 group_a = graph.nodes[source][attribute]
                 group_c = graph.nodes[target][attribute]
+                if None in (group_a, group_b, group_c):
+                    continue  # a role between groups needs all three groups known
                 if group_a == group_b == group_c:
                     role = "coordinator"
                 elif group_a != group_b and group_b == group_c:
@@ -192,9 +204,7 @@ def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
     components = list(nx.connected_components(undirected)) if n else []
     largest = max((len(c) for c in components), default=0)
     communities = nx_community.louvain_communities(undirected, seed=SEED) if ties else []
-    mixed = sum(
-        1 for group in communities if len({graph.nodes[node]["organisation"] for node in group}) > 1
-    )
+    mixed = sum(1 for group in communities if len(_organisations_of(graph, group)) > 1)
     core = nx.core_number(undirected) if n else {}
     return {
         "people": n,
@@ -211,9 +221,7 @@ def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
         "ei_organisation": ei_index(graph, "organisation"),
         "ei_country": ei_index(graph, "country"),
         "cross_organisation_ties": sum(
-            1
-            for u, v in undirected.edges()
-            if graph.nodes[u]["organisation"] != graph.nodes[v]["organisation"]
+            1 for a, b in _grouped_ties(graph, "organisation") if a != b
         ),
         "max_core": max(core.values(), default=0),
         "communities": len(communities),
@@ -222,10 +230,25 @@ def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
     }
 
 
+def _organisations_of(graph: nx.Graph, nodes: Iterable[Hashable]) -> set[str]:
+    found = (graph.nodes[node]["organisation"] for node in nodes)
+    return {organisation for organisation in found if organisation is not None}
+
+
+def without_group(graph: nx.Graph, attribute: str) -> int:
+    """How many people have no group recorded (said beside the measures that leave them out)."""
+    return sum(1 for _node, data in graph.nodes(data=True) if data[attribute] is None)
+
+
 def _agreement(graph: nx.DiGraph, communities: list[set]) -> float | None:
-    """Louvain communities of the tied people compared with their organisations (NMI)."""
+    """Louvain communities of the tied people whose organisation is recorded, compared with
+    their organisations (NMI)."""
     membership = {node: str(index) for index, group in enumerate(communities) for node in group}
-    tied = {node for node in membership if graph.degree(node) > 0}
+    tied = {
+        node
+        for node in membership
+        if graph.degree(node) > 0 and graph.nodes[node]["organisation"] is not None
+    }
     if len(tied) < 2:
         return None
     return normalised_mutual_information(
@@ -256,6 +279,10 @@ def permutation_p_value(
         for node, data in graph.nodes(data=True)
     }
     first, second = undirected_pairs(before), undirected_pairs(after)
+    if statistic != "density":
+        # As in the E-I index itself, ties with someone of no recorded organisation say nothing.
+        first = {pair for pair in first if all(groups[node] is not None for node in pair)}
+        second = {pair for pair in second if all(groups[node] is not None for node in pair)}
     both = first & second
     only_one = sorted((first ^ second), key=lambda pair: sorted(map(str, pair)))
     possible = n * (n - 1) / 2

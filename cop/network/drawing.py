@@ -16,14 +16,20 @@ NEW_TIE = "#D55E00"
 OLD_TIE = "#9a9a9a"
 
 
-def organisation_colours(graph: nx.Graph) -> dict[str, str]:
+def organisation_colours(graph: nx.Graph) -> dict[str | None, str]:
+    """A colour per organisation, the largest first; people with no organisation recorded
+    (None) are grey and come last."""
     counts: dict[str, int] = {}
     for _node, data in graph.nodes(data=True):
-        counts[data["organisation"]] = counts.get(data["organisation"], 0) + 1
+        if data["organisation"] is not None:
+            counts[data["organisation"]] = counts.get(data["organisation"], 0) + 1
     ordered = sorted(counts, key=lambda name: (-counts[name], name))
-    return {
+    colours: dict[str | None, str] = {
         name: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, name in enumerate(ordered)
     }
+    if any(data["organisation"] is None for _node, data in graph.nodes(data=True)):
+        colours[None] = OTHER_COLOUR
+    return colours
 
 
 def layout(union: nx.Graph, seed: int = 2016) -> dict[Hashable, tuple[float, float]]:
@@ -54,6 +60,7 @@ def network_svg(
     new_pairs: set[frozenset] | None = None,
     label=str,
     size: int = 420,
+    no_organisation: str = "no organisation",
 ) -> str:
     margin = 18
     parts = [
@@ -78,7 +85,7 @@ def network_svg(
     for node, data in sorted(graph.nodes(data=True), key=lambda item: str(item[0])):
         x, y = _scale(positions[node], size, margin)
         colour = colours.get(data["organisation"], OTHER_COLOUR)
-        name = quoteattr(f"{label(node)} – {data['organisation']}")
+        name = quoteattr(f"{label(node)} – {data['organisation'] or no_organisation}")
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}" stroke="#0b0c0c" '
             f'stroke-width="1"><title>{escape(name[1:-1])}</title></circle>'

@@ -24,7 +24,10 @@ def pseudonymised(graph: nx.DiGraph, name_of: Callable[[Hashable], str]) -> nx.D
     GEXF's dynamic ``start`` so that Gephi's timeline shows when each tie first appeared."""
     renamed = nx.DiGraph(mode="dynamic", timeformat="date")
     for node, data in graph.nodes(data=True):
-        renamed.add_node(name_of(node), organisation=data["organisation"], country=data["country"])
+        # What is not recorded is left out (GraphML and GEXF read a missing value as missing),
+        # never written as a group of its own.
+        known = {key: data[key] for key in ("organisation", "country") if data[key] is not None}
+        renamed.add_node(name_of(node), **known)
     for source, target, data in graph.edges(data=True):
         renamed.add_edge(
             name_of(source),
@@ -49,7 +52,7 @@ def render(graph: nx.DiGraph, kind: str) -> str:
     if kind == "nodes.csv":
         writer.writerow(["id", "organisation", "country"])
         for node, data in sorted(graph.nodes(data=True)):
-            writer.writerow([node, data["organisation"], data["country"]])
+            writer.writerow([node, data.get("organisation", ""), data.get("country", "")])
         return out.getvalue()
     if kind == "edges.csv":
         writer.writerow(["source", "target", "weight", "first_contact"])

@@ -74,7 +74,7 @@ def load_scope(
     if organisation_ids:
         query = query.where(Person.organisation_id.in_(organisation_ids))
     people = [
-        analysis.Person(person_id, organisation or "—", country or "—")
+        analysis.Person(person_id, organisation or None, country or None)
         for person_id, organisation, country in session.execute(query)
     ]
     ids = {person.id for person in people}

@@ -70,6 +70,7 @@ def draw(
             ties=len(undirected_pairs(before)),
         ),
         label=label,
+        no_organisation=_("no organisation"),
     )
     result["after"] = drawing.network_svg(
         after,
@@ -84,8 +85,11 @@ def draw(
         ),
         new_pairs=new_pairs,
         label=label,
+        no_organisation=_("no organisation"),
     )
-    result["legend"] = list(colours.items())
+    result["legend"] = [
+        (organisation or _("No organisation"), colour) for organisation, colour in colours.items()
+    ]
     for organisation in colours:
         members = {
             node for node, data in union.nodes(data=True) if data["organisation"] == organisation
@@ -98,6 +102,6 @@ def draw(
             return inside, across
 
         result["organisations"].append(
-            (organisation, len(members), *counts(before), *counts(after))
+            (organisation or _("No organisation"), len(members), *counts(before), *counts(after))
         )
     return result

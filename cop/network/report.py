@@ -28,6 +28,10 @@ class NetworkReport:
     brokers_after: list[tuple[str, dict[str, int]]]
     betweenness_after: list[tuple[str, float]] = field(default_factory=list)
     timeline: list[tuple[date, date, int, float | None, float | None]] = field(default_factory=list)
+    # People whose organisation or country is not recorded: in the pictures and the counts of
+    # people and ties, left out of every measure between groups.
+    without_organisation: int = 0
+    without_country: int = 0
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), default=str, indent=2, sort_keys=True)
@@ -64,7 +68,18 @@ def analyse_scope(
         measured = analysis.measures(whole)
         indicators, too_small = verdict.judge(measured, measured)
         return NetworkReport(
-            None, measured, measured, None, indicators, True, "too_small", {}, {}, []
+            None,
+            measured,
+            measured,
+            None,
+            indicators,
+            True,
+            "too_small",
+            {},
+            {},
+            [],
+            without_organisation=analysis.without_group(whole, "organisation"),
+            without_country=analysis.without_group(whole, "country"),
         )
     before = graph_in(scope, *windows.before)
     after = graph_in(scope, *windows.after)
@@ -95,6 +110,8 @@ def analyse_scope(
             key=lambda item: (-item[1], item[0]),
         )[:5],
         timeline(scope),
+        analysis.without_group(after, "organisation"),
+        analysis.without_group(after, "country"),
     )
 
 

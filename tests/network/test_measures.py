@@ -20,6 +20,7 @@ from cop.network.analysis import (
     in_window,
     measures,
     permutation_p_value,
+    without_group,
 )
 
 DAY = date(2017, 1, 10)
@@ -49,6 +50,27 @@ def test_ei_index_counts_ties_across_and_within_groups() -> None:
         "Fife": pytest.approx(1.0),  # two ties out, none inside
         "Glasgow": pytest.approx((2 - 1) / 3),
     }
+
+
+def test_people_without_an_organisation_are_in_no_group_and_their_ties_in_no_e_i() -> None:
+    graph = labelled(
+        nx.Graph([("a1", "a2"), ("a1", "b1"), ("a1", "x"), ("b1", "y")]),
+        {"a1": "Glasgow", "a2": "Glasgow", "b1": "Fife", "x": None, "y": None},
+    )
+
+    assert ei_index(graph, "organisation") == pytest.approx(0.0)  # one inside, one across
+    assert ei_by_group(graph, "organisation") == {
+        "Fife": pytest.approx(1.0),
+        "Glasgow": pytest.approx(0.0),
+    }
+    found = measures(graph)
+    assert found["cross_organisation_ties"] == 1 and found["people"] == 5
+    assert without_group(graph, "organisation") == 2
+    # No role between groups on a path through someone whose group nobody knows.
+    path = labelled(
+        nx.DiGraph([("x", "a1"), ("a1", "b1")]), {"a1": "Glasgow", "b1": "Fife", "x": None}
+    )
+    assert sum(brokerage(path, "organisation")["a1"].values()) == 0
 
 
 @pytest.mark.parametrize(

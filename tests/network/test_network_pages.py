@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+from datetime import date
 
 import networkx as nx
 import pytest
@@ -269,3 +271,60 @@ def test_the_network_can_be_narrowed_to_some_organisations(client, demo) -> None
     assert "Glasgow City Council" in table and "Fife Council" in table
     assert "Ville de Paris" not in table
     assert "E-I index of each country" in text
+
+
+def test_people_without_an_organisation_are_said_to_have_none_and_left_out_of_e_i(
+    client, make: Factory
+) -> None:
+    programme = make.programme()
+    visit = make.visit(programme_id=programme.id)
+    glasgow, fife = make.organisation(name="Glasgow City Council"), make.organisation(name="Fife")
+    morag = make.person(organisation_id=glasgow.id)
+    eilidh = make.person(organisation_id=fife.id)
+    freelance = make.person()  # no organisation recorded
+    for person in (morag, eilidh, freelance):
+        make.member(visit, person)
+    for first, second, day in (
+        (morag, freelance, date(2016, 6, 1)),
+        (morag, eilidh, date(2017, 3, 1)),
+        (eilidh, freelance, date(2017, 3, 2)),
+    ):
+        db.session.add(Contact(from_person_id=first.id, to_person_id=second.id, day=day))
+    db.session.commit()
+    sign_in(client, make.user(admin=True))
+
+    page = client.get(f"/programmes/{programme.id}/network").get_data(as_text=True)
+    text = visible_text(page)
+    nodes = client.get(f"/programmes/{programme.id}/network.nodes.csv").get_data(as_text=True)
+    graphml = client.get(f"/programmes/{programme.id}/network.graphml").get_data(as_text=True)
+
+    assert "1 person has no organisation recorded: they are shown as “no organisation”" in text
+    assert "No organisation" in text and "—" not in text
+    # After the visit: one tie across Glasgow and Fife, and one with the freelance left out.
+    assert (
+        "E-I index of each organisation Group E-I index Fife 1 Glasgow City Council 1 "
+        "E-I index of each country Group E-I index GB -1 "
+    ) in text
+    assert "1 person has no country recorded and is left out of the E-I index by country." in text
+    rows = list(csv.DictReader(io.StringIO(nodes.lstrip("\ufeff"))))
+    assert sorted(row["organisation"] for row in rows) == ["", "Fife", "Glasgow City Council"]
+    organisations = nx.get_node_attributes(nx.read_graphml(io.StringIO(graphml)), "organisation")
+    assert sorted(organisations.values()) == ["Fife", "Glasgow City Council"]
+
+
+def test_metrics_of_a_programme_or_visit_that_is_not_there_fail_with_a_message(
+    app, make: Factory
+) -> None:
+    programme = make.programme()
+    elsewhere = make.visit(programme_id=make.programme().id)
+    runner = app.test_cli_runner()
+
+    missing = runner.invoke(args=["network", "metrics", "--programme", "999"])
+    wrong_visit = runner.invoke(
+        args=["network", "metrics", "--programme", str(programme.id), "--visit", str(elsewhere.id)]
+    )
+    export = runner.invoke(args=["network", "export", "--programme", "999"])
+
+    assert missing.exit_code != 0 and "There is no programme 999." in missing.output
+    assert wrong_visit.exit_code != 0 and f"has no visit {elsewhere.id}" in wrong_visit.output
+    assert export.exit_code != 0 and "There is no programme 999." in export.output
