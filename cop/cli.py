@@ -374,11 +374,14 @@ def network_group() -> None:
 def network_import(csv_file, programme_id: int, create_people: bool) -> None:
     """Import contacts of one programme from a CSV file (nothing is imported if any row is
     wrong, or names someone of another programme)."""
+    from cop.database import latest_today
     from cop.network.importing import contacts_for_programme, save_contacts
 
     _check_scope(programme_id, None)
     text = csv_file.read().decode("utf-8-sig", errors="replace")
-    rows, known, problems = contacts_for_programme(db.session, text, programme_id, create_people)
+    rows, known, problems = contacts_for_programme(
+        db.session, text, programme_id, create_people, latest_today()
+    )
     if problems:
         for problem in problems:
             click.echo(f"line {problem.line}: {problem.reason} {problem.value}".rstrip(), err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, event, func, or_
@@ -14,6 +14,16 @@ from sqlalchemy.types import TypeDecorator
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# The earliest zone on earth (Kiribati's Line Islands) is 14 hours ahead of UTC.
+EARLIEST_OFFSET = timedelta(hours=14)
+
+
+def latest_today(now: datetime | None = None) -> date:
+    """The latest date it is anywhere on earth now: a day after it has not happened for anyone,
+    whatever their zone, so records dated after it are refused as in the future."""
+    return ((now or utcnow()) + EARLIEST_OFFSET).date()
 
 
 class UTCDateTime(TypeDecorator):

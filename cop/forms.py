@@ -29,6 +29,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from cop.accounts.logic import parse_language_codes
+from cop.database import latest_today
 
 
 class CheckboxListField(SelectMultipleField):
@@ -103,6 +104,12 @@ def language_codes_are_known(form: Form, field: Field) -> None:
             raise ValidationError(
                 _l("“%(code)s” is not a language code; use codes like en or fr", code=code)
             ) from error
+
+
+def not_in_the_future(form: Form, field: Field) -> None:
+    """A day that something happened (a contact, a cost) cannot be one that has not come."""
+    if field.data is not None and field.data > latest_today():
+        raise ValidationError(_l("The day cannot be in the future."))
 
 
 def time_zone_is_known(form: Form, field: Field) -> None:

@@ -10,6 +10,7 @@ visit's costs; leaving *confirmed* takes that cost out again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -195,6 +196,25 @@ def _cost_of(session: Session, booking: Booking) -> Cost:
     session.add(cost)
     session.flush()
     return cost
+
+
+def confirmed_interpreters(session: Session, item_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The names of the interpreters confirmed for each item, in one query: what calendars and
+    invitations say instead of "interpreter needed" once someone has said yes."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(Booking.item_id, Person.name)
+        .join(Interpreter, Interpreter.id == Booking.interpreter_id)
+        .join(Person, Person.id == Interpreter.person_id)
+        .where(Booking.item_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
+        .order_by(Booking.item_id, Person.name)
+    )
+    for item_id, name in rows:
+        found.setdefault(item_id, []).append(name)
+    return found
 
 
 def booked_on(session: Session, interpreter: Interpreter, visit: Visit) -> bool:

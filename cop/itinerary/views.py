@@ -25,6 +25,7 @@ from cop.database import utcnow
 from cop.extensions import db
 from cop.formatting import language_name, regional_locale
 from cop.forms import EmptyForm, options
+from cop.interpreting.bookings import confirmed_interpreters
 from cop.itinerary import logic
 from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
@@ -90,6 +91,8 @@ def itinerary(visit_id: int) -> str:
         days=logic.group_by_local_day(items, visit.time_zone),
         titles={item.id: item.title for item in items},
         warnings_by_item=warnings_by_item,
+        interpreters=confirmed_interpreters(db.session, [item.id for item in items]),
+        interpreting_line=interpreting_line,
         visitor_zone=visitor_zones[0] if visitor_zones else None,
         viewer_zone=viewer_zone if viewer_zone != visit.time_zone else None,
         viewer_offset=logic.offset_hours(
@@ -200,20 +203,36 @@ def edit_item(visit_id: int, item_id: int) -> str | WerkzeugResponse | tuple[str
     ), form_status(form)
 
 
-def item_description(item: ItineraryItem) -> str:
+def interpreting_line(item: ItineraryItem, interpreters: list[str]) -> str | None:
+    """What a calendar or an invitation says about interpreting: who is confirmed, or that one
+    is still needed (never "booked" before someone has said yes)."""
+    if interpreters:
+        return ngettext(
+            "Interpreter: %(names)s",
+            "Interpreters: %(names)s",
+            len(interpreters),
+            names=", ".join(interpreters),
+        )
+    if item.needs_interpreter:
+        return _("Interpreter needed: none confirmed yet.")
+    return None
+
+
+def item_description(item: ItineraryItem, interpreters: list[str]) -> str:
     """The text under an event in a calendar, in the current language."""
     lines = []
     if item.notes:
         lines.append(item.notes)
     lines.append(_("Language: %(language)s", language=language_name(item.language)))
-    if item.needs_interpreter:
-        lines.append(_("An interpreter is booked for this item."))
+    interpreting = interpreting_line(item, interpreters)
+    if interpreting:
+        lines.append(interpreting)
     if item.host_contact is not None:
         lines.append(_("Host contact: %(name)s", name=item.host_contact.name))
     return "\n".join(lines)
 
 
-def calendar_item(item: ItineraryItem) -> CalendarItem:
+def calendar_item(item: ItineraryItem, interpreters: list[str]) -> CalendarItem:
     location = ", ".join(part for part in (item.place, item.address.replace("\n", ", ")) if part)
     return CalendarItem(
         uid=item.uid,
@@ -224,7 +243,7 @@ def calendar_item(item: ItineraryItem) -> CalendarItem:
         time_zone=item.time_zone,
         updated_at=item.updated_at,
         location=location,
-        description=item_description(item),
+        description=item_description(item, interpreters),
         cancelled=item.cancelled,
         attendees=tuple(
             Participant(person.name, person.email) for person in item.attendees if person.email
@@ -241,13 +260,17 @@ def _organizer() -> Participant:
 
 def _send_invitations(visit: Visit, item: ItineraryItem, method: str) -> int:
     organizer = _organizer()
+    interpreters = confirmed_interpreters(db.session, [item.id]).get(item.id, [])
     sent = 0
     for person in item.attendees:
         if not person.email:
             continue
         with force_locale(regional_locale(language_of(person))):
             ics = build_calendar(
-                [calendar_item(item)], name=visit.title, method=method, organizer=organizer
+                [calendar_item(item, interpreters)],
+                name=visit.title,
+                method=method,
+                organizer=organizer,
             )
         mail_person(
             person,
@@ -256,6 +279,8 @@ def _send_invitations(visit: Visit, item: ItineraryItem, method: str) -> int:
             calendar_method=method,
             item=item,
             visit=visit,
+            # Rendered in the person's language as the mail is queued.
+            interpreting=lambda: interpreting_line(item, interpreters),
         )
         sent += 1
     return sent
@@ -316,9 +341,13 @@ def _ics_response(body: bytes, filename: str) -> Response:
 @login_required
 def visit_calendar(visit_id: int) -> Response:
     visit = access.visit_for(visit_id)
-    items = db.session.scalars(items_of_visit(visit.id)).unique()
+    items = list(db.session.scalars(items_of_visit(visit.id)).unique())
+    interpreters = confirmed_interpreters(db.session, [item.id for item in items])
     return _ics_response(
-        build_calendar((calendar_item(item) for item in items), name=visit.title),
+        build_calendar(
+            (calendar_item(item, interpreters.get(item.id, [])) for item in items),
+            name=visit.title,
+        ),
         f"visit-{visit.id}.ics",
     )
 
@@ -333,8 +362,12 @@ def personal_feed(token: str) -> Response | tuple[str, int]:
     except LinkError as error:
         return link_problem_page(error)
     items = list(db.session.scalars(items_attended_by(person.id)).unique())
+    interpreters = confirmed_interpreters(db.session, [item.id for item in items])
     with force_locale(regional_locale(language_of(person))):
-        body = build_calendar((calendar_item(item) for item in items), name=_("cop: my visits"))
+        body = build_calendar(
+            (calendar_item(item, interpreters.get(item.id, [])) for item in items),
+            name=_("cop: my visits"),
+        )
     db.session.commit()
     return _ics_response(body, "cop.ics")
 

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from cop.forms import CopForm, PersonField
+from cop.forms import CopForm, PersonField, not_in_the_future
 
 
 class ContactForm(CopForm):
@@ -11,7 +11,7 @@ class ContactForm(CopForm):
         _l("Who you were in contact with"),
         validators=[DataRequired(_l("Choose the person you were in contact with"))],
     )
-    day = DateField(_l("When"), validators=[InputRequired(_l("Enter the day"))])
+    day = DateField(_l("When"), validators=[InputRequired(_l("Enter the day")), not_in_the_future])
     channel = SelectField(_l("How"), choices=[])
     topic = StringField(_l("About (optional)"), validators=[Optional(), Length(max=300)])
     started = RadioField(_l("Who got in touch"), choices=[], default="me")

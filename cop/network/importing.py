@@ -48,7 +48,7 @@ def _email(raw: str) -> str | None:
 
 
 def _read_row(
-    line: int, values: dict[str, str], known_emails: set[str], create_people: bool
+    line: int, values: dict[str, str], known_emails: set[str], create_people: bool, latest: date
 ) -> tuple[ContactRow | None, list[RowProblem]]:
     """One row as a contact, or what is wrong with it (every problem, not only the first)."""
     problems: list[RowProblem] = []
@@ -64,6 +64,9 @@ def _read_row(
         day = date.fromisoformat(values.get("date", ""))
     except ValueError:
         problems.append(RowProblem(line, "bad_date", values.get("date", "")))
+        day = None
+    if day is not None and day > latest:
+        problems.append(RowProblem(line, "future_date", day.isoformat()))
         day = None
     channel = (values.get("channel") or "other").lower()
     if channel not in CHANNELS:
@@ -90,9 +93,10 @@ def _read_row(
 
 
 def read_contacts(
-    text: str, known_emails: set[str], create_people: bool
+    text: str, known_emails: set[str], create_people: bool, latest: date
 ) -> tuple[list[ContactRow], list[RowProblem]]:
-    """Rows of ``from_email,to_email,date[,channel,topic,from_name,to_name]``."""
+    """Rows of ``from_email,to_email,date[,channel,topic,from_name,to_name]``; a contact dated
+    after ``latest`` (the latest day it is anywhere now) has not happened and is refused."""
     # newline="" lets the csv module, not the text layer, read line ends (a stray \r included).
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
@@ -114,7 +118,7 @@ def read_contacts(
             problems.append(RowProblem(line, "too_many_rows", str(MAX_ROWS)))
             break
         values = {key: (value or "").strip() for key, value in raw.items() if key}
-        row, found = _read_row(line, values, known_emails, create_people)
+        row, found = _read_row(line, values, known_emails, create_people, latest)
         problems.extend(found)
         if row is not None:
             rows.append(row)
@@ -138,12 +142,12 @@ def outside_programme(
 
 
 def contacts_for_programme(
-    session: Session, text: str, programme_id: int, create_people: bool
+    session: Session, text: str, programme_id: int, create_people: bool, latest: date
 ) -> tuple[list[ContactRow], dict[str, int], list[RowProblem]]:
     """Read a contacts file for one programme: its rows, the directory's people by address,
     and every problem, including rows that name someone outside the programme's visits."""
     known = known_people(session)
-    rows, problems = read_contacts(text, set(known), create_people)
+    rows, problems = read_contacts(text, set(known), create_people, latest)
     members = {row[0] for row in session.execute(programme_people(programme_id))}
     return rows, known, [*problems, *outside_programme(rows, known, members)]
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
-from cop.database import utcnow
+from cop.database import latest_today, utcnow
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
@@ -113,6 +113,9 @@ IMPORT_PROBLEMS = {
         "No one in the directory has the address %(value)s.", value=value
     ),
     "bad_date": lambda value: _("“%(value)s” is not a date like 2017-03-06.", value=value),
+    "future_date": lambda value: _(
+        "%(value)s is in the future: a contact is recorded once it has happened.", value=value
+    ),
     "bad_channel": lambda value: _(
         "“%(value)s” is not a channel (email, phone, video, meeting, event, social, other).",
         value=value,
@@ -147,7 +150,7 @@ def import_contacts(programme_id: int) -> str | WerkzeugResponse | tuple[str, in
         else:
             text = raw.decode("utf-8-sig", errors="replace")
             rows, known, found = contacts_for_programme(
-                db.session, text, programme.id, form.create_people.data
+                db.session, text, programme.id, form.create_people.data, latest_today()
             )
             problems = [(p.line, IMPORT_PROBLEMS[p.reason](p.value)) for p in found]
             if not problems:

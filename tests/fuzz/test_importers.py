@@ -4,6 +4,7 @@ refuses with its own error, and never fails any other way."""
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -96,7 +97,9 @@ def test_calendar_files_as_raw_bytes(data: bytes) -> None:
 @FUZZ
 @given(csv_text, st.booleans())
 def test_contact_csv(text: str, create: bool) -> None:
-    rows, problems = read_contacts(text, {"a@example.org", "b@example.org"}, create)
+    rows, problems = read_contacts(
+        text, {"a@example.org", "b@example.org"}, create, date(2100, 1, 1)
+    )
     assert isinstance(rows, list) and isinstance(problems, list)
 
 

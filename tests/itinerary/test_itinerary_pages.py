@@ -8,6 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from cop.extensions import db
+from cop.interpreting.models import BookingStatus
 from cop.itinerary.models import ItineraryItem
 from cop.visits.models import MembershipRole
 from tests.conftest import Factory, sign_in, visible_text
@@ -194,6 +195,40 @@ def test_invitations_reach_each_attendee_in_their_language_as_itip_requests(
     assert "Langue : français" in str(event["DESCRIPTION"])
     attachments = [p.get_filename() for p in messages["hote@paris.example"].iter_attachments()]
     assert "invite.ics" in attachments
+
+
+def test_calendars_and_invitations_say_interpreter_needed_until_one_is_confirmed(
+    client, make, paris, mail_server
+) -> None:
+    visit, lead, participant, host = paris
+    item = make.item(
+        visit,
+        title="Meeting 1",
+        needs_interpreter=True,
+        attendees=[participant.person, host.person],
+    )
+    requested = make.booking(make.interpreter(make.person(name="Anne Moreau")), item)
+    sign_in(client, lead)
+
+    def description() -> str:
+        [event] = parse(client.get(f"/visits/{visit.id}/itinerary.ics").get_data()).walk("VEVENT")
+        return str(event["DESCRIPTION"])
+
+    # Asked is not booked.
+    assert "Interpreter needed: none confirmed yet." in description()
+    assert "Anne Moreau" not in description()
+    page = visible_text(client.get(f"/visits/{visit.id}/itinerary").get_data(as_text=True))
+    assert "Interpreter needed: none confirmed yet." in page
+
+    requested.status = BookingStatus.CONFIRMED
+    db.session.commit()
+    assert "Interpreter: Anne Moreau" in description()
+    client.post(f"/visits/{visit.id}/itinerary/{item.id}/invite")
+    messages = {message["To"]: message for message in mail_server.messages}
+    host_mail = messages["hote@paris.example"]
+    assert "Interprète : Anne Moreau" in host_mail.get_body(("plain",)).get_content()
+    [event] = parse(calendar_part(host_mail).get_content().encode()).walk("VEVENT")
+    assert "Interprète : Anne Moreau" in str(event["DESCRIPTION"])
 
 
 def test_cancelling_sends_itip_cancel_and_keeps_the_item(client, make, paris, mail_server):

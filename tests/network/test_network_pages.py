@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import networkx as nx
 import pytest
@@ -107,6 +107,34 @@ def test_a_bad_csv_names_each_bad_row_and_imports_nothing(client, make) -> None:
     )
     assert db.session.scalar(db.select(db.func.count(Contact.id))) == 0
     assert post_csv(client, "name,email\nx,y\n").status_code == 400
+
+
+def test_a_contact_dated_in_the_future_is_refused_on_the_form_and_in_a_file(client, make) -> None:
+    lead = organiser(make)
+    other = make.person(name="Claire Dubois")
+    sign_in(client, lead)
+    next_week = (date.today() + timedelta(days=7)).isoformat()
+
+    logged = client.post(
+        "/contacts/new",
+        data={
+            "to_person_id": str(other.id),
+            "day": next_week,
+            "channel": "video",
+            "started": "me",
+            "visit_id": "0",
+        },
+    )
+    imported = post_csv(
+        client,
+        f"from_email,to_email,date\nlead@glasgow.example,participant@fife.example,{next_week}\n",
+    )
+
+    assert logged.status_code == 400
+    assert "The day cannot be in the future." in logged.get_data(as_text=True)
+    assert imported.status_code == 400
+    assert f"Line 2: {next_week} is in the future" in visible_text(imported.get_data(as_text=True))
+    assert db.session.scalar(db.select(db.func.count(Contact.id))) == 0
 
 
 def test_a_good_csv_imports_every_row_and_adds_named_people_on_request(client, make) -> None:
