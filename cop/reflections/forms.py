@@ -40,6 +40,8 @@ class ReflectionBaseForm(CopForm):
 
     consent = consent_field()
     itinerary_item_id = SelectField(_l("Session (optional)"), coerce=int, choices=[], default=0)
+    # Asked only when the phase does not fit the day (cop.reflections.timing).
+    confirm_timing = BooleanField(_l("Yes, submit it now as it is"))
     save_draft = SubmitField(_l("Save as a draft"))
     submit_reflection = SubmitField(_l("Submit the reflection"))
 

@@ -44,10 +44,12 @@ from cop.reflections.models import (
     ReflectionSource,
     SelfRating,
 )
+from cop.reflections.timing import timing_question
 from cop.research.models import CodedSegment
 from cop.research.views import own_reflection, reader_for, reflection_of, reflection_page
 from cop.viewhelpers import confirmation_page, form_status
 from cop.visits.models import Visit
+from cop.visits.tasks import today_at
 
 blueprint = Blueprint("reflections", __name__)
 
@@ -143,7 +145,14 @@ def _write(visit: Visit, phase: Phase, reflection: Reflection | None) -> Any:
                 form[f"rating_{rating.code_id}"].data = str(rating.score)
         if asks_satisfaction and reflection.satisfaction:
             form.satisfaction.data = str(reflection.satisfaction)
-    if form.validate_on_submit():
+    timing = timing_question(phase, visit.start_date, visit.end_date, today_at(visit, utcnow()))
+    valid = form.validate_on_submit()
+    if valid and form.submit_reflection.data and timing and not form.confirm_timing.data:
+        # The phase does not fit the day and the writer has not confirmed: ask, keeping every
+        # answer on the page (a draft may always be saved).
+        form.confirm_timing.errors = [_("Confirm that you are submitting it now, or save a draft.")]
+        valid = False
+    if valid:
         if reflection is None:
             reflection = Reflection(
                 visit_id=visit.id,
@@ -170,6 +179,7 @@ def _write(visit: Visit, phase: Phase, reflection: Reflection | None) -> Any:
                 flash(_("Answer at least one question before you submit."), "error")
                 return render_template(
                     "reflections/write.html",
+                    timing=timing,
                     **_write_context(visit, phase, form, text_questions, themes, questions),
                 ), 400
             reflection.submitted_at = utcnow()
@@ -184,9 +194,9 @@ def _write(visit: Visit, phase: Phase, reflection: Reflection | None) -> Any:
             url_for("reflections.edit_reflection", visit_id=visit.id, reflection_id=reflection.id)
         )
     context = _write_context(visit, phase, form, text_questions, themes, questions)
-    return render_template("reflections/write.html", reflection=reflection, **context), (
-        form_status(form)
-    )
+    return render_template(
+        "reflections/write.html", reflection=reflection, timing=timing, **context
+    ), form_status(form)
 
 
 def _write_context(visit, phase, form, text_questions, themes, questions) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 
 from flask import Flask
 
@@ -296,3 +297,47 @@ def question_id_in(html: str, question: str) -> str:
     label = re.search(r'<label class="label" for="(answer_\d+)">' + re.escape(question), html)
     assert label, question
     return label.group(1)
+
+
+def test_an_after_reflection_before_the_visit_has_ended_is_questioned_not_lost(
+    app: Flask, study: Study
+) -> None:
+    study.visit.start_date = date.today() - timedelta(days=1)
+    study.visit.end_date = date.today() + timedelta(days=2)
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, study.users["writer"])
+    url = f"/visits/{study.visit.id}/reflections/new?phase=after"
+    learning = question_id(study, Phase.AFTER, "learning")
+    answers = {f"answer_{learning}": "Named officers.", "consent": "named"}
+
+    page = visible_text(client.get(url).get_data(as_text=True))
+    asked = client.post(url, data={**answers, "submit_reflection": "1"})
+
+    assert "This reflection is for after the visit, which ends on" in page
+    assert asked.status_code == 400
+    assert "Confirm that you are submitting it now, or save a draft." in asked.get_data(
+        as_text=True
+    )
+    assert "Named officers." in asked.get_data(as_text=True)  # the answer is still there
+    assert db.session.scalar(db.select(db.func.count(Reflection.id))) == 0
+
+    confirmed = client.post(url, data={**answers, "confirm_timing": "y", "submit_reflection": "1"})
+    assert confirmed.status_code == 302
+    assert not db.session.scalar(db.select(Reflection)).is_draft
+
+
+def test_a_draft_is_saved_whenever_it_is_written(app: Flask, study: Study) -> None:
+    study.visit.end_date = date.today() + timedelta(days=2)
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, study.users["writer"])
+    learning = question_id(study, Phase.AFTER, "learning")
+
+    response = client.post(
+        f"/visits/{study.visit.id}/reflections/new?phase=after",
+        data={f"answer_{learning}": "Named officers.", "consent": "named", "save_draft": "1"},
+    )
+
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Reflection)).is_draft
