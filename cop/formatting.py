@@ -88,6 +88,13 @@ def format_full_day(value: date) -> str:
     return format_date(value, "full")
 
 
+def format_full_day_range(start: date, end: date) -> str:
+    """Dates with their weekdays, as someone choosing dates reads them."""
+    if start == end:
+        return format_full_day(start)
+    return _("%(start)s to %(end)s", start=format_full_day(start), end=format_full_day(end))
+
+
 def format_full_day_in(moment: datetime, zone_name: str) -> str:
     """The day of a moment as the calendar reads in a zone."""
     return format_full_day(moment.astimezone(ZoneInfo(zone_name)).date())

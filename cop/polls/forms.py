@@ -37,18 +37,20 @@ class PollForm(CopForm):
     )
 
 
-def answer_form(option_labels: list[tuple[int, str]]) -> type[CopForm]:
-    """A form with one yes / if need be / no question per candidate date."""
+def answer_form(option_labels: list[tuple[int, str, str]]) -> type[CopForm]:
+    """A form with one yes / if need be / no question per candidate date: (option id, the
+    dates, what to know about them, such as holidays and weekends)."""
 
     class AnswerForm(CopForm):
         comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=2000)])
 
-    for option_id, label in option_labels:
+    for option_id, label, description in option_labels:
         setattr(
             AnswerForm,
             f"option_{option_id}",
             RadioField(
                 label,
+                description=description,
                 choices=options(Answer.choices()),
                 validators=[InputRequired(_l("Answer for this date"))],
             ),

@@ -23,7 +23,13 @@ from cop.calendars.ics import CalendarDay, build_day_calendar
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.extensions import db
-from cop.formatting import format_day_range, regional_locale
+from cop.formatting import (
+    country_name,
+    format_day_range,
+    format_full_day,
+    format_full_day_range,
+    regional_locale,
+)
 from cop.forms import options
 from cop.itinerary.logic import to_utc
 from cop.links import LinkError
@@ -227,8 +233,19 @@ def _option_label(poll: DatePoll, option_id: int) -> str:
 def _answer(
     poll: DatePoll, invitee: PollInvitee, template_args: dict
 ) -> str | Response | tuple[str, int]:
+    # The weekdays, holidays and weekends of each date, as the poll form promises its invitees,
+    # named in the reader's language.
+    scores = {
+        score.option_id: score
+        for score in _scores(poll, get_locale().language if get_locale() else "en")
+    }
     labels = [
-        (option.id, format_day_range(option.first_day, option.last_day)) for option in poll.options
+        (
+            option.id,
+            format_full_day_range(option.first_day, option.last_day),
+            _date_notes(scores[option.id]),
+        )
+        for option in poll.options
     ]
     form_class = answer_form(labels)
     existing = {vote.option_id: vote.answer.value for vote in invitee.votes}
@@ -256,6 +273,21 @@ def _answer(
     return render_template(
         "polls/answer.html", form=form, poll=poll, invitee=invitee, is_open=is_open, **template_args
     ), form_status(form)
+
+
+def _date_notes(score: logic.OptionScore) -> str:
+    notes = [
+        _(
+            "Public holiday in %(place)s: %(name)s (%(day)s)",
+            place=country_name(holiday.place.country)
+            + (f" – {holiday.place.subdivision}" if holiday.place.subdivision else ""),
+            name=holiday.name,
+            day=format_full_day(holiday.day),
+        )
+        for holiday in score.holidays
+    ]
+    notes += [_("Weekend: %(day)s", day=format_full_day(day)) for day in score.weekend]
+    return " · ".join(notes)
 
 
 def _save_answers(poll: DatePoll, invitee: PollInvitee, form) -> None:

@@ -118,6 +118,22 @@ def test_the_host_answers_by_link_without_an_account_in_french(
     assert app.test_client().get("/polls/not-a-token").status_code == 400
 
 
+def test_an_invitee_reads_each_dates_weekdays_holidays_and_weekends_in_their_language(
+    app, client, visit_to_paris, mail_server
+) -> None:
+    visit, lead, participant, host = visit_to_paris
+    sign_in(client, lead)
+    open_poll(client, visit, candidate_dates="2016-11-29 to 2016-11-30\n2016-12-10 to 2016-12-11")
+    path = link_in(next(m for m in mail_server.messages if m["To"] == "hote@paris.example"))
+
+    text = visible_text(app.test_client().get(path).get_data(as_text=True))
+
+    assert "du mardi 29 novembre 2016 au mercredi 30 novembre 2016" in text
+    # The holiday where the visitors work, named as the holidays library names it.
+    assert "Jour férié (Royaume-Uni – SCT) : Saint Andrew's Day (mercredi 30 novembre 2016)" in text
+    assert "Week-end : samedi 10 décembre 2016 · Week-end : dimanche 11 décembre 2016" in text
+
+
 def test_the_poll_page_ranks_dates_and_flags_holidays_and_key_people(
     client, visit_to_paris, mail_server
 ) -> None:
