@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cop.directory.models import Organisation, Person
@@ -26,6 +26,7 @@ from cop.itinerary.models import ItineraryItem
 from cop.planning.models import Cost, CostCategory
 from cop.planning.rates import rate_for
 from cop.translation.models import GlossaryTerm
+from cop.translation.scopes import applying_to
 from cop.visits.models import Membership, MembershipRole, Visit
 
 # The purpose of the personal link through which an interpreter answers and reads briefings.
@@ -333,11 +334,9 @@ def briefing_for(session: Session, visit: Visit, interpreter: Interpreter) -> Br
     terms = [
         term
         for term in session.scalars(
-            select(GlossaryTerm)
-            .where(or_(GlossaryTerm.visit_id.is_(None), GlossaryTerm.visit_id == visit.id))
-            .order_by(GlossaryTerm.term_a)
+            select(GlossaryTerm).where(applying_to(visit)).order_by(GlossaryTerm.term_a)
         )
-        if briefing_needs(term, visit.id, agenda)
+        if briefing_needs(term, agenda)
     ]
     documents = list(
         session.scalars(
@@ -349,11 +348,11 @@ def briefing_for(session: Session, visit: Visit, interpreter: Interpreter) -> Br
     return Briefing(visit, interpreter, items, people, organisations, terms, documents)
 
 
-def briefing_needs(term: GlossaryTerm, visit_id: int, agenda: str) -> bool:
-    """The visit's own terms, the general ones its agenda uses (in either language), and those
-    of the domains every briefing carries."""
+def briefing_needs(term: GlossaryTerm, agenda: str) -> bool:
+    """The terms of the visit, its programme and its host city; the installation's that its
+    agenda uses (in either language); and those of the domains every briefing carries."""
     return (
-        term.visit_id == visit_id
+        not term.everywhere
         or logic.term_used(term.term_a, agenda)
         or bool(term.term_b and logic.term_used(term.term_b, agenda))
         or term.domain.lower() in BRIEFING_DOMAINS

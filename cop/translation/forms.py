@@ -26,12 +26,14 @@ class TermForm(CopForm):
     )
     do_not_translate = BooleanField(_l("Never translate this term"))
     domain = StringField(_l("Domain (optional)"), validators=[Optional(), Length(max=100)])
-    visit_id = SelectField(
-        _l("For one visit only (optional)"),
-        description=_l("Leave as it is for a term that holds in every visit."),
-        coerce=int,
+    applies_to = SelectField(
+        _l("Where it holds"),
+        description=_l(
+            "Every visit, the visits of one programme, visits to one host city (for a city’s own "
+            "institutions), or one visit."
+        ),
         choices=[],
-        default=0,
+        default="all",
     )
 
 
@@ -40,7 +42,8 @@ class GlossaryImportForm(CopForm):
         _l("CSV file"),
         description=_l(
             "Columns: language_a, term_a, language_b, term_b, and optionally explanation, "
-            "do_not_translate (yes/no), domain."
+            "do_not_translate (yes/no), domain, applies_to (all, programme:<number>, "
+            "city:<country code>:<city> or visit:<number>, as the downloaded glossary writes it)."
         ),
         validators=[FileRequired(_l("Choose a CSV file to import"))],
     )

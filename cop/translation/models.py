@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cop.database import UTCDateTime, utcnow
@@ -10,10 +10,20 @@ from cop.extensions import db
 
 
 class GlossaryTerm(db.Model):
-    """A term that does not translate one-to-one, usable in both directions; global, or for one
-    visit when ``visit_id`` is set."""
+    """A term that does not translate one-to-one, usable in both directions. It holds where it
+    belongs: in every visit of the installation (no scope set), in the visits of one programme,
+    in visits to one host city (notes about Paris's institutions do not belong in Lyon), or in
+    one visit. At most one scope is set."""
 
     __tablename__ = "glossary_term"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN visit_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN programme_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN host_city = '' THEN 0 ELSE 1 END) <= 1",
+            name="one_scope",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     language_a: Mapped[str] = mapped_column(String(8))
@@ -27,7 +37,17 @@ class GlossaryTerm(db.Model):
     visit_id: Mapped[int | None] = mapped_column(
         ForeignKey("visit.id", ondelete="CASCADE"), index=True
     )
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    # A host city as visits name it, with its country code; both empty outside a city's scope.
+    host_city: Mapped[str] = mapped_column(String(120), default="")
+    host_country: Mapped[str] = mapped_column(String(2), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def everywhere(self) -> bool:
+        return self.visit_id is None and self.programme_id is None and not self.host_city
 
 
 class MemoryEntry(db.Model):

@@ -75,6 +75,10 @@ TERMS = [
 ]
 
 
+# Paris's own institutions: notes about them belong in visits to Paris, not to Lyon.
+PARIS_ONLY = frozenset({"Conseil de Paris", "maire de Paris"})
+
+
 def seed_glossary(session: Session) -> int:
     """Add the terms not yet in the global glossary; returns how many were added."""
     existing = set(
@@ -96,6 +100,8 @@ def seed_glossary(session: Session) -> int:
                 explanation=explanation,
                 do_not_translate=keep,
                 domain="participatory budgeting",
+                host_city="Paris" if french in PARIS_ONLY else "",
+                host_country="FR" if french in PARIS_ONLY else "",
             )
         )
         added += 1

@@ -7,13 +7,15 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.database import utcnow
 from cop.translation import glossary
 from cop.translation.models import GlossaryTerm, MemoryEntry
 from cop.translation.providers import ProviderSettings, limit_for, split_text, translate_segment
+from cop.translation.scopes import applying_to
+from cop.visits.models import Visit
 
 
 def segment_key(text: str) -> str:
@@ -30,12 +32,10 @@ class Translated:
 
 
 def glossary_terms(session: Session, visit_id: int | None) -> list[GlossaryTerm]:
-    query = select(GlossaryTerm).where(
-        or_(GlossaryTerm.visit_id.is_(None), GlossaryTerm.visit_id == visit_id)
-        if visit_id is not None
-        else GlossaryTerm.visit_id.is_(None)
-    )
-    return list(session.scalars(query))
+    """The terms that hold in the visit: the installation's, its programme's, its host city's
+    and its own."""
+    visit = session.get(Visit, visit_id) if visit_id is not None else None
+    return list(session.scalars(select(GlossaryTerm).where(applying_to(visit))))
 
 
 def remembered(session: Session, source: str, target: str, key: str) -> MemoryEntry | None:

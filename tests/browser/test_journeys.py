@@ -78,8 +78,10 @@ def test_a_lead_plans_a_visit_adds_a_participant_and_switches_to_french(
     expect(page.get_by_role("heading", name="Dates, best first")).to_be_visible()
     axe.check(page)
     page.get_by_role("link", name="Give or change your answers").click()
-    page.get_by_role("group", name="12 June 2017 to 13 June 2017").get_by_label("Yes").check()
-    page.get_by_role("group", name="19 June 2017 to 20 June 2017").get_by_label(
+    # Each date is named with its weekdays, as someone choosing dates reads them.
+    monday = "Monday, 12 June 2017 to Tuesday, 13 June 2017"
+    page.get_by_role("group", name=monday).get_by_label("Yes").check()
+    page.get_by_role("group", name="Monday, 19 June 2017 to Tuesday, 20 June 2017").get_by_label(
         "If need be"
     ).check()
     axe.check(page)
