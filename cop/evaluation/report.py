@@ -44,25 +44,38 @@ TRAVELLERS = (MembershipRole.PARTICIPANT, MembershipRole.LEAD)
 
 @dataclass
 class Table:
-    """Figures as rows; ``chart`` names the numeric column drawn as bars (None: no chart)."""
+    """Figures as rows; ``chart`` names the numeric column drawn as bars, or the columns drawn
+    side by side for each row (before and after, say); None: no chart."""
 
     key: str
     title: str
     columns: list[str]
     rows: list[list[Any]]
-    chart: int | None = None
+    chart: int | tuple[int, ...] | None = None
 
-    def chart_bars(self) -> list[tuple[str, float]]:
-        """The bars of the chart: rows whose figure is missing (shown as "–" in the table, a
-        new visit has many) are left out of the chart rather than drawn as zero."""
+    @property
+    def chart_columns(self) -> tuple[int, ...]:
         if self.chart is None:
-            return []
-        return [
-            (str(row[0]), float(row[self.chart]))
-            for row in self.rows
-            if isinstance(row[self.chart], int | float | Decimal)
-            and not isinstance(row[self.chart], bool)
-        ]
+            return ()
+        return (self.chart,) if isinstance(self.chart, int) else self.chart
+
+    def chart_series(self) -> list[str]:
+        """The names of the bars drawn for each row (the columns' headings)."""
+        return [self.columns[index] for index in self.chart_columns]
+
+    def chart_bars(self) -> list[tuple[str, tuple[float, ...]]]:
+        """Each row's label and figures: rows with a figure missing (shown as "–" in the table,
+        a new visit has many) are left out of the chart rather than drawn as zero."""
+        bars = []
+        for row in self.rows:
+            values = [row[index] for index in self.chart_columns]
+            if values and all(_is_figure(value) for value in values):
+                bars.append((str(row[0]), tuple(float(value) for value in values)))
+        return bars
+
+
+def _is_figure(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 @dataclass
@@ -425,7 +438,7 @@ def learning_model(figures: Figures) -> Section:
                 [code_name(c.code), c.people, c.before, c.after, c.change]
                 for c in figures.ratings.changes
             ],
-            chart=4,
+            chart=(2, 3),
         )
     )
     reached = figures.kirkpatrick.counts()

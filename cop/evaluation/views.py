@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from cop import access
 from cop.evaluation import pdf
+from cop.evaluation.charts import bar_chart_svg
 from cop.evaluation.report import Report, build, rounded_figure
 from cop.extensions import db
 from cop.network import cache
@@ -72,24 +73,34 @@ def report_for(visit: Visit) -> Report:
 def visit_report(visit_id: int) -> str:
     visit = _visit(visit_id)
     report = report_for(visit)
+    return render_template(
+        "evaluation/report.html",
+        visit=visit,
+        report=report,
+        pictures=_pictures(visit),
+        bar_chart=bar_chart_svg,
+    )
+
+
+def _pictures(visit: Visit) -> dict | None:
+    """The network before and after the visit, pseudonymised, for the page and the PDF."""
     network = _network(visit)
-    pictures = None
-    if network is not None and network.windows is not None:
-        secret = current_app.config["SECRET_KEY"]
-        pictures = draw(
-            visit.programme_id,
-            network,
-            DEFAULT_SOURCES,
-            lambda person_id: pseudonym(secret, person_id),
-        )
-    return render_template("evaluation/report.html", visit=visit, report=report, pictures=pictures)
+    if network is None or network.windows is None:
+        return None
+    secret = current_app.config["SECRET_KEY"]
+    return draw(
+        visit.programme_id,
+        network,
+        DEFAULT_SOURCES,
+        lambda person_id: pseudonym(secret, person_id),
+    )
 
 
 @blueprint.route("/visits/<int:visit_id>/report.pdf")
 @login_required
 def visit_report_pdf(visit_id: int) -> Response:
     visit = _visit(visit_id)
-    body = pdf.render(report_for(visit), str(get_locale()))
+    body = pdf.render(report_for(visit), str(get_locale()), _pictures(visit))
     return Response(
         body,
         mimetype="application/pdf",

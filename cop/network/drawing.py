@@ -4,8 +4,9 @@ Colours come from presentation attributes (not style attributes) so the site's C
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
@@ -51,18 +52,65 @@ def _scale(point: tuple[float, float], size: int, margin: int) -> tuple[float, f
     return margin + (x + 1) / 2 * span, margin + (y + 1) / 2 * span
 
 
-def network_svg(
+@dataclass(frozen=True)
+class Dot:
+    x: float  # 0 to 1 across, left to right
+    y: float  # 0 to 1 down, top to bottom
+    colour: str
+    name: str  # the pseudonym and the organisation, for the dot's own title
+
+
+@dataclass(frozen=True)
+class Link:
+    start: tuple[float, float]
+    end: tuple[float, float]
+    new: bool
+
+
+@dataclass(frozen=True)
+class NetworkShapes:
+    """A network picture as shapes on a unit square, for the page's SVG and the report's PDF
+    alike (each person in the same place in both)."""
+
+    dots: list[Dot]
+    links: list[Link]
+
+
+def network_shapes(
     graph: nx.Graph,
     positions: dict[Hashable, tuple[float, float]],
-    colours: dict[str, str],
-    title: str,
-    description: str,
+    colours: dict[str | None, str],
     new_pairs: set[frozenset] | None = None,
     label=str,
-    size: int = 420,
     no_organisation: str = "no organisation",
-) -> str:
+) -> NetworkShapes:
+    def place(node: Hashable) -> tuple[float, float]:
+        x, y = positions[node]
+        return (x + 1) / 2, (y + 1) / 2
+
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    links = [
+        Link(place(u), place(v), new_pairs is not None and frozenset((u, v)) in new_pairs)
+        for u, v in sorted(undirected.edges(), key=lambda edge: sorted(map(str, edge)))
+    ]
+    dots = [
+        Dot(
+            *place(node),
+            colours.get(data["organisation"], OTHER_COLOUR),
+            f"{label(node)} – {data['organisation'] or no_organisation}",
+        )
+        for node, data in sorted(graph.nodes(data=True), key=lambda item: str(item[0]))
+    ]
+    return NetworkShapes(dots, links)
+
+
+def network_svg(shapes: NetworkShapes, title: str, description: str, size: int = 420) -> str:
     margin = 18
+    span = size - 2 * margin
+
+    def at(point: tuple[float, float]) -> tuple[float, float]:
+        return margin + point[0] * span, margin + point[1] * span
+
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
         f'class="network-picture" aria-labelledby="{_id(title)}-title {_id(title)}-desc">',
@@ -70,25 +118,20 @@ def network_svg(
         f'<desc id="{_id(title)}-desc">{escape(description)}</desc>',
         f'<rect x="0" y="0" width="{size}" height="{size}" fill="#ffffff" stroke="#b1b4b6"/>',
     ]
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
-    for u, v in sorted(undirected.edges(), key=lambda edge: sorted(map(str, edge))):
-        x1, y1 = _scale(positions[u], size, margin)
-        x2, y2 = _scale(positions[v], size, margin)
-        is_new = new_pairs is not None and frozenset((u, v)) in new_pairs
-        stroke = NEW_TIE if is_new else OLD_TIE
-        width = 2.5 if is_new else 1.2
-        dash = ' stroke-dasharray="6 3"' if is_new else ""
+    for link in shapes.links:
+        (x1, y1), (x2, y2) = at(link.start), at(link.end)
+        stroke = NEW_TIE if link.new else OLD_TIE
+        width = 2.5 if link.new else 1.2
+        dash = ' stroke-dasharray="6 3"' if link.new else ""
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{stroke}" '
             f'stroke-width="{width}"{dash}/>'
         )
-    for node, data in sorted(graph.nodes(data=True), key=lambda item: str(item[0])):
-        x, y = _scale(positions[node], size, margin)
-        colour = colours.get(data["organisation"], OTHER_COLOUR)
-        name = quoteattr(f"{label(node)} – {data['organisation'] or no_organisation}")
+    for dot in shapes.dots:
+        x, y = at((dot.x, dot.y))
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}" stroke="#0b0c0c" '
-            f'stroke-width="1"><title>{escape(name[1:-1])}</title></circle>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{dot.colour}" stroke="#0b0c0c" '
+            f'stroke-width="1"><title>{escape(dot.name)}</title></circle>'
         )
     parts.append("</svg>")
     return "\n".join(parts)

@@ -23,7 +23,14 @@ def draw(
     organisation_ids: tuple[int, ...] = (),
 ) -> dict:
     """Before and after pictures on one layout, new ties marked, and the indicators over time."""
-    result: dict = {"before": None, "after": None, "legend": [], "organisations": [], "charts": []}
+    result: dict = {
+        "before": None,
+        "after": None,
+        "shapes": {},  # window -> (title, description, shapes), for the PDF
+        "legend": [],
+        "organisations": [],
+        "charts": [],
+    }
     if report.timeline:
         days = [(first, density) for first, _last, _ties, density, _ei in report.timeline]
         result["charts"].append(
@@ -59,34 +66,41 @@ def draw(
     positions = drawing.layout(union)
     colours = drawing.organisation_colours(union)
     new_pairs = undirected_pairs(after) - undirected_pairs(before)
-    result["before"] = drawing.network_svg(
-        before,
-        positions,
-        colours,
-        _("Before: %(dates)s", dates=format_day_range(*report.windows.before)),
-        _(
-            "%(people)s people and %(ties)s ties.",
-            people=before.number_of_nodes(),
-            ties=len(undirected_pairs(before)),
+    no_organisation = _("no organisation")
+    for window, graph, pairs, description in (
+        (
+            "before",
+            before,
+            None,
+            _(
+                "%(people)s people and %(ties)s ties.",
+                people=before.number_of_nodes(),
+                ties=len(undirected_pairs(before)),
+            ),
         ),
-        label=label,
-        no_organisation=_("no organisation"),
-    )
-    result["after"] = drawing.network_svg(
-        after,
-        positions,
-        colours,
-        _("After: %(dates)s", dates=format_day_range(*report.windows.after)),
-        _(
-            "%(people)s people and %(ties)s ties, of which %(new)s new (dashed).",
-            people=after.number_of_nodes(),
-            ties=len(undirected_pairs(after)),
-            new=len(new_pairs),
+        (
+            "after",
+            after,
+            new_pairs,
+            _(
+                "%(people)s people and %(ties)s ties, of which %(new)s new (dashed).",
+                people=after.number_of_nodes(),
+                ties=len(undirected_pairs(after)),
+                new=len(new_pairs),
+            ),
         ),
-        new_pairs=new_pairs,
-        label=label,
-        no_organisation=_("no organisation"),
-    )
+    ):
+        dates = format_day_range(*getattr(report.windows, window))
+        title = (
+            _("Before: %(dates)s", dates=dates)
+            if window == "before"
+            else _("After: %(dates)s", dates=dates)
+        )
+        shapes = drawing.network_shapes(
+            graph, positions, colours, pairs, label=label, no_organisation=no_organisation
+        )
+        result["shapes"][window] = (title, description, shapes)
+        result[window] = drawing.network_svg(shapes, title, description)
     result["legend"] = [
         (organisation or _("No organisation"), colour) for organisation, colour in colours.items()
     ]

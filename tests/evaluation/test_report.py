@@ -64,6 +64,9 @@ def test_every_section_is_on_the_page_with_charts_and_their_tables(app: Flask, d
     for title in SECTIONS:
         assert title in text
     assert html.count('class="chart bar-chart" role="img"') >= 5
+    # The self-rating chart shows each theme before and after, not only the change.
+    baseline = html.split('id="model-baseline-chart-title"', 1)[1].split("</svg>", 1)[0]
+    assert ">Before</text>" in baseline and ">After</text>" in baseline
     # Each chart is followed by the table that holds its values.
     assert "the table below gives the values" in text
     assert "Improvement plan" in text and "A PB evaluation toolkit for Glasgow" in text
@@ -252,6 +255,12 @@ def test_the_pdf_renders_with_pages_and_text_in_english_and_french(app: Flask, d
     for title in SECTIONS:
         assert title in text
     assert "A PB evaluation toolkit for Glasgow" in text
+    # The network pictures are in the PDF too, before and after, with their organisations.
+    community = text.split("5. A community of practice", 1)[1]
+    assert "Before: " in community and "After: " in community
+    assert "Ville de Paris" in community
+    # The self-rating chart names its two series.
+    assert "Before After" in text or ("Before" in text and "After" in text)
     client.post("/language", data={"language": "fr"})
     french = PdfReader(io.BytesIO(client.get(f"/visits/{visit.id}/report.pdf").data))
     french_text = " ".join("\n".join(page.extract_text() for page in french.pages).split())

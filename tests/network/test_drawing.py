@@ -7,7 +7,13 @@ from xml.etree import ElementTree  # noqa: S405 - parses SVG this test just made
 
 import networkx as nx
 
-from cop.network.drawing import layout, line_chart_svg, network_svg, organisation_colours
+from cop.network.drawing import (
+    layout,
+    line_chart_svg,
+    network_shapes,
+    network_svg,
+    organisation_colours,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -26,15 +32,14 @@ def test_the_after_picture_marks_new_ties_and_names_itself() -> None:
     after = graph([("m", "i"), ("m", "e"), ("e", "c")], organisations)
     positions = layout(nx.compose(before, after))
     colours = organisation_colours(after)
-    svg = network_svg(
+    shapes = network_shapes(
         after,
         positions,
         colours,
-        "After the visit",
-        "4 people and 3 ties, of which 2 new.",
         new_pairs={frozenset(("m", "e")), frozenset(("e", "c"))},
         label=lambda node: f"P-{node}",
     )
+    svg = network_svg(shapes, "After the visit", "4 people and 3 ties, of which 2 new.")
     root = ElementTree.fromstring(svg)  # noqa: S314
     assert root.get("role") == "img"
     assert root.find(f"{SVG}title").text == "After the visit"
