@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from flask import Flask, abort, g, render_template, request, session
+from flask import Flask, abort, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from cop import config as cop_config
@@ -209,6 +209,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.serving import blueprint as serving
     from cop.social.post_views import blueprint as posts
     from cop.social.views import blueprint as social
+    from cop.translation.content_views import blueprint as content_translations
     from cop.translation.views import blueprint as glossary
     from cop.visits.views import blueprint as visits
 
@@ -238,6 +239,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(serving)
     app.register_blueprint(privacy)
     app.register_blueprint(glossary)
+    app.register_blueprint(content_translations)
     app.register_blueprint(correspondence)
     app.register_blueprint(mail_import)
     app.register_blueprint(compose)
@@ -371,11 +373,20 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from cop import formatting
+    from cop.viewhelpers import in_reader_language, visit_titles
 
     app.add_template_filter(formatting.language_name, "language_name")
 
     @app.context_processor
     def helpers() -> dict[str, Any]:
+        if has_request_context():
+            # Read whether or not the page names a visit, so that a page's queries do not
+            # depend on what it happens to list; an error page (the database down, say)
+            # is shown without them.
+            try:
+                visit_titles((get_locale() or Locale("en")).language)
+            except SQLAlchemyError:
+                db.session.rollback()
         return {
             "current_language": (get_locale() or Locale("en")).language,
             "html_lang": str(get_locale() or "en").replace("_", "-"),
@@ -394,4 +405,5 @@ def _register_template_helpers(app: Flask) -> None:
             "format_money": formatting.format_money,
             "format_size": formatting.format_size,
             "nav_section": g.get("nav_section"),
+            "in_reader_language": in_reader_language,
         }

@@ -103,6 +103,14 @@ def can_manage_visit(user: User, visit: Visit) -> bool:
     return user.is_admin or visit_role(user, visit) == MembershipRole.LEAD
 
 
+def can_correct_translations(user: User, visit: Visit) -> bool:
+    """A visit's content translated for its readers: its leads and its interpreters correct it
+    (interpreters know both languages and the visit's words)."""
+    if user.is_admin:
+        return True
+    return visit_role(user, visit) in (MembershipRole.LEAD, MembershipRole.INTERPRETER)
+
+
 def can_organise(user: User) -> bool:
     """Create visits and programmes, and add people and organisations to the directory:
     administrators, organisers, and whoever leads a visit already."""

@@ -34,6 +34,7 @@ from cop.planning.models import (
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
 from cop.reflections.demo import add_reflections
 from cop.social.demo import add_interpreting_and_protocol
+from cop.translation import content
 from cop.translation.seed import seed_glossary
 from cop.visits.logic import give_all_defaults
 from cop.visits.models import (
@@ -401,8 +402,9 @@ def load_demo(session: Session) -> bool:
     session.flush()
     people_by_email = {person.email: person for person in session.scalars(select(Person))}
     everyone = [people_by_email[row[1]] for row in PEOPLE]
+    items = []
     for day, start, end, title, place, address, travel, contact, language, notes in ITINERARY:
-        session.add(
+        items.append(
             ItineraryItem(
                 visit=visit,
                 title=title,
@@ -419,6 +421,8 @@ def load_demo(session: Session) -> bool:
                 attendees=everyone,
             )
         )
+    session.add_all(items)
+    _add_french_readings(session, visit, items, people_by_email["hote@paris.example"])
     people_by_email["participant@fife.example"].dietary_needs = "Vegetarian"
     people_by_email[
         "alasdair.reid@glasgow.example"
@@ -445,6 +449,42 @@ def load_demo(session: Session) -> bool:
     add_interpreting_and_protocol(session, visit, people_by_email)
     give_all_defaults(session)
     return True
+
+
+# The visit as the Paris team reads it, translated and checked by Claire: the demo shows
+# translated content with no translation service.
+FRENCH_TITLE = "Visite d’étude sur le budget participatif à Paris"
+FRENCH_OBJECTIVE = (
+    "Voir « en coulisses » comment Paris généralise le budget participatif (techniquement, "
+    "structurellement, politiquement et concrètement) : quatre réunions avec les responsables, "
+    "les agents techniques et opérationnels de l’équipe du budget participatif, et "
+    "l’observation de son comité de pilotage. Au service du passage de Glasgow et de Fife des "
+    "petites subventions au budget participatif à grande échelle."
+)
+FRENCH_ITEM_TITLES = [
+    "Réunion 1 : comment Paris généralise le budget participatif (responsables)",
+    "Réunion 2 : de 2 000 propositions au vote (agents techniques)",
+    "Réunion 3 : le budget participatif dans une mairie d’arrondissement",
+    "Réunion 4 : la plateforme numérique et les volontaires (agents opérationnels)",
+    "Observation du comité de pilotage du budget participatif de Paris",
+]
+
+
+def _add_french_readings(
+    session: Session, visit: Visit, items: list[ItineraryItem], host: Person
+) -> None:
+    session.flush()
+    checked = [
+        *content.written(session, visit, "en"),
+        *(row for item in items for row in content.written(session, item, "en", ("title",))),
+    ]
+    french = {
+        ("visit", "title"): [FRENCH_TITLE],
+        ("visit", "objective"): [FRENCH_OBJECTIVE],
+        ("item", "title"): list(FRENCH_ITEM_TITLES),
+    }
+    for row in checked:
+        content.correct(session, row, french[(row.kind, row.field)].pop(0), host.id)
 
 
 # Three windows were offered; St Andrew's Day fell in the first and Paris could not do the second.

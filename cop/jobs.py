@@ -33,6 +33,7 @@ def translate_pending() -> dict[str, int]:
     from flask import current_app
 
     from cop.correspondence.logic import due_for_retry, translate_into
+    from cop.translation import content
     from cop.translation.providers import ProviderSettings
 
     now, settings = utcnow(), ProviderSettings.from_config(current_app.config)
@@ -46,6 +47,10 @@ def translate_pending() -> dict[str, int]:
             waiting += 1
         else:
             done += 1
+    # What visits say about themselves waits in the same way, and is retried the same way.
+    rows = content.due_for_retry(db.session, now)
+    translated = content.translate_rows(db.session, rows, settings, now)
+    done, waiting = done + translated, waiting + len(rows) - translated
     db.session.commit()
     return {"translated": done, "waiting": waiting}
 

@@ -219,3 +219,82 @@ def confirmation_page(
         caption=caption,
         form=EmptyForm(),
     )
+
+
+def visit_titles(language: str) -> dict:
+    """Every visit's title in the language, read once a request: most pages name visits (in
+    captions, lists and titles), and reading them all at once keeps that to one query."""
+    from cop.translation import content
+
+    cache = g.setdefault("content_translations", {})
+    key = ("visit titles", language)
+    if key not in cache:
+        cache[key] = content.visit_titles(db.session, language)
+    return cache[key]
+
+
+def in_reader_language(record: Any, field: str) -> Any:
+    """A visit's content (or an organisation's description) as the reader reads it: the
+    translation into the interface's language when there is a current one, else the original.
+    Each visit's translations are read once a request, whatever the page shows of it."""
+    from flask_babel import get_locale
+
+    from cop.itinerary.models import ItineraryItem
+    from cop.social.models import SocialProtocol
+    from cop.translation import content
+    from cop.visits.models import Visit
+
+    language = get_locale().language if get_locale() else "en"
+    if not content.is_translated(record):
+        # A row a query made (an id and a title, say): shown as it is.
+        original = getattr(record, field) or ""
+        return content.Reading(original, original, None, False)
+    cache = g.setdefault("content_translations", {})
+    if content.kind_of(record) == "visit" and field == "title":
+        return content.reading(record, field, visit_titles(language))
+    if content.kind_of(record) == "organisation":
+        key = ("organisation", record.id, language)
+        if key not in cache:
+            cache[key] = content.translations_for(db.session, language, organisation_id=record.id)
+        return content.reading(record, field, cache[key])
+    loaded = cache.setdefault(("visits", language), {"visits": set(), "rows": {}})
+    visit_id = content.visit_id_of(record)
+    if visit_id not in loaded["visits"]:
+        # Every visit whose content this request has loaded is read at once, so a page that
+        # lists the items of many visits (a calendar feed, say) reads translations once.
+        wanted = {visit_id} | {
+            found
+            for held in list(db.session.identity_map.values())
+            if isinstance(held, (Visit, ItineraryItem, SocialProtocol))
+            and (found := content.visit_id_of(held)) is not None
+        }
+        wanted -= loaded["visits"]
+        loaded["rows"].update(content.translations_for(db.session, language, wanted))
+        loaded["visits"] |= wanted
+    return content.reading(record, field, loaded["rows"])
+
+
+def commit_written(
+    *records: Any, language: str | None = None, fields: tuple[str, ...] | None = None
+) -> None:
+    """Commit records whose fields readers of the visit's other languages read translated (a
+    visit, an itinerary item, the protocol, an embargo, an organisation), written in
+    ``language`` (by default the writer's interface language). Their translations are brought
+    up to date in the same commit and tried only after it, so a provider that is down delays
+    them and loses no word."""
+    from flask_babel import get_locale
+
+    from cop.database import utcnow
+    from cop.translation import content
+    from cop.translation.providers import ProviderSettings
+
+    language = language or (get_locale().language if get_locale() else "en")
+    db.session.flush()
+    due = [
+        row for record in records for row in content.written(db.session, record, language, fields)
+    ]
+    db.session.commit()
+    if due:
+        settings = ProviderSettings.from_config(current_app.config)
+        content.translate_rows(db.session, due, settings, utcnow())
+        db.session.commit()

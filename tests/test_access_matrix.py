@@ -38,6 +38,7 @@ from cop.reflections.models import Consent, GuideQuestion, Passage, Phase, Refle
 from cop.research.models import Code, CodedSegment
 from cop.social.logic import protocol_of
 from cop.social.models import Embargo, Platform, PostCheck, SocialProtocol
+from cop.translation.models import ContentTranslation
 from cop.viewhelpers import attachments_folder, folder_of
 from cop.visits.logic import neighbouring_statuses
 from cop.visits.models import Membership, MembershipRole, ProgrammeResearcher, Visit
@@ -109,6 +110,7 @@ class World:
     poll_id: int = 0
     task_id: int = 0
     cost_id: int = 0
+    translation_row_id: int = 0
     document_id: int = 0
     wave_id: int = 0
     thread_id: int = 0
@@ -620,6 +622,14 @@ CASES = [
         everyone(400, anonymous=400),
     ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/protocol", only(VISIT_VIEWERS)),
+    # Leads and interpreters correct the translations of the visit's content.
+    Case("GET", lambda w: f"/visits/{w.visit.id}/translations", only(ORGANISERS | {"interpreter"})),
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/translations/{w.translation_row_id}",
+        only(ORGANISERS | {"interpreter"}, 400),
+        blank_form,
+    ),
     # Members accept the approved protocol before the change below makes a new version.
     Case("POST", lambda w: f"/visits/{w.visit.id}/protocol/acknowledge", only(INVITED, 302)),
     # Every field of the protocol may be empty, so a blank form is a valid change.
@@ -798,6 +808,18 @@ def world(app: Flask, make: Factory) -> World:
     db.session.commit()
     built.task_id = task.id
     built.cost_id = cost.id
+    translation = ContentTranslation(
+        kind="visit",
+        record_id=visit.id,
+        field="objective",
+        visit_id=visit.id,
+        source_language="en",
+        source_text=visit.objective or "Learn how Paris runs PB",
+        target_language="fr",
+    )
+    db.session.add(translation)
+    db.session.flush()
+    built.translation_row_id = translation.id
     built.document_id = shared_document(visit).id
     wave = SurveyWave(programme_id=programme.id, title="Baseline", asked_on=date(2016, 11, 1))
     db.session.add(wave)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.correspondence.models import Message, MessageTranslation, TranslationStatus
-from cop.translation.providers import ProviderSettings, TranslationFailed
-from cop.translation.service import remember, translate
+from cop.translation.providers import ProviderSettings
+from cop.translation.service import attempt, remember
 
 STOPWORDS = {
     "en": {"the", "and", "of", "to", "we", "you", "is", "for", "with", "our", "your", "will"},
     "fr": {"le", "la", "les", "et", "de", "des", "nous", "vous", "est", "pour", "avec", "une"},
 }
-MAX_BACKOFF = timedelta(hours=6)
 
 
 def guess_language(text: str, candidates: Sequence[str], fallback: str) -> str:
@@ -32,16 +31,6 @@ def guess_language(text: str, candidates: Sequence[str], fallback: str) -> str:
 
 def other_language(languages: Sequence[str], language: str) -> str | None:
     return next((code for code in languages if code != language), None)
-
-
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes between retries, at most six hours."""
-    exponent = min(max(attempts - 1, 0), 20)  # 2**20 minutes is far past the cap already
-    return min(timedelta(minutes=2**exponent), MAX_BACKOFF)
-
-
-def format_notes(notes) -> str:
-    return "\n".join(f"{note.source}: {note.explanation}" for note in notes)
 
 
 def translate_into(
@@ -65,19 +54,7 @@ def translate_into(
         session.add(translation)
     if translation.status == TranslationStatus.REVIEWED:
         return translation
-    translation.attempts = (translation.attempts or 0) + 1
-    translation.updated_at = now
-    try:
-        done = translate(session, message.body, message.language, target, settings, visit_id)
-    except TranslationFailed as failure:
-        translation.status = TranslationStatus.PENDING
-        translation.failure_reason, translation.failure_detail = failure.reason, failure.detail
-        translation.next_attempt_at = now + backoff(translation.attempts)
-        return translation
-    translation.text, translation.notes = done.text, format_notes(done.notes)
-    translation.status, translation.provider = TranslationStatus.MACHINE, settings.name
-    translation.failure_reason = translation.failure_detail = ""
-    translation.next_attempt_at = None
+    attempt(session, translation, message.body, message.language, settings, now, visit_id)
     return translation
 
 

@@ -11,6 +11,7 @@ from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Organisation, Person
 from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
+from cop.translation.models import TranslationStatus
 from cop.visits.models import Visit
 
 
@@ -21,20 +22,6 @@ class Direction(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict[str, LazyString]:
         return {"inbound": _l("Received"), "outbound": _l("Sent")}
-
-
-class TranslationStatus(LabelledEnum):
-    PENDING = "pending"
-    MACHINE = "machine"
-    REVIEWED = "reviewed"
-
-    @classmethod
-    def _labels(cls) -> dict[str, LazyString]:
-        return {
-            "pending": _l("Waiting for translation"),
-            "machine": _l("Machine translation"),
-            "reviewed": _l("Checked by a person"),
-        }
 
 
 class Thread(db.Model):

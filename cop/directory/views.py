@@ -22,7 +22,7 @@ from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.directory.queries import organisation_choices, search_organisations, search_people
 from cop.extensions import db
 from cop.forms import options
-from cop.viewhelpers import form_status, paginate, search_text, with_chosen
+from cop.viewhelpers import commit_written, form_status, paginate, search_text, with_chosen
 from cop.visits.models import Membership
 
 blueprint = Blueprint("directory", __name__)
@@ -84,7 +84,7 @@ def new_organisation() -> str | Response | tuple[str, int]:
         organisation = Organisation()
         if _save_organisation(form, organisation):
             db.session.add(organisation)
-            db.session.commit()
+            commit_written(organisation)
             flash(_("The organisation has been added."), "success")
             return redirect(url_for("directory.organisation", organisation_id=organisation.id))
     status = form_status(form)
@@ -99,7 +99,7 @@ def edit_organisation(organisation_id: int) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.kind.data = organisation.kind.value
     if form.validate_on_submit() and _save_organisation(form, organisation):
-        db.session.commit()
+        commit_written(organisation)
         flash(_("The organisation has been saved."), "success")
         return redirect(url_for("directory.organisation", organisation_id=organisation.id))
     if request.method == "POST":

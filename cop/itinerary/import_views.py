@@ -23,6 +23,7 @@ from cop.extensions import db
 from cop.itinerary.forms import AgendaImportForm, ApplyImportForm
 from cop.itinerary.models import ItineraryItem
 from cop.privatefiles import remove_older_than, write_private
+from cop.viewhelpers import commit_written
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
 
@@ -152,24 +153,27 @@ def apply(visit_id: int) -> Response:
         )
     }
     added = changed = 0
+    # A host's agenda is written in the host's language, the visit's last.
+    agenda_language = (visit.language_list or ["en"])[-1]
+    written = []
     for change in changes:
         event = change.event
         if change.kind == "new":
-            db.session.add(
-                ItineraryItem(
-                    visit_id=visit.id,
-                    uid=event.uid,
-                    title=event.title,
-                    starts_at=event.starts_at,
-                    ends_at=event.ends_at,
-                    time_zone=visit.time_zone,
-                    place=event.place,
-                    notes=event.notes,
-                    cancelled=event.cancelled,
-                    language=(visit.language_list or ["en"])[-1],
-                    attendees=attendees,
-                )
+            item = ItineraryItem(
+                visit_id=visit.id,
+                uid=event.uid,
+                title=event.title,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                time_zone=visit.time_zone,
+                place=event.place,
+                notes=event.notes,
+                cancelled=event.cancelled,
+                language=agenda_language,
+                attendees=attendees,
             )
+            db.session.add(item)
+            written.append(item)
             added += 1
         elif change.kind == "changed":
             item = items[change.item_id]
@@ -178,8 +182,9 @@ def apply(visit_id: int) -> Response:
             if event.notes:
                 item.notes = event.notes
             item.touch()
+            written.append(item)
             changed += 1
-    db.session.commit()
+    commit_written(*written, language=agenda_language)
     path.unlink(missing_ok=True)
     flash(
         _(

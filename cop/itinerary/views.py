@@ -32,7 +32,14 @@ from cop.itinerary.models import ItineraryItem
 from cop.itinerary.queries import items_attended_by, items_of_visit, people_by_id
 from cop.links import LinkError, issue_link, live_link, revoke_links, token_for
 from cop.mail import language_of, mail_person
-from cop.viewhelpers import child_of_visit, form_status, link_problem_page, object_behind_link
+from cop.viewhelpers import (
+    child_of_visit,
+    commit_written,
+    form_status,
+    in_reader_language,
+    link_problem_page,
+    object_behind_link,
+)
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
 
@@ -172,7 +179,7 @@ def new_item(visit_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         item = ItineraryItem(visit_id=visit.id)
         if _save_item(form, visit, item):
             db.session.add(item)
-            db.session.commit()
+            commit_written(item)
             flash(_("“%(title)s” has been added to the itinerary.", title=item.title), "success")
             return redirect(url_for("itinerary.itinerary", visit_id=visit.id))
         db.session.rollback()
@@ -194,7 +201,7 @@ def edit_item(visit_id: int, item_id: int) -> str | WerkzeugResponse | tuple[str
     if form.validate_on_submit():
         if _save_item(form, visit, item):
             item.touch()
-            db.session.commit()
+            commit_written(item)
             flash(_("“%(title)s” has been saved.", title=item.title), "success")
             return redirect(url_for("itinerary.itinerary", visit_id=visit.id))
         db.session.rollback()
@@ -222,7 +229,7 @@ def item_description(item: ItineraryItem, interpreters: list[str]) -> str:
     """The text under an event in a calendar, in the current language."""
     lines = []
     if item.notes:
-        lines.append(item.notes)
+        lines.append(in_reader_language(item, "notes").text)
     lines.append(_("Language: %(language)s", language=language_name(item.language)))
     interpreting = interpreting_line(item, interpreters)
     if interpreting:
@@ -237,7 +244,7 @@ def calendar_item(item: ItineraryItem, interpreters: list[str]) -> CalendarItem:
     return CalendarItem(
         uid=item.uid,
         sequence=item.sequence,
-        title=item.title,
+        title=in_reader_language(item, "title").text,
         starts_at=item.starts_at,
         ends_at=item.ends_at,
         time_zone=item.time_zone,

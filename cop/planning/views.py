@@ -52,6 +52,14 @@ CHECKLIST_TITLES = {
     "thank_you": _l("Thank-you letters sent"),
 }
 RECENT_ROWS = 50
+
+
+def checklist_title(task: PlanningTask) -> str:
+    """A standard check in the reader's language (cop's own words, from the catalogues); a
+    check someone wrote, as written."""
+    return str(CHECKLIST_TITLES[task.key]) if task.key in CHECKLIST_TITLES else task.title
+
+
 NO_OWNER = 0
 
 
@@ -112,6 +120,7 @@ def _render(
         members=members,
         tasks=tasks,
         ticked=ticked_checks(db.session, visit),
+        checklist_title=checklist_title,
         effort_form=effort_form,
         cost_form=cost_form,
         can_manage=access.can_manage_visit(current_user, visit),
@@ -310,7 +319,9 @@ def edit_task(visit_id: int, task_id: int):
         flash(_("The check has been saved."), "success")
         return redirect(url_for("planning.planning", visit_id=visit.id))
     status = 400 if form.errors else 200
-    return render_template("planning/task_form.html", form=form, visit=visit, task=task), status
+    return render_template(
+        "planning/task_form.html", form=form, visit=visit, task=task, title=checklist_title(task)
+    ), status
 
 
 @blueprint.route("/visits/<int:visit_id>/planning/effort.csv")

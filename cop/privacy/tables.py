@@ -12,6 +12,7 @@ TABLE_NAMES = {
     "code": _l("Codebook"),
     "coded_segment": _l("Coded passages"),
     "contact": _l("Contacts"),
+    "content_translation": _l("Translations of visit content"),
     "cost": _l("Costs"),
     "date_option": _l("Dates proposed in polls"),
     "date_poll": _l("Date polls"),

@@ -62,9 +62,11 @@ def changed(protocol: SocialProtocol, now: datetime) -> None:
 
 def add_embargo(
     protocol: SocialProtocol, subject: str, item_id: int | None, until: datetime, now: datetime
-) -> None:
-    protocol.embargoes.append(Embargo(subject=subject, item_id=item_id, until=until))
+) -> Embargo:
+    embargo = Embargo(subject=subject, item_id=item_id, until=until)
+    protocol.embargoes.append(embargo)
     changed(protocol, now)
+    return embargo
 
 
 def remove_embargo(

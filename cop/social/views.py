@@ -43,7 +43,9 @@ from cop.social.models import (
     Platform,
     SocialProtocol,
 )
+from cop.translation import content
 from cop.viewhelpers import (
+    commit_written,
     confirmation_page,
     form_status,
     link_behind,
@@ -88,7 +90,7 @@ def protocol(visit_id: int) -> Any:
             found.photo_rules = form.photo_rules.data or ""
             found.video_rules = form.video_rules.data or ""
             logic.changed(found, utcnow())
-            db.session.commit()
+            commit_written(found)
             flash(_("The protocol is saved."), "success")
             return redirect(url_for("social.protocol", visit_id=visit.id))
     return _protocol_page(visit, found, form, EmbargoForm(formdata=None)), form_status(form)
@@ -130,14 +132,14 @@ def add_embargo(visit_id: int) -> Any:
         ]
     )
     if form.validate_on_submit():
-        logic.add_embargo(
+        embargo = logic.add_embargo(
             found,
             form.subject.data,
             form.item_id.data or None,
             to_utc(form.day.data, form.at.data, visit.time_zone),
             utcnow(),
         )
-        db.session.commit()
+        commit_written(embargo)
         flash(_("The embargo is added."), "success")
         return redirect(url_for("social.protocol", visit_id=visit.id) + "#embargoes")
     protocol_form = ProtocolForm(formdata=None)
@@ -178,6 +180,7 @@ def remove_embargo(visit_id: int, embargo_id: int) -> Any:
         )
     if not EmptyForm().validate_on_submit():
         abort(400)
+    content.forget(db.session, "embargo", [embargo.id])
     logic.remove_embargo(db.session, found, embargo, utcnow())
     db.session.commit()
     return redirect(url_for("social.protocol", visit_id=visit.id) + "#embargoes")
@@ -246,6 +249,9 @@ def approve(token: str) -> Any:
         else:
             found.host_comment = comment or found.host_comment
             flash(_("Thank you: the organisers will read your comment."), "success")
+        # The comment is the host's words in the host's language: kept, translated for the
+        # leads, and only then mailed to them, each in their own language.
+        commit_written(found, fields=("host_comment",))
         tell_leads(
             db.session,
             found.visit,
@@ -253,6 +259,7 @@ def approve(token: str) -> Any:
             host=host,
             approved=approved,
             comment=comment,
+            protocol=found,
             link=site_url("social.protocol", visit_id=found.visit_id),
         )
         db.session.commit()

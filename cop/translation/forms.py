@@ -47,3 +47,12 @@ class GlossaryImportForm(CopForm):
         ),
         validators=[FileRequired(_l("Choose a CSV file to import"))],
     )
+
+
+class CorrectionForm(CopForm):
+    """A person's translation of a visit's content, replacing the machine's."""
+
+    text = TextAreaField(
+        _l("Translation"),
+        validators=[DataRequired(_l("Write the translation")), Length(max=20_000)],
+    )

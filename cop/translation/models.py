@@ -2,11 +2,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
+from cop.directory.models import Person
+from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
+
+
+class TranslationStatus(LabelledEnum):
+    PENDING = "pending"
+    MACHINE = "machine"
+    REVIEWED = "reviewed"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {
+            "pending": _l("Waiting for translation"),
+            "machine": _l("Machine translation"),
+            "reviewed": _l("Checked by a person"),
+        }
 
 
 class GlossaryTerm(db.Model):
@@ -68,3 +94,44 @@ class MemoryEntry(db.Model):
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     provider: Mapped[str] = mapped_column(String(40), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ContentTranslation(db.Model):
+    """What cop holds about a visit (its title and objective, its itinerary, its social-media
+    protocol) and organisations' descriptions, translated for readers of another language
+    through the same service as correspondence. The original is never touched; the translation
+    keeps the text it was made from, so one of an older text is never shown as current."""
+
+    __tablename__ = "content_translation"
+    __table_args__ = (
+        UniqueConstraint(
+            "kind", "record_id", "field", "target_language", name="one_per_field_and_language"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # cop.translation.content.FIELDS
+    record_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(40))
+    # The visit the record belongs to, so that one query reads a visit's translations and they
+    # go with it; none for an organisation's description.
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visit.id", ondelete="CASCADE"), index=True
+    )
+    source_language: Mapped[str] = mapped_column(String(8))
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    target_language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[TranslationStatus] = mapped_column(
+        stored_enum(TranslationStatus, 10), default=TranslationStatus.PENDING, index=True
+    )
+    provider: Mapped[str] = mapped_column(String(40), default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    failure_reason: Mapped[str] = mapped_column(String(40), default="")
+    failure_detail: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reviewed_by: Mapped[Person | None] = relationship()

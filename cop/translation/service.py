@@ -6,14 +6,22 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.database import utcnow
 from cop.translation import glossary
-from cop.translation.models import GlossaryTerm, MemoryEntry
-from cop.translation.providers import ProviderSettings, limit_for, split_text, translate_segment
+from cop.translation.models import GlossaryTerm, MemoryEntry, TranslationStatus
+from cop.translation.providers import (
+    ProviderSettings,
+    TranslationFailed,
+    limit_for,
+    split_text,
+    translate_segment,
+)
 from cop.translation.scopes import applying_to
 from cop.visits.models import Visit
 
@@ -108,3 +116,43 @@ def translate(
         pieces.append(translated)
     result.text = "\n\n".join(pieces)
     return result
+
+
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes between retries, at most six hours."""
+    exponent = min(max(attempts - 1, 0), 20)  # 2**20 minutes is far past the cap already
+    return min(timedelta(minutes=2**exponent), MAX_BACKOFF)
+
+
+def format_notes(notes: list[glossary.Term]) -> str:
+    return "\n".join(f"{note.source}: {note.explanation}" for note in notes)
+
+
+def attempt(
+    session: Session,
+    row: Any,
+    text: str,
+    source: str,
+    settings: ProviderSettings,
+    now: datetime,
+    visit_id: int | None,
+) -> None:
+    """Try a translation row (of a message or of visit content): done, it holds the machine's
+    text; failed, it stays pending with the reason and the time of the next try. The original
+    is never touched, so a failure loses nothing."""
+    row.attempts = (row.attempts or 0) + 1
+    row.updated_at = now
+    try:
+        done = translate(session, text, source, row.target_language, settings, visit_id)
+    except TranslationFailed as failure:
+        row.status = TranslationStatus.PENDING
+        row.failure_reason, row.failure_detail = failure.reason, failure.detail
+        row.next_attempt_at = now + backoff(row.attempts)
+        return
+    row.text, row.notes = done.text, format_notes(done.notes)
+    row.status, row.provider = TranslationStatus.MACHINE, settings.name
+    row.failure_reason = row.failure_detail = ""
+    row.next_attempt_at = None

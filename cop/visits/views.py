@@ -26,7 +26,14 @@ from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.links import revoke_visit_links
 from cop.polls.queries import polls_of_visit
-from cop.viewhelpers import child_of_visit, form_status, offer_people, paginate, search_text
+from cop.viewhelpers import (
+    child_of_visit,
+    commit_written,
+    form_status,
+    offer_people,
+    paginate,
+    search_text,
+)
 from cop.visits import logic, task_rows
 from cop.visits.forms import MemberForm, ProgrammeForm, StatusForm, VisitForm
 from cop.visits.models import Membership, MembershipRole, Programme, Visit, VisitStatus
@@ -153,7 +160,7 @@ def new_visit() -> str | Response | tuple[str, int]:
         visit = Visit(status=VisitStatus.IDEA)
         _fill_visit(form, visit)
         logic.start_visit(db.session, visit, current_user.person_id, _("Created the visit"))
-        db.session.commit()
+        commit_written(visit)
         flash(_("The visit has been created."), "success")
         return redirect(url_for("visits.visit", visit_id=visit.id))
     status = form_status(form)
@@ -191,6 +198,7 @@ def visit(visit_id: int) -> str:
         can_read_report=access.can_read_evaluation(current_user, found),
         can_see_planning=access.can_see_planning(current_user, found),
         can_read_records=access.belongs_to_visit(current_user, found),
+        can_correct_translations=access.can_correct_translations(current_user, found),
         status_form=status_form,
         remove_form=EmptyForm(),
     )
@@ -203,7 +211,7 @@ def edit_visit(visit_id: int) -> str | Response | tuple[str, int]:
     form = _visit_form(found)
     if form.validate_on_submit():
         moved_on = _fill_visit(form, found)
-        db.session.commit()
+        commit_written(found)
         flash(_("The visit has been saved."), "success")
         if moved_on:
             flash(_("The visit is now: %(status)s.", status=found.status.label), "success")

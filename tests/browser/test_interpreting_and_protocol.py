@@ -52,7 +52,10 @@ def test_a_lead_books_and_the_interpreter_answers_by_link(
         interpreter.get_by_role("heading", name="Vos réservations d’interprétation")
     ).to_be_visible()
     axe.check(interpreter)
-    interpreter.get_by_role("link", name="Participatory Budgeting study visit to Paris").click()
+    # The interpreter reads in French: the visit's title as the Paris team checked it.
+    interpreter.get_by_role(
+        "link", name="Visite d’étude sur le budget participatif à Paris"
+    ).click()
     expect(interpreter.get_by_role("heading", name="Confidentialité")).to_be_visible()
     axe.check(interpreter)
     interpreter.context.close()

@@ -131,11 +131,21 @@ def test_the_paris_host_reads_cop_in_french(page: Page, live_server: str, axe) -
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", name="Mes visites")).to_be_visible()
     axe.check(page)
-    page.get_by_role("link", name="Participatory Budgeting study visit to Paris").click()
+    page.get_by_role("link", name="Visite d’étude sur le budget participatif à Paris").click()
     expect(page.get_by_text("du 8 décembre 2016 au 9 décembre 2016")).to_be_visible()
+    # What the lead wrote, in French, labelled, with the original a click away (no script).
+    expect(page.get_by_text("Vérifiée par Claire Dubois").first).to_be_visible()
+    page.get_by_text("Voir l’original").first.click()
+    expect(page.get_by_text("Participatory Budgeting study visit to Paris")).to_be_visible()
     axe.check(page)
     page.get_by_role("link", name="Programme de la visite").click()
     expect(page.get_by_role("heading", name="jeudi 8 décembre 2016")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "heading",
+            name="Réunion 1 : comment Paris généralise le budget participatif (responsables)",
+        )
+    ).to_be_visible()
     expect(page.get_by_text("09:30–11:00 (08:30–10:00 à Londres)").first).to_be_visible()
     axe.check(page)
     page.get_by_role("button", name="Créer mon lien d’agenda").click()
