@@ -94,6 +94,40 @@ def test_erasing_a_person_keeps_an_anonymous_node_and_the_counts(app: Flask) -> 
     assert sign_in(app.test_client(), EILIDH, "cop-demo").status_code == 401
 
 
+def test_erasing_a_host_takes_their_protocol_comment_and_its_translations(app: Flask) -> None:
+    from cop.social.models import SocialProtocol
+    from cop.translation.models import ContentTranslation
+
+    client, _eilidh = demo_admin(app)
+    claire = db.session.scalar(db.select(Person).filter_by(email="hote@paris.example"))
+    protocol = db.session.scalar(db.select(SocialProtocol))
+    assert protocol.approved_by_id == claire.id and protocol.host_comment
+    db.session.add(
+        ContentTranslation(
+            kind="protocol",
+            record_id=protocol.id,
+            field="host_comment",
+            visit_id=protocol.visit_id,
+            source_language="fr",
+            source_text=protocol.host_comment,
+            target_language="en",
+            text="Agreed. Please post nothing about the steering group before Monday.",
+        )
+    )
+    db.session.commit()
+
+    assert client.post(f"/people/{claire.id}/erase", data={"confirm": "y"}).status_code == 200
+
+    db.session.expire_all()
+    assert db.session.get(SocialProtocol, protocol.id).host_comment == ""
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(ContentTranslation.id)).filter_by(field="host_comment")
+        )
+        == 0
+    )
+
+
 def test_retention_removes_personal_data_of_old_visits_only(app: Flask, make) -> None:
     load_demo(db.session)
     db.session.commit()

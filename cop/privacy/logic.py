@@ -36,7 +36,8 @@ from cop.polls.models import PollInvitee
 from cop.privacy.models import Erasure
 from cop.reflections.models import Passage, Reflection
 from cop.research.models import Memo
-from cop.social.models import MediaConsent, PostCheck, post_check_pictured
+from cop.social.models import MediaConsent, PostCheck, SocialProtocol, post_check_pictured
+from cop.translation.models import ContentTranslation
 from cop.visits.models import Membership, RemovedMembership, Visit
 
 # Fields no export or log shows.
@@ -151,6 +152,16 @@ def erase_person(
     _blank(session, EffortEntry.note, EffortEntry.person_id == person_id)
     _blank(session, PollInvitee.comment, PollInvitee.person_id == person_id)
     _blank(session, Interpreter.notes, Interpreter.person_id == person_id)
+    # A host's comment on the protocol is their words, and so are its translations.
+    answered = select(SocialProtocol.id).where(SocialProtocol.approved_by_id == person_id)
+    session.execute(
+        delete(ContentTranslation).where(
+            ContentTranslation.kind == "protocol",
+            ContentTranslation.field == "host_comment",
+            ContentTranslation.record_id.in_(answered),
+        )
+    )
+    _blank(session, SocialProtocol.host_comment, SocialProtocol.approved_by_id == person_id)
     written = select(Message.id).where(Message.author_person_id == person_id)
     _blank(session, MessageTranslation.text, MessageTranslation.message_id.in_(written))
     _blank(session, Message.body, Message.author_person_id == person_id)
