@@ -11,13 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.accounts.models import User
-from cop.correspondence.models import (
-    Direction,
-    Message,
-    MessageTranslation,
-    Thread,
-    TranslationStatus,
-)
+from cop.correspondence.models import Direction, Message, MessageTranslation, Thread
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem
@@ -35,6 +29,7 @@ from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
 from cop.reflections.demo import add_reflections
 from cop.social.demo import add_interpreting_and_protocol
 from cop.translation import content
+from cop.translation.models import TranslationStatus
 from cop.translation.seed import seed_glossary
 from cop.visits.logic import give_all_defaults
 from cop.visits.models import (

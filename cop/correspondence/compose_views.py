@@ -13,13 +13,7 @@ from werkzeug.wrappers import Response
 
 from cop import access
 from cop.correspondence.forms import ComposeForm
-from cop.correspondence.models import (
-    Direction,
-    Message,
-    MessageTranslation,
-    Thread,
-    TranslationStatus,
-)
+from cop.correspondence.models import Direction, Message, MessageTranslation, Thread
 from cop.correspondence.views import provider_settings, reason_text
 from cop.database import utcnow
 from cop.directory.models import Person
@@ -27,6 +21,7 @@ from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import options
 from cop.mail import language_of, queue_mail
+from cop.translation.models import TranslationStatus
 from cop.translation.providers import TranslationFailed
 from cop.translation.service import remember, translate
 from cop.viewhelpers import child_of_visit

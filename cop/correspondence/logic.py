@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cop.correspondence.models import Message, MessageTranslation, TranslationStatus
+from cop.correspondence.models import Message, MessageTranslation
+from cop.translation.models import TranslationStatus
 from cop.translation.providers import ProviderSettings
 from cop.translation.service import attempt, remember
 

@@ -11,7 +11,7 @@ from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Organisation, Person
 from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
-from cop.translation.models import TranslationStatus
+from cop.translation.models import TranslationState
 from cop.visits.models import Visit
 
 
@@ -76,7 +76,7 @@ class Message(db.Model):
     attachments: Mapped[list[MessageAttachment]] = relationship(cascade="all, delete-orphan")
 
 
-class MessageTranslation(db.Model):
+class MessageTranslation(TranslationState, db.Model):
     __tablename__ = "message_translation"
     __table_args__ = (UniqueConstraint("message_id", "target_language", name="one_per_language"),)
 
@@ -85,19 +85,6 @@ class MessageTranslation(db.Model):
         ForeignKey("message.id", ondelete="CASCADE"), index=True
     )
     target_language: Mapped[str] = mapped_column(String(8))
-    text: Mapped[str] = mapped_column(Text, default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[TranslationStatus] = mapped_column(
-        stored_enum(TranslationStatus, 10), default=TranslationStatus.PENDING, index=True
-    )
-    provider: Mapped[str] = mapped_column(String(40), default="")
-    # Who edited or confirmed a reviewed translation: "checked by <name>" says so.
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    failure_reason: Mapped[str] = mapped_column(String(40), default="")
-    failure_detail: Mapped[str] = mapped_column(Text, default="")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     message: Mapped[Message] = relationship(back_populates="translations")
     reviewed_by: Mapped[Person | None] = relationship()

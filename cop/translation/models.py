@@ -96,7 +96,27 @@ class MemoryEntry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ContentTranslation(db.Model):
+class TranslationState:
+    """What every translation row holds besides what it translates: the text, how it came
+    (machine, or checked by whom), and the retries of a provider that failed. Messages'
+    translations and visit content's share it, and the service's attempt() fills it."""
+
+    text: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[TranslationStatus] = mapped_column(
+        stored_enum(TranslationStatus, 10), default=TranslationStatus.PENDING, index=True
+    )
+    provider: Mapped[str] = mapped_column(String(40), default="")
+    # Who edited or confirmed a reviewed translation: "checked by <name>" says so.
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    failure_reason: Mapped[str] = mapped_column(String(40), default="")
+    failure_detail: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ContentTranslation(TranslationState, db.Model):
     """What cop holds about a visit (its title and objective, its itinerary, its social-media
     protocol) and organisations' descriptions, translated for readers of another language
     through the same service as correspondence. The original is never touched; the translation
@@ -121,17 +141,5 @@ class ContentTranslation(db.Model):
     source_language: Mapped[str] = mapped_column(String(8))
     source_text: Mapped[str] = mapped_column(Text, default="")
     target_language: Mapped[str] = mapped_column(String(8))
-    text: Mapped[str] = mapped_column(Text, default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[TranslationStatus] = mapped_column(
-        stored_enum(TranslationStatus, 10), default=TranslationStatus.PENDING, index=True
-    )
-    provider: Mapped[str] = mapped_column(String(40), default="")
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    failure_reason: Mapped[str] = mapped_column(String(40), default="")
-    failure_detail: Mapped[str] = mapped_column(Text, default="")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     reviewed_by: Mapped[Person | None] = relationship()

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 
 from cop.correspondence.logic import guess_language
-from cop.correspondence.models import Message, MessageTranslation, Thread, TranslationStatus
+from cop.correspondence.models import Message, MessageTranslation, Thread
 from cop.database import utcnow
 from cop.extensions import db
-from cop.translation.models import MemoryEntry
+from cop.translation.models import MemoryEntry, TranslationStatus
 from cop.translation.service import backoff
 from cop.visits.models import MembershipRole
 from tests.conftest import Factory, sign_in, visible_text

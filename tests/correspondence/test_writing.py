@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cop.correspondence.models import Direction, Message, Thread, TranslationStatus
+from cop.correspondence.models import Direction, Message, Thread
 from cop.extensions import db
+from cop.translation.models import TranslationStatus
 from cop.visits.models import MembershipRole
 from tests.conftest import sign_in, visible_text
 from tests.libretranslate import LibreTranslateServer
