@@ -59,7 +59,9 @@ def _event(item: CalendarItem, organizer: Participant | None, with_attendees: bo
     event.add("sequence", item.sequence)
     event.add("dtstamp", item.updated_at)
     event.add("dtstart", item.starts_at.astimezone(zone))
-    event.add("dtend", item.ends_at.astimezone(zone))
+    if item.ends_at > item.starts_at:
+        # A moment has no DTEND (RFC 5545: DTEND must come after DTSTART).
+        event.add("dtend", item.ends_at.astimezone(zone))
     event.add("summary", one_line(item.title))
     if item.location:
         event.add("location", one_line(item.location))

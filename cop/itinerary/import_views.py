@@ -15,6 +15,7 @@ from cop import access
 from cop.calendars.ics_import import (
     MAX_BYTES,
     CalendarRefused,
+    LeftOut,
     PlannedChange,
     parse_agenda,
     plan_changes,
@@ -50,18 +51,27 @@ def refusal_message(refusal: CalendarRefused) -> str:
             "names (like Europe/Paris).",
             zone=refusal.detail,
         ),
-        "missing_start": _("The event “%(event)s” has no start time.", event=refusal.detail),
-        "missing_uid": _(
-            "The event “%(event)s” has no UID, so later changes could not be matched.",
-            event=refusal.detail,
-        ),
-        "duplicate_uid": _("Two events share the UID “%(uid)s”.", uid=refusal.detail),
-        "ends_before_start": _(
-            "The event “%(event)s” ends before it starts.", event=refusal.detail
-        ),
-        "bad_value": _("A value cannot be read (%(where)s).", where=refusal.detail),
     }
     return messages.get(refusal.reason, messages["not_calendar"])
+
+
+def left_out_message(left: LeftOut) -> str:
+    """Why one event of the file is not imported, naming it and, where one is at fault, the
+    property and its value as the file has them."""
+    reasons = {
+        "all_day": _("an all-day event; the itinerary holds timed items"),
+        "missing_start": _("it has no start"),
+        "missing_uid": _("it has no UID, so later changes could not be matched"),
+        "ends_before_start": _("it ends before it starts"),
+        "unknown_timezone": _("its time zone “%(zone)s” is not known", zone=left.detail),
+        "bad_value": _("a value cannot be read: %(value)s", value=left.detail),
+        "bad_rule": _("its repetition cannot be read: %(value)s", value=left.detail),
+        "repeats_without_dates": _(
+            "it repeats, and repeating events are added within the visit’s dates, which are "
+            "not agreed yet"
+        ),
+    }
+    return _("“%(event)s”: %(reason)s.", event=left.event, reason=reasons[left.reason])
 
 
 # An uploaded agenda waits this long for the lead to apply it, then it is removed.
@@ -87,9 +97,10 @@ def _existing(visit: Visit) -> dict[str, dict]:
     return {row.uid: row._asdict() for row in rows}
 
 
-def _plan(visit: Visit, data: bytes) -> tuple[list[PlannedChange], list[str]]:
-    events, all_day = parse_agenda(data, visit.time_zone)
-    return plan_changes(events, _existing(visit)), all_day
+def _plan(visit: Visit, data: bytes) -> tuple[list[PlannedChange], list[LeftOut]]:
+    days = (visit.start_date, visit.end_date) if visit.start_date and visit.end_date else None
+    agenda = parse_agenda(data, visit.time_zone, days)
+    return plan_changes(agenda.events, _existing(visit)), agenda.left_out
 
 
 @blueprint.route("/visits/<int:visit_id>/itinerary/import", methods=["GET", "POST"])
@@ -100,7 +111,7 @@ def upload(visit_id: int) -> str | tuple[str, int]:
     if form.validate_on_submit():
         data = form.agenda.data.stream.read(MAX_BYTES + 1)
         try:
-            changes, all_day = _plan(visit, data)
+            changes, left_out = _plan(visit, data)
         except CalendarRefused as refusal:
             form.agenda.errors = [refusal_message(refusal)]
         else:
@@ -114,11 +125,11 @@ def upload(visit_id: int) -> str | tuple[str, int]:
                 visit=visit,
                 form=form,
                 changes=changes,
-                all_day=all_day,
+                left_out=[left_out_message(left) for left in left_out],
                 apply_form=apply_form,
             )
     return render_template(
-        "itinerary/import.html", visit=visit, form=form, changes=None, all_day=[], apply_form=None
+        "itinerary/import.html", visit=visit, form=form, changes=None, left_out=[], apply_form=None
     ), (400 if form.errors else 200)
 
 
@@ -138,7 +149,7 @@ def apply(visit_id: int) -> Response:
         )
         return redirect(url_for("agenda_import.upload", visit_id=visit.id))
     try:
-        changes, _all_day = _plan(visit, path.read_bytes())
+        changes, _left_out = _plan(visit, path.read_bytes())
     except CalendarRefused:
         abort(400)
     attendees = [

@@ -39,7 +39,8 @@ class ItineraryItem(db.Model):
 
     __tablename__ = "itinerary_item"
     __table_args__ = (
-        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # A moment (a calendar event with a start and no end, RFC 5545) ends as it starts.
+        CheckConstraint("ends_at >= starts_at", name="ends_not_before_start"),
         # Unique within a visit: the same host agenda may be imported into two visits.
         UniqueConstraint("visit_id", "uid"),
     )
@@ -47,7 +48,7 @@ class ItineraryItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     # Calendar identity: the UID never changes; SEQUENCE rises with every change (RFC 5545).
-    uid: Mapped[str] = mapped_column(String(100), default=new_uid)
+    uid: Mapped[str] = mapped_column(String(255), default=new_uid)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -37,6 +37,15 @@ ics_lines = st.lists(
             "SUMMARY:Réunion",
             "UID:x@example",
             "RRULE:FREQ=DAILY;COUNT=3",
+            "RRULE:FREQ=WEEKLY;BYDAY=MO,TH;UNTIL=20161231T000000Z",
+            "RRULE:FREQ=NEVER",
+            "RDATE:20161209T150000Z",
+            "EXDATE:20161209T093000Z",
+            "RECURRENCE-ID:20161209T093000Z",
+            "RECURRENCE-ID;TZID=Europe/Paris:20161209T093000",
+            "DURATION:PT1H",
+            "DURATION:soon",
+            "SEQUENCE:2",
             "DTSTART:garbage",
         ]
     )
@@ -81,10 +90,13 @@ subtitle_text = st.lists(
 @given(ics_lines, st.sampled_from(["Europe/Paris", "Europe/London", "UTC"]))
 def test_calendar_files(lines: list[str], zone: str) -> None:
     try:
-        events, problems = parse_agenda("\r\n".join(lines).encode("utf-8"), zone)
+        agenda = parse_agenda(
+            "\r\n".join(lines).encode("utf-8"), zone, (date(2016, 12, 1), date(2016, 12, 31))
+        )
     except CalendarRefused:
         return
-    assert isinstance(events, list) and isinstance(problems, list)
+    assert isinstance(agenda.events, list) and isinstance(agenda.left_out, list)
+    assert all(left.event and left.event != "None" for left in agenda.left_out)
 
 
 @FUZZ
