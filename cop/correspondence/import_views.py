@@ -28,8 +28,7 @@ from cop.correspondence.mailfiles import (
     MAX_DEPTH,
     MailRefused,
     ReceivedMail,
-    read_eml,
-    read_mbox,
+    read_mail_file,
 )
 from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
 from cop.correspondence.views import provider_settings
@@ -84,11 +83,17 @@ def _thread_for(visit: Visit, mail: ReceivedMail) -> Thread:
 
 
 def keep(visit: Visit, mail: ReceivedMail) -> Message | None:
-    """Store one mail (None when it is already there); its attachments go on disk."""
-    if mail.message_id and db.session.scalar(
+    """Store one mail (None when it is already there: the same Message-ID, or for mail
+    without one the same content); its attachments go on disk."""
+    same = (
+        Message.message_id == mail.message_id
+        if mail.message_id
+        else Message.content_hash == mail.content_hash
+    )
+    if db.session.scalar(
         select(Message.id)
         .join(Thread, Thread.id == Message.thread_id)
-        .where(Thread.visit_id == visit.id, Message.message_id == mail.message_id)
+        .where(Thread.visit_id == visit.id, same)
     ):
         return None
     languages = visit.language_list or ["en", "fr"]
@@ -101,8 +106,10 @@ def keep(visit: Visit, mail: ReceivedMail) -> Message | None:
         language=logic.guess_language(mail.body, languages, languages[-1]),
         body=mail.body,
         message_id=mail.message_id,
+        content_hash=None if mail.message_id else mail.content_hash,
         in_reply_to=mail.in_reply_to,
         sent_at=mail.sent_at or utcnow(),
+        date_given=mail.sent_at is not None,
     )
     for attachment in mail.attachments:
         try:
@@ -118,7 +125,8 @@ def keep(visit: Visit, mail: ReceivedMail) -> Message | None:
         message.attachments.append(
             MessageAttachment(
                 filename=kept.filename,
-                content_type=kept.content_type,
+                # As the mail declared it (downloads are still served as octet-streams).
+                content_type=attachment.content_type[:100] or kept.content_type,
                 size=kept.size,
                 stored_name=kept.stored_name,
             )
@@ -137,10 +145,20 @@ def import_mail(visit_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         data = form.mail.data.stream.read(MAX_BYTES + 1)
         try:
-            mails = read_mbox(data) if data.startswith(b"From ") else [read_eml(data)]
+            found = read_mail_file(data)
         except MailRefused as refusal:
             form.mail.errors = [REFUSALS[refusal.reason]()]
         else:
+            mails = found.mails
+            for number, reason in found.left_out:
+                flash(
+                    _(
+                        "Message %(number)s of the mailbox was not imported: %(reason)s",
+                        number=number,
+                        reason=REFUSALS[reason](),
+                    ),
+                    "warning",
+                )
             kept = [message for mail in mails if (message := keep(visit, mail)) is not None]
             # The mail is committed before any translation is tried, so none can be lost.
             db.session.commit()

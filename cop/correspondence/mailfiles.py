@@ -3,16 +3,20 @@ text) in whatever charset it came, attachments, and the ids that thread replies 
 
 from __future__ import annotations
 
+import hashlib
 import mailbox
+import mimetypes
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
-from html.parser import HTMLParser
+
+from bs4 import BeautifulSoup
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_MESSAGES = 500
@@ -47,39 +51,34 @@ class ReceivedMail:
     body: str
     attachments: list[Attachment] = field(default_factory=list)
 
+    @property
+    def content_hash(self) -> str:
+        """What the message is, for one without a Message-ID: the same mail imported twice
+        (from two mailboxes, say) is recognised and kept once."""
+        digest = hashlib.sha256()
+        for part in (self.sender_email, self.subject, str(self.sent_at), self.body):
+            digest.update(part.encode("utf-8", errors="replace") + b"\0")
+        for attachment in self.attachments:
+            digest.update(attachment.filename.encode() + b"\0" + attachment.data)
+        return digest.hexdigest()
 
-class _TextFromHtml(HTMLParser):
-    """Visible text of an HTML mail: scripts and styles dropped, blocks on their own lines."""
 
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote", "table"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in {"script", "style", "head"}:
-            self.skip += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style", "head"} and self.skip:
-            self.skip -= 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
+# Elements that stand on lines of their own in the text.
+BLOCKS = ["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul"]
 
 
 def html_to_text(html: str) -> str:
-    parser = _TextFromHtml()
-    parser.feed(html)
-    parser.close()
-    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
+    """The visible text of an HTML mail, parsed by Beautiful Soup: scripts, styles and the
+    head dropped, block elements on lines of their own, inline ones kept in their line."""
+    soup = BeautifulSoup(html, "html.parser")
+    for hidden in soup(["script", "style", "head", "title"]):
+        hidden.decompose()
+    for line_break in soup.find_all("br"):
+        line_break.replace_with("\n")
+    for block in soup.find_all(BLOCKS):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    text = re.sub(r"[ \t\r\f\v]+", " ", soup.get_text())
     text = re.sub(r" *\n *", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
@@ -103,26 +102,92 @@ def nesting_depth(message: EmailMessage, limit: int = MAX_DEPTH) -> int:
 
 
 def read_message(message: EmailMessage) -> ReceivedMail:
-    if not message.keys():
+    """One message, whole: every text part in order (HTML made into text), each attached or
+    forwarded message as a quoted block with its own headers, and attachments at any depth
+    with their declared content type. Refused when it is not mail or holds nothing."""
+    present = {name.lower() for name in message.keys()}  # noqa: SIM118 - a method, not a dict
+    if not present & {"from", "subject", "date", "message-id"}:
         raise MailRefused("not_mail")
     nesting_depth(message)
     try:
-        return _read_message(message)
+        mail = _read_message(message)
     except RecursionError as error:
         raise MailRefused("too_deep", str(MAX_DEPTH)) from error
+    if not mail.body and not mail.attachments:
+        raise MailRefused("no_text")
+    return mail
+
+
+def _text_of(part: EmailMessage) -> str:
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError, AssertionError):
+        payload = part.get_payload(decode=True) or b""
+        content = payload.decode("utf-8", errors="replace")
+    if not isinstance(content, str):
+        content = content.decode("utf-8", errors="replace")
+    return html_to_text(content) if part.get_content_type() == "text/html" else content.strip()
+
+
+def _attachment_of(part: EmailMessage, number: int) -> Attachment:
+    kind = part.get_content_type()
+    name = part.get_filename()
+    if not name:
+        # An unnamed part (an inline image, say) keeps its type and gets a name that says it.
+        name = f"part-{number}{mimetypes.guess_extension(kind) or '.bin'}"
+    data = part.get_payload(decode=True)
+    if data is None:
+        data = part.as_bytes()
+    return Attachment(name, kind, data)
+
+
+def _forward_header(message: EmailMessage) -> str:
+    lines = ["---------- Forwarded message ----------"]
+    for name in ("From", "Date", "Subject", "To"):
+        if message.get(name):
+            lines.append(f"{name}: {message.get(name)}")
+    return "\n".join(lines)
+
+
+def _collect(
+    part: EmailMessage, texts: list[str], attachments: list[Attachment], with_text: bool = True
+) -> None:
+    """Walk the parts (their depth is checked before): texts in order, attachments at any
+    depth. ``with_text`` False takes only the attachments (of an alternative not read)."""
+    kind = part.get_content_type()
+    if kind == "message/rfc822":
+        for inner in part.get_payload():
+            if with_text:
+                texts.append(_forward_header(inner))
+            _collect(inner, texts, attachments, with_text)
+        return
+    if part.is_multipart():
+        children = list(part.iter_parts())
+        if kind == "multipart/alternative":
+            # The same text in several forms: the plain one is read, else the richest; the
+            # images the other forms carry (an HTML part's inline pictures) are kept too.
+            plain = [c for c in children if c.get_content_type() == "text/plain"]
+            chosen = (plain or children[-1:] or [None])[0]
+            for child in children:
+                _collect(child, texts, attachments, with_text and child is chosen)
+            return
+        for child in children:
+            _collect(child, texts, attachments, with_text)
+        return
+    disposition = part.get_content_disposition()
+    if kind in ("text/plain", "text/html") and disposition != "attachment":
+        text = _text_of(part) if with_text else ""
+        if text:
+            texts.append(text)
+        return
+    attachments.append(_attachment_of(part, len(attachments) + 1))
 
 
 def _read_message(message: EmailMessage) -> ReceivedMail:
-    body_part = message.get_body(preferencelist=("plain", "html"))
-    if body_part is None:
-        body = ""
-    else:
-        try:
-            content = body_part.get_content()
-        except (LookupError, UnicodeError, AssertionError):
-            payload = body_part.get_payload(decode=True) or b""
-            content = payload.decode("utf-8", errors="replace")
-        body = html_to_text(content) if body_part.get_content_type() == "text/html" else content
+    texts: list[str] = []
+    attachments: list[Attachment] = []
+    _collect(message, texts, attachments)
+    body = "\n\n".join(texts)
     sender = getaddresses([str(message.get("From", ""))])
     name, address = sender[0] if sender else ("", "")
     try:
@@ -131,15 +196,10 @@ def _read_message(message: EmailMessage) -> ReceivedMail:
             sent_at = sent_at.replace(tzinfo=UTC)
     except (TypeError, ValueError, IndexError):
         sent_at = None
-    attachments = []
-    for part in message.iter_attachments():
-        data = part.get_payload(decode=True) or b""
-        attachments.append(
-            Attachment(part.get_filename() or "attachment", part.get_content_type(), data)
-        )
     message_ids = _ids(str(message.get("Message-ID", "")))
+    subject = str(message.get("Subject", "")).strip()[:300]
     return ReceivedMail(
-        subject=str(message.get("Subject", "")).strip()[:300],
+        subject=subject,
         sender_name=name.strip()[:200],
         sender_email=address.strip().lower(),
         sent_at=sent_at,
@@ -151,44 +211,69 @@ def _read_message(message: EmailMessage) -> ReceivedMail:
     )
 
 
-def read_eml(data: bytes) -> ReceivedMail:
+@dataclass
+class MailFile:
+    """What a mail file holds: the messages read, and those of a mailbox that could not be
+    read, by their number in it and the reason."""
+
+    mails: list[ReceivedMail]
+    left_out: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_mail_file(data: bytes) -> MailFile:
+    """A single message (.eml) or a mailbox (.mbox), read by the same rules: a mailbox's
+    unreadable or empty messages are left out and listed, the others import; a single
+    message that cannot be read is refused."""
     if len(data) > MAX_BYTES:
         raise MailRefused("too_large")
     if not data.strip():
         raise MailRefused("empty")
-    try:
-        message = message_from_bytes(data, policy=policy.default)
-    except RecursionError as error:
-        raise MailRefused("too_deep", str(MAX_DEPTH)) from error
-    present = {name.lower() for name in message.keys()}  # noqa: SIM118 - a method, not a dict
-    if not present & {"from", "subject", "date", "message-id"}:
-        raise MailRefused("not_mail")
-    mail = read_message(message)
-    if not mail.body and not mail.attachments:
-        raise MailRefused("no_text")
-    return mail
-
-
-def read_mbox(data: bytes) -> list[ReceivedMail]:
-    if len(data) > MAX_BYTES:
-        raise MailRefused("too_large")
     if not data.startswith(b"From "):
-        raise MailRefused("not_mbox")
+        try:
+            message = message_from_bytes(data, policy=policy.default)
+        except RecursionError as error:
+            raise MailRefused("too_deep", str(MAX_DEPTH)) from error
+        return MailFile([read_message(message)])
+    found = MailFile([])
+    for number, message in enumerate(_mailbox_messages(data), start=1):
+        if number > MAX_MESSAGES:
+            raise MailRefused("too_many", str(MAX_MESSAGES))
+        try:
+            found.mails.append(read_message(message))
+        except MailRefused as refusal:
+            found.left_out.append((number, refusal.reason))
+    if not found.mails and not found.left_out:
+        raise MailRefused("empty")
+    return found
+
+
+def _mailbox_messages(data: bytes) -> Iterator[EmailMessage]:
     handle, path = tempfile.mkstemp(suffix=".mbox")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        box = mailbox.mbox(
-            path, factory=lambda f: message_from_bytes(f.read(), policy=policy.default)
-        )
-        mails = []
-        for number, message in enumerate(box, start=1):
-            if number > MAX_MESSAGES:
-                raise MailRefused("too_many", str(MAX_MESSAGES))
-            mails.append(read_message(message))
-        box.close()
+        box = mailbox.mbox(path, factory=None)
+        try:
+            for key in box.iterkeys():
+                raw = box.get_bytes(key)
+                try:
+                    yield message_from_bytes(raw, policy=policy.default)
+                except RecursionError:
+                    yield EmailMessage()  # refused as not mail, by its number
+        finally:
+            box.close()
     finally:
         os.unlink(path)
-    if not mails:
-        raise MailRefused("empty")
-    return mails
+
+
+def read_eml(data: bytes) -> ReceivedMail:
+    """One message file (what read_mail_file reads when the file is not a mailbox)."""
+    if data.startswith(b"From "):
+        raise MailRefused("not_mail")
+    return read_mail_file(data).mails[0]
+
+
+def read_mbox(data: bytes) -> list[ReceivedMail]:
+    if not data.startswith(b"From "):
+        raise MailRefused("not_mbox")
+    return read_mail_file(data).mails

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
@@ -66,6 +66,10 @@ class Message(db.Model):
     message_id: Mapped[str | None] = mapped_column(String(300), index=True)
     in_reply_to: Mapped[str | None] = mapped_column(String(300))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # False when the mail gave no Date: sent_at is then when it was imported, and pages say so.
+    date_given: Mapped[bool] = mapped_column(Boolean, default=True)
+    # For mail without a Message-ID: what it is, so the same mail is not imported twice.
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     thread: Mapped[Thread] = relationship(back_populates="messages")

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import io
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
 
-from cop.correspondence.mailfiles import MailRefused, html_to_text, read_eml, read_mbox
+from cop.correspondence.mailfiles import (
+    MailRefused,
+    html_to_text,
+    read_eml,
+    read_mail_file,
+    read_mbox,
+)
 from cop.correspondence.models import Message, MessageAttachment, Thread
 from cop.extensions import db
 from cop.visits.models import MembershipRole
@@ -136,3 +143,137 @@ def test_imported_mail_is_threaded_kept_once_and_shown(client, make) -> None:
     bad = upload(client, visit, b"Hello there")
     assert bad.status_code == 400
     assert "This is not a mail message that can be read." in bad.get_data(as_text=True)
+
+
+def forwarded(inner: bytes, text: str | None = "Pour info, ci-dessous.") -> bytes:
+    """A message that forwards another as an attachment (message/rfc822), as Outlook and
+    Thunderbird do; with no text of its own when ``text`` is None."""
+    outer = EmailMessage()
+    outer["From"] = "Morag Campbell <lead@glasgow.example>"
+    outer["Subject"] = "Fwd: Visite de décembre"
+    outer["Date"] = "Wed, 21 Sep 2016 09:00:00 +0100"
+    outer["Message-ID"] = "<fwd1@glasgow.example>"
+    if text is not None:
+        outer.set_content(text)
+    else:
+        outer.make_mixed()
+    outer.add_attachment(message_from_bytes(inner, policy=policy.default))
+    return bytes(outer)
+
+
+def with_image(body: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Claire Dubois <hote@paris.example>"
+    message["Subject"] = "Visite de décembre"
+    message["Date"] = "Tue, 20 Sep 2016 15:30:00 +0200"
+    message["Message-ID"] = "<m1@paris.example>"
+    message.set_content(body)
+    message.add_alternative(f"<p>{body}</p>", subtype="html")
+    message.get_payload()[1].add_related(b"\x89PNG\r\n", maintype="image", subtype="png")
+    return bytes(message)
+
+
+def test_a_forward_comes_in_with_its_inner_text_and_nested_attachments() -> None:
+    received = read_eml(forwarded(with_image("Le programme de la visite.")))
+
+    assert received.body.startswith("Pour info, ci-dessous.\n\n---------- Forwarded message")
+    assert "From: Claire Dubois <hote@paris.example>" in received.body
+    assert received.body.endswith("Le programme de la visite.")
+    [image] = received.attachments
+    assert (image.content_type, image.data, image.filename) == (
+        "image/png",
+        b"\x89PNG\r\n",
+        "part-1.png",
+    )
+
+
+def test_a_message_that_is_only_a_forward_is_not_refused() -> None:
+    received = read_eml(forwarded(mail("Nous vous remercions."), text=None))
+    assert "Nous vous remercions." in received.body
+
+
+def test_a_digest_keeps_each_message_as_a_quoted_block() -> None:
+    digest = EmailMessage()
+    digest["From"] = "liste@paris.example"
+    digest["Subject"] = "Digest"
+    digest.make_mixed()
+    digest.set_type("multipart/digest")
+    for number in (1, 2):
+        part = EmailMessage()
+        part.set_content(
+            message_from_bytes(
+                mail(f"Message {number}.", message_id=f"<d{number}@x>"), policy=policy.default
+            )
+        )
+        digest.attach(part)
+    received = read_eml(bytes(digest))
+    assert received.body.count("---------- Forwarded message") == 2
+    assert "Message 1." in received.body and "Message 2." in received.body
+
+
+def test_text_parts_after_the_first_are_shown_as_text() -> None:
+    message = EmailMessage()
+    message["From"] = "hote@paris.example"
+    message["Subject"] = "Deux parties"
+    message.set_content("Première partie.")
+    message.add_attachment("Deuxième partie.", disposition="inline")
+    received = read_eml(bytes(message))
+    assert received.body == "Première partie.\n\nDeuxième partie."
+    assert received.attachments == []
+
+
+def mailbox_of(*messages: bytes) -> bytes:
+    return b"".join(
+        b"From hote@paris.example Tue Sep 20 15:30:00 2016\n" + message + b"\n"
+        for message in messages
+    )
+
+
+def test_one_unreadable_message_of_a_mailbox_is_listed_and_the_others_import() -> None:
+    empty = b"From: hote@paris.example\nSubject: Vide\nMessage-ID: <e@x>\n\n"
+    found = read_mail_file(
+        mailbox_of(mail("Premier."), b"garbage without headers\n", empty, mail("Quatre."))
+    )
+    assert [m.body for m in found.mails] == ["Premier.", "Quatre."]
+    assert found.left_out == [(2, "not_mail"), (3, "no_text")]
+
+
+def test_the_same_rules_for_a_single_message_and_a_mailbox() -> None:
+    empty = b"From: hote@paris.example\nSubject: Vide\nMessage-ID: <e@x>\n\n"
+    with pytest.raises(MailRefused) as refused:
+        read_mail_file(empty)
+    assert refused.value.reason == "no_text"
+    assert read_mail_file(mailbox_of(empty)).left_out == [(1, "no_text")]
+
+
+def test_mail_without_message_id_or_date_is_kept_once_and_says_it_has_no_date(client, make) -> None:
+    lead = make.user()
+    visit = make.visit(languages="en,fr")
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    sign_in(client, lead)
+    undated = b"From: Claire Dubois <hote@paris.example>\nSubject: Sans date\n\nBonjour."
+
+    first = upload(client, visit, undated)
+    again = upload(client, visit, mailbox_of(undated), "box.mbox")
+
+    assert first.status_code == again.status_code == 302
+    [message] = db.session.scalars(db.select(Message)).all()
+    assert not message.date_given and message.content_hash
+    page = visible_text(
+        client.get(f"/visits/{visit.id}/correspondence/{message.thread_id}").get_data(as_text=True)
+    )
+    assert "no date given (imported" in page
+
+
+def test_a_mailbox_with_a_bad_message_says_which_and_imports_the_rest(client, make) -> None:
+    lead = make.user()
+    visit = make.visit(languages="en,fr")
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    sign_in(client, lead)
+
+    response = upload(client, visit, mailbox_of(mail("Premier."), b"junk\n"), "box.mbox")
+
+    assert response.status_code == 302
+    page = visible_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Message 2 of the mailbox was not imported: This is not a mail message" in page
+    assert db.session.scalar(db.select(db.func.count(Message.id))) == 1

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
+from email.message import EmailMessage
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cop.calendars.ics_import import CalendarRefused, parse_agenda
-from cop.correspondence.mailfiles import MailRefused, read_eml, read_mbox
+from cop.correspondence.mailfiles import MailRefused, read_eml, read_mail_file, read_mbox
 from cop.network.importing import read_contacts
 from cop.reflections.transcripts import TranscriptError, parse_transcript
 from cop.translation.views import read_terms
@@ -135,6 +136,85 @@ def test_mail_that_looks_like_mail(data: bytes) -> None:
     for reader in (read_eml, read_mbox):
         with contextlib.suppress(MailRefused):
             reader(data)
+
+
+# MIME trees of any shape: text, HTML, images, forwarded messages and digests inside one
+# another, as mail programs nest them.
+def _leaf(kind: str, text: str) -> EmailMessage:
+    part = EmailMessage()
+    if kind == "html":
+        part.set_content(f"<p>{text}</p>", subtype="html")
+    elif kind == "image":
+        part.set_content(text.encode(), maintype="image", subtype="png")
+    else:
+        part.set_content(text)
+    return part
+
+
+def _node(children: list[EmailMessage], kind: str) -> EmailMessage:
+    part = EmailMessage()
+    if kind == "rfc822" and children:
+        inner = children[0]
+        inner["From"] = "inner@example.org"
+        inner["Subject"] = "Inner"
+        part.set_content(inner)
+        return part
+    part.set_type(f"multipart/{kind if kind != 'rfc822' else 'mixed'}")
+    for child in children:
+        part.attach(child)
+    return part
+
+
+mime_trees = st.recursive(
+    st.builds(_leaf, st.sampled_from(["plain", "html", "image"]), st.text(max_size=30)),
+    lambda inside: st.builds(
+        _node,
+        st.lists(inside, max_size=3),
+        st.sampled_from(["mixed", "alternative", "related", "digest", "rfc822"]),
+    ),
+    max_leaves=8,
+)
+
+
+@FUZZ
+@given(mime_trees)
+def test_nested_mime_never_loses_a_text_or_an_image(tree: EmailMessage) -> None:
+    tree["From"] = "a@example.org"
+    tree["Subject"] = "x"
+    try:
+        mail = read_mail_file(bytes(tree))
+    except MailRefused as refused:
+        assert refused.reason in {"no_text", "not_mail", "too_deep"}
+        return
+    [received] = mail.mails
+    images = sum(1 for part in tree.walk() if part.get_content_type() == "image/png")
+    assert len([a for a in received.attachments if a.content_type == "image/png"]) == images
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"From: a@example.org\nSubject: x\nMessage-ID: <1@x>\n\nHello.\n",
+                b"From: a@example.org\nSubject: empty\n\n",
+                b"garbage\n",
+                b"Subject: only\n\nText.\n",
+            ]
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_mailbox_reads_every_member_or_says_which_it_left_out(members: list[bytes]) -> None:
+    box = b"".join(b"From a@example.org Tue Sep 20 15:30:00 2016\n" + m + b"\n" for m in members)
+    try:
+        found = read_mail_file(box)
+    except MailRefused:
+        return
+    numbers = [number for number, _reason in found.left_out]
+    assert len(found.mails) + len(numbers) == len(members)
+    assert numbers == sorted(numbers) and all(1 <= n <= len(members) for n in numbers)
 
 
 @FUZZ
