@@ -279,19 +279,26 @@ def commit_written(
 ) -> None:
     """Commit records whose fields readers of the visit's other languages read translated (a
     visit, an itinerary item, the protocol, an embargo, an organisation), written in
-    ``language`` (by default the writer's interface language). Their translations are brought
-    up to date in the same commit and tried only after it, so a provider that is down delays
-    them and loses no word."""
+    ``language`` (by default the language told from their text, else the writer's). Their
+    translations are brought up to date in the same commit and tried only after it, so a
+    provider that is down delays them and loses no word."""
     from flask_babel import get_locale
 
     from cop.database import utcnow
     from cop.translation import content
     from cop.translation.providers import ProviderSettings
 
-    language = language or (get_locale().language if get_locale() else "en")
+    writer_language = get_locale().language if get_locale() else "en"
     db.session.flush()
     due = [
-        row for record in records for row in content.written(db.session, record, language, fields)
+        row
+        for record in records
+        for row in content.written(
+            db.session,
+            record,
+            language or content.language_written(record, fields, writer_language),
+            fields,
+        )
     ]
     db.session.commit()
     if due:

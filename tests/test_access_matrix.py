@@ -115,6 +115,7 @@ class World:
     wave_id: int = 0
     thread_id: int = 0
     translation_id: int = 0
+    untold_message_id: int = 0
     attachment_id: int = 0
     reflection_id: int = 0
     passage_id: int = 0
@@ -421,6 +422,15 @@ CASES = [
         "POST",
         lambda w: f"/visits/{w.visit.id}/correspondence/{w.thread_id}/retry",
         only(WRITERS, 302),
+    ),
+    Case(
+        "POST",
+        lambda w: (
+            f"/visits/{w.visit.id}/correspondence/{w.thread_id}"
+            f"/messages/{w.untold_message_id}/language"
+        ),
+        only(WRITERS, 400),
+        blank_form,
     ),
     Case(
         "GET",
@@ -828,9 +838,11 @@ def world(app: Flask, make: Factory) -> World:
     thread = Thread(visit_id=visit.id, subject="Dates")
     message = Message(thread=thread, direction=Direction.INBOUND, language="fr", body="Bonjour")
     translation = MessageTranslation(message=message, target_language="en", text="Hello")
-    db.session.add_all([thread, message, translation])
+    untold = Message(thread=thread, direction=Direction.INBOUND, language="und", body="OK")
+    db.session.add_all([thread, message, translation, untold])
     db.session.commit()
     built.thread_id, built.translation_id = thread.id, translation.id
+    built.untold_message_id = untold.id
     kept = store(io.BytesIO(b"%PDF"), "programme.pdf", attachments_folder(visit.id), 1024)
     attachment = MessageAttachment(
         message_id=message.id,

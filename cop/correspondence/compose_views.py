@@ -21,6 +21,7 @@ from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import options
 from cop.mail import language_of, queue_mail
+from cop.translation.language import UNDETERMINED
 from cop.translation.models import TranslationStatus
 from cop.translation.providers import TranslationFailed
 from cop.translation.service import remember, translate
@@ -61,7 +62,7 @@ def _subject_language(thread: Thread, writer_language: str) -> str:
     has their subject), else the writer's, who is about to begin it."""
     first = db.session.scalar(
         select(Message.language)
-        .where(Message.thread_id == thread.id)
+        .where(Message.thread_id == thread.id, Message.language != UNDETERMINED)
         .order_by(Message.sent_at, Message.id)
         .limit(1)
     )

@@ -23,6 +23,14 @@ class ReceivedMessageForm(CopForm):
     )
 
 
+class MessageLanguageForm(CopForm):
+    language = SelectField(
+        _l("Language of this message"),
+        choices=[],
+        validators=[DataRequired(_l("Choose the language the message is written in"))],
+    )
+
+
 class ReviewForm(CopForm):
     text = TextAreaField(
         _l("Translation"),

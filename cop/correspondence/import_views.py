@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -36,6 +37,7 @@ from cop.database import utcnow
 from cop.directory.models import Person
 from cop.documents.storage import UploadRefused, path_of, store
 from cop.extensions import db
+from cop.translation.language import UNDETERMINED, identify
 from cop.viewhelpers import attachments_folder, form_status
 from cop.visits.models import Visit
 
@@ -103,7 +105,8 @@ def keep(visit: Visit, mail: ReceivedMail) -> Message | None:
         direction=Direction.INBOUND,
         author_name=mail.sender_name or mail.sender_email,
         author_person_id=author.id if author else None,
-        language=logic.guess_language(mail.body, languages, languages[-1]),
+        # Told from its text; a short or two-language mail waits for a reader to say.
+        language=identify(mail.body, languages),
         body=mail.body,
         message_id=mail.message_id,
         content_hash=None if mail.message_id else mail.content_hash,
@@ -169,13 +172,27 @@ def import_mail(visit_id: int) -> str | Response | tuple[str, int]:
                     logic.translate_into(db.session, message, target, settings, now, visit.id)
                     db.session.commit()
             flash(
-                _(
-                    "%(kept)s messages imported (%(skipped)s already there).",
-                    kept=len(kept),
+                ngettext(
+                    "%(num)s message imported (%(skipped)s already there).",
+                    "%(num)s messages imported (%(skipped)s already there).",
+                    len(kept),
                     skipped=len(mails) - len(kept),
                 ),
                 "success",
             )
+            untold = sum(message.language == UNDETERMINED for message in kept)
+            if untold:
+                flash(
+                    ngettext(
+                        "cop cannot tell the language of %(num)s message (it is short, or in "
+                        "two languages): choose it on its thread, and it will be translated.",
+                        "cop cannot tell the language of %(num)s messages (they are short, or "
+                        "in two languages): choose it on their threads, and they will be "
+                        "translated.",
+                        untold,
+                    ),
+                    "warning",
+                )
             return redirect(url_for("correspondence.threads", visit_id=visit.id))
     return render_template("correspondence/import.html", visit=visit, form=form), form_status(form)
 

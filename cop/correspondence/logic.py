@@ -10,27 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.correspondence.models import Message, MessageTranslation
+from cop.translation.language import UNDETERMINED
 from cop.translation.models import TranslationStatus
 from cop.translation.providers import ProviderSettings
 from cop.translation.service import attempt, remember
 
-STOPWORDS = {
-    "en": {"the", "and", "of", "to", "we", "you", "is", "for", "with", "our", "your", "will"},
-    "fr": {"le", "la", "les", "et", "de", "des", "nous", "vous", "est", "pour", "avec", "une"},
-}
-
-
-def guess_language(text: str, candidates: Sequence[str], fallback: str) -> str:
-    """The candidate language whose common words appear most often (enough for en/fr mail)."""
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
-    scores = {
-        code: sum(word in STOPWORDS.get(code, set()) for word in words) for code in candidates
-    }
-    best = max(scores, key=scores.get, default=fallback)
-    return best if scores.get(best) else fallback
-
 
 def other_language(languages: Sequence[str], language: str) -> str | None:
+    """The language a message is translated into; none while nobody knows its own."""
+    if language == UNDETERMINED:
+        return None
     return next((code for code in languages if code != language), None)
 
 

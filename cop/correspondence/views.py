@@ -19,13 +19,19 @@ from werkzeug.wrappers import Response
 
 from cop import access
 from cop.correspondence import logic
-from cop.correspondence.forms import ReceivedMessageForm, ReviewForm, ThreadForm
+from cop.correspondence.forms import (
+    MessageLanguageForm,
+    ReceivedMessageForm,
+    ReviewForm,
+    ThreadForm,
+)
 from cop.correspondence.models import Direction, Message, MessageTranslation, Thread
 from cop.database import utcnow
 from cop.directory.queries import organisation_choices
 from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import EmptyForm, options
+from cop.translation.language import UNDETERMINED, identify
 from cop.translation.providers import ProviderSettings
 from cop.viewhelpers import form_status
 from cop.visits.models import Visit
@@ -110,48 +116,132 @@ def thread(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
     if form.is_submitted() and not access.belongs_to_visit(current_user, visit):
         abort(403)
     if form.validate_on_submit():
-        languages = visit.language_list or ["en", "fr"]
         language = form.language.data
         if language == AUTO:
-            language = logic.guess_language(form.body.data, languages, languages[-1])
-        message = Message(
-            thread_id=found.id,
-            direction=Direction.INBOUND,
-            author_name=form.author_name.data or "",
-            language=language,
-            body=form.body.data,
-        )
-        db.session.add(message)
-        # Kept first, translated second: a provider failure cannot lose the message.
-        db.session.commit()
-        target = logic.other_language(languages, language)
-        if target:
-            translation = logic.translate_into(
-                db.session, message, target, provider_settings(), utcnow(), visit.id
+            language = identify(form.body.data, visit.language_list)
+        if language != UNDETERMINED:
+            _keep_received(visit, found, form, language)
+            return redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=found.id))
+        form.language.errors.append(
+            _(
+                "cop cannot tell the language of this text (it is short, or in two "
+                "languages): choose it"
             )
-            db.session.commit()
-            if translation.failure_reason:
-                flash(
-                    _(
-                        "The message is saved; its translation is waiting (%(reason)s).",
-                        reason=reason_text(translation.failure_reason),
-                    ),
-                    "error",
-                )
-            else:
-                flash(_("The message is saved and translated."), "success")
-        else:
-            flash(_("The message is saved."), "success")
-        return redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=found.id))
+        )
+    return _thread_page(visit, found, form)
+
+
+def _keep_received(visit: Visit, found: Thread, form: ReceivedMessageForm, language: str) -> None:
+    message = Message(
+        thread_id=found.id,
+        direction=Direction.INBOUND,
+        author_name=form.author_name.data or "",
+        language=language,
+        body=form.body.data,
+    )
+    db.session.add(message)
+    # Kept first, translated second: a provider failure cannot lose the message.
+    db.session.commit()
+    target = logic.other_language(visit.language_list or ["en", "fr"], language)
+    if not target:
+        flash(_("The message is saved."), "success")
+        return
+    translation = logic.translate_into(
+        db.session, message, target, provider_settings(), utcnow(), visit.id
+    )
+    db.session.commit()
+    if translation.failure_reason:
+        flash(
+            _(
+                "The message is saved; its translation is waiting (%(reason)s).",
+                reason=reason_text(translation.failure_reason),
+            ),
+            "error",
+        )
+    else:
+        flash(_("The message is saved and translated."), "success")
+
+
+def _thread_page(
+    visit: Visit,
+    found: Thread,
+    form: ReceivedMessageForm,
+    language_form: MessageLanguageForm | None = None,
+) -> tuple[str, int]:
+    """The thread, its messages and translations; a message whose language nobody has given
+    carries a form to give it (``language_form``: one sent back with its error)."""
+    language_forms = {
+        message.id: _language_form(visit, message)
+        for message in found.messages
+        if message.language == UNDETERMINED
+    }
+    status = form_status(form)
+    if language_form is not None:
+        language_forms[int(language_form.message_id)] = language_form
+        status = 400
     return render_template(
         "correspondence/thread.html",
         visit=visit,
         thread=found,
         form=form,
+        language_forms=language_forms,
         may_write=access.belongs_to_visit(current_user, visit),
         retry_form=EmptyForm(),
         reason_text=reason_text,
-    ), form_status(form)
+    ), status
+
+
+def _language_form(visit: Visit, message: Message) -> MessageLanguageForm:
+    # One form per message on the page: the prefix keeps their fields' ids apart.
+    form = MessageLanguageForm(prefix=f"message-{message.id}")
+    form.message_id = message.id
+    form.language.choices = options(
+        [("", _("Choose…")), *((code, language_name(code)) for code in visit.language_list)]
+    )
+    return form
+
+
+@blueprint.route(
+    "/visits/<int:visit_id>/correspondence/<int:thread_id>/messages/<int:message_id>/language",
+    methods=["POST"],
+)
+@login_required
+def message_language(visit_id: int, thread_id: int, message_id: int) -> Response | tuple[str, int]:
+    """Someone who reads the message says which language it is in (cop could not tell), and
+    only then is it translated."""
+    visit = access.visit_for(visit_id, records=True)
+    found = _thread_of(visit, thread_id)
+    if not access.belongs_to_visit(current_user, visit):
+        abort(403)
+    message = next((m for m in found.messages if m.id == message_id), None)
+    if message is None:
+        abort(404)
+    back = redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=found.id))
+    if message.language != UNDETERMINED:
+        flash(_("The language of this message was already given."), "warning")
+        return back
+    form = _language_form(visit, message)
+    if not form.validate_on_submit():
+        return _thread_page(visit, found, _message_form(visit), form)
+    message.language = form.language.data
+    db.session.commit()
+    target = logic.other_language(visit.language_list, message.language)
+    if target:
+        translation = logic.translate_into(
+            db.session, message, target, provider_settings(), utcnow(), visit.id
+        )
+        db.session.commit()
+        if translation.failure_reason:
+            flash(
+                _(
+                    "The language is saved; the translation is waiting (%(reason)s).",
+                    reason=reason_text(translation.failure_reason),
+                ),
+                "error",
+            )
+            return back
+    flash(_("The language is saved and the message translated."), "success")
+    return back
 
 
 def reason_text(reason: str) -> str:

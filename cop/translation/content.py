@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from cop.directory.models import Organisation
 from cop.itinerary.models import ItineraryItem
 from cop.social.models import Embargo, SocialProtocol
+from cop.translation.language import UNDETERMINED, identify
 from cop.translation.models import ContentTranslation, TranslationStatus
 from cop.translation.providers import ProviderSettings
 from cop.translation.service import attempt, remember
@@ -77,6 +78,18 @@ def targets_for(record: Any, source: str) -> list[str]:
     visit = visit_of(record)
     languages = visit.language_list if visit is not None else list(INTERFACE_LANGUAGES)
     return [code for code in languages if code != source]
+
+
+def language_written(record: Any, fields: tuple[str, ...] | None, writer_language: str) -> str:
+    """The language a record's fields are written in, told from their text; when it cannot be
+    told (a title alone is often too short, or the text is in two languages), the language the
+    writer works in, which they can see beside every translation and correct."""
+    kind = kind_of(record)
+    names = fields or tuple(n for n in FIELDS[kind][1] if (kind, n) not in WRITTEN_APART)
+    text = "\n\n".join((getattr(record, name) or "").strip() for name in names)
+    visit = visit_of(record)
+    found = identify(text, visit.language_list if visit is not None else INTERFACE_LANGUAGES)
+    return writer_language if found == UNDETERMINED else found
 
 
 def written(

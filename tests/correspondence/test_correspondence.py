@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from cop.correspondence.logic import guess_language
 from cop.correspondence.models import Message, MessageTranslation, Thread
 from cop.database import utcnow
 from cop.extensions import db
@@ -133,9 +132,6 @@ def test_a_reviewed_translation_goes_into_the_memory(client, make, libre) -> Non
     assert again.text == reviewed and len(libre.calls) == calls
 
 
-def test_helpers_guess_the_language_and_back_off() -> None:
-    assert guess_language("Nous vous remercions pour la visite", ["en", "fr"], "en") == "fr"
-    assert guess_language("We will send the agenda for our visit", ["en", "fr"], "fr") == "en"
-    assert guess_language("12345", ["en", "fr"], "fr") == "fr"
+def test_retries_back_off() -> None:
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3)] == [1, 2, 4]
     assert backoff(50) == timedelta(hours=6)

@@ -217,3 +217,24 @@ def test_cops_own_checklist_is_in_the_readers_language(make: Factory, lyon) -> N
     page = visible_text(lead_client.get(f"/visits/{visit.id}/planning").get_data(as_text=True))
 
     assert "Interprète réservé" in page and "Interpreter booked" not in page
+
+
+def test_content_is_known_by_the_language_it_is_written_in_not_the_writers(
+    make: Factory, lyon
+) -> None:
+    lead, host, lead_client, host_client = lyon
+    french = {
+        **VISIT,
+        "title": "Visite d'étude à Lyon",
+        "objective": "Comprendre comment la ville organise le vote des habitants sur les projets.",
+    }
+    assert lead_client.post("/visits/new", data=french).status_code == 302
+    visit = db.session.scalar(db.select(Visit).filter_by(title="Visite d'étude à Lyon"))
+    make.member(visit, host.person, MembershipRole.HOST)
+
+    rows = db.session.scalars(db.select(ContentTranslation)).all()
+    assert {(row.source_language, row.target_language) for row in rows} == {("fr", "en")}
+    hosts_page = visible_text(host_client.get(f"/visits/{visit.id}").get_data(as_text=True))
+    leads_page = visible_text(lead_client.get(f"/visits/{visit.id}").get_data(as_text=True))
+    assert "Comprendre comment la ville" in hosts_page and "(fr)" not in hosts_page
+    assert "(en) " in leads_page  # the English-speaking lead reads it translated
