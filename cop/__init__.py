@@ -400,6 +400,7 @@ def _register_template_helpers(app: Flask) -> None:
             "format_clock": formatting.format_clock,
             "format_full_day": formatting.format_full_day,
             "format_full_day_in": formatting.format_full_day_in,
+            "format_full_day_range": formatting.format_full_day_range,
             "zone_city": formatting.zone_city,
             "format_hours": formatting.format_hours,
             "format_money": formatting.format_money,

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from cop.itinerary.logic import whole_days
+
 PRODUCT_ID = "-//cop//study visits//EN"
 
 
@@ -58,8 +60,14 @@ def _event(item: CalendarItem, organizer: Participant | None, with_attendees: bo
     event.add("uid", item.uid)
     event.add("sequence", item.sequence)
     event.add("dtstamp", item.updated_at)
-    event.add("dtstart", item.starts_at.astimezone(zone))
-    if item.ends_at > item.starts_at:
+    days = whole_days(item.starts_at, item.ends_at, item.time_zone)
+    if days is not None:
+        # An all-day item goes out as dates, as it came in: calendars show it across the day.
+        event.add("dtstart", days[0])
+        event.add("dtend", days[1] + timedelta(days=1))
+    else:
+        event.add("dtstart", item.starts_at.astimezone(zone))
+    if days is None and item.ends_at > item.starts_at:
         # A moment has no DTEND (RFC 5545: DTEND must come after DTSTART).
         event.add("dtend", item.ends_at.astimezone(zone))
     event.add("summary", one_line(item.title))

@@ -1,9 +1,10 @@
 """Reading a host's agenda (.ics) into itinerary changes.
 
 A file that is not a calendar is refused whole, saying why. In a calendar, each event that
-cannot be imported (an unreadable value, a rule the library cannot expand, an all-day event) is
-listed with its property and value and the rest imports; repeating events are expanded within
-the visit's days; two calendars one after the other read as one."""
+cannot be imported (an unreadable value, a rule the library cannot expand) is listed with its
+property and value and the rest imports; repeating events are expanded within the visit's days;
+two calendars one after the other read as one. Without DTEND or DURATION an event follows
+RFC 5545: a date lasts the day, a date-time is a moment."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ class ImportedEvent:
     notes: str
     cancelled: bool
     repeats: bool = False  # one occurrence of a repeating event
+    # Dates, not times (first and last day): from midnight to midnight on the host's clock.
+    days: tuple[date, date] | None = None
+
+    @property
+    def all_day(self) -> bool:
+        return self.days is not None
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,7 @@ class LeftOut:
     """An event of the file that is not imported, and why; the rest of the file imports."""
 
     event: str  # how its reader knows it: its title, else its start, else its UID
-    reason: str  # all_day, missing_start, missing_uid, bad_value, bad_rule, ends_before_start,
+    reason: str  # missing_start, missing_uid, bad_value, bad_rule, ends_before_start,
     # unknown_timezone or repeats_without_dates
     detail: str = ""  # the property and its value, as the file has them
 
@@ -138,6 +145,30 @@ def _end_of(event: Any, starts: datetime, zone: ZoneInfo) -> datetime:
     return ends
 
 
+def _days(event: Any, first: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """An all-day event from midnight of its first day to midnight after its last, on the
+    host's clock: DTEND is the day after the last (RFC 5545), DURATION counts whole days, and
+    with neither the event lasts its one day."""
+    last_after = first + timedelta(days=1)
+    if "DTEND" in event:
+        ends = event.decoded("DTEND")
+        if isinstance(ends, datetime) or not isinstance(ends, date):
+            raise _Skip("bad_value", f"DTEND {event['DTEND'].to_ical().decode()}")
+        last_after = ends
+    elif "DURATION" in event:
+        duration = event.decoded("DURATION")
+        if not isinstance(duration, timedelta) or duration.days < 1:
+            raise _Skip("bad_value", f"DURATION {event['DURATION'].to_ical().decode()}")
+        last_after = first + timedelta(days=duration.days)
+    if last_after <= first:
+        raise _Skip("ends_before_start")
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+    return midnight(first), midnight(last_after)
+
+
 def _label(event: Any) -> str:
     title = str(event.get("SUMMARY", "")).strip()
     if title:
@@ -157,13 +188,19 @@ def _imported(event: Any, key: str, zone: ZoneInfo, repeats: bool) -> ImportedEv
     starts = _moment(event, "DTSTART", zone)
     if starts is None:
         raise _Skip("missing_start")
-    if not isinstance(starts, datetime):
-        raise _Skip("all_day")
+    days = None
+    if isinstance(starts, datetime):
+        ends = _end_of(event, starts, zone)
+    else:
+        first = starts
+        starts, ends = _days(event, first, zone)
+        days = (first, (ends.astimezone(zone) - timedelta(days=1)).date())
     return ImportedEvent(
         uid=key,
         title=_label(event)[:200],
         starts_at=starts,
-        ends_at=_end_of(event, starts, zone),
+        ends_at=ends,
+        days=days,
         place=str(event.get("LOCATION", "")).strip()[:200],
         notes=str(event.get("DESCRIPTION", "")).strip()[:5000],
         cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",

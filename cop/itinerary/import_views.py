@@ -59,7 +59,6 @@ def left_out_message(left: LeftOut) -> str:
     """Why one event of the file is not imported, naming it and, where one is at fault, the
     property and its value as the file has them."""
     reasons = {
-        "all_day": _("an all-day event; the itinerary holds timed items"),
         "missing_start": _("it has no start"),
         "missing_uid": _("it has no UID, so later changes could not be matched"),
         "ends_before_start": _("it ends before it starts"),

@@ -28,6 +28,17 @@ def in_zone(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone_name))
 
 
+def whole_days(starts_at: datetime, ends_at: datetime, zone_name: str) -> tuple[date, date] | None:
+    """The first and last day of an item that runs from midnight to midnight on the host's
+    clock (an all-day event of a calendar), else None: it is shown and exported as days, not
+    as hours."""
+    zone = ZoneInfo(zone_name)
+    starts, ends = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    if ends <= starts or starts.time() != time(0) or ends.time() != time(0):
+        return None
+    return starts.date(), ends.date() - timedelta(days=1)
+
+
 def offset_hours(moment: datetime, zone_name: str, other_zone: str) -> float:
     """How many hours ``zone_name`` is ahead of ``other_zone`` at that moment."""
     first = in_zone(moment, zone_name).utcoffset() or timedelta()
@@ -68,14 +79,20 @@ def check_itinerary(
     slots: Iterable[Slot], zone_name: str, first_day: date | None, last_day: date | None
 ) -> list[ItineraryWarning]:
     """Overlapping items, gaps shorter than the travel time, items outside the visit's days."""
-    ordered: Sequence[Slot] = sorted(slots, key=lambda slot: (slot.starts_at, slot.item_id))
+    everything: Sequence[Slot] = sorted(slots, key=lambda slot: (slot.starts_at, slot.item_id))
+    # An all-day item is the day's frame (a free day, a conference), not a meeting that the
+    # day's meetings overlap or must travel from.
+    ordered = [
+        slot for slot in everything if whole_days(slot.starts_at, slot.ends_at, zone_name) is None
+    ]
     warnings: list[ItineraryWarning] = []
     for position, slot in enumerate(ordered):
         for later in ordered[position + 1 :]:
             if later.starts_at >= slot.ends_at:
                 break
             warnings.append(ItineraryWarning("overlap", later.item_id, slot.item_id))
-        if first_day is not None and last_day is not None:
+    if first_day is not None and last_day is not None:
+        for slot in everything:
             starts = in_zone(slot.starts_at, zone_name).date()
             ends = in_zone(slot.ends_at - timedelta(microseconds=1), zone_name).date()
             if starts < first_day or ends > last_day:

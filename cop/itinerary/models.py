@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Person
 from cop.extensions import db
+from cop.itinerary.logic import whole_days
 from cop.visits.models import Visit
 
 item_attendee = Table(
@@ -71,6 +72,11 @@ class ItineraryItem(db.Model):
     visit: Mapped[Visit] = relationship()
     host_contact: Mapped[Person | None] = relationship(foreign_keys=[host_contact_id])
     attendees: Mapped[list[Person]] = relationship(secondary=item_attendee)
+
+    @property
+    def whole_days(self) -> tuple[date, date] | None:
+        """First and last day of an all-day item (midnight to midnight on the host's clock)."""
+        return whole_days(self.starts_at, self.ends_at, self.time_zone)
 
     def touch(self) -> None:
         """Record a change that calendars must pick up."""

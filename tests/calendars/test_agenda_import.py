@@ -59,11 +59,35 @@ def test_floating_times_are_the_hosts_clock_and_duration_gives_the_end() -> None
     assert event.ends_at == datetime(2016, 12, 9, 15, 30, tzinfo=UTC)
 
 
-def test_all_day_events_are_listed_as_left_out() -> None:
-    holiday = "UID:h@x\r\nSUMMARY:Journée libre\r\nDTSTART;VALUE=DATE:20161210\r\n"
-    agenda = parse_agenda(calendar(MEETING, holiday), PARIS)
-    assert len(agenda.events) == 1
-    assert agenda.left_out == [LeftOut("Journée libre", "all_day")]
+def paris_midnight(day: int) -> datetime:
+    """Midnight in Paris on that day of December 2016 (23:00 UTC the evening before)."""
+    return datetime(2016, 12, day - 1, 23, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("end", "last_day"),
+    [
+        ("", 10),  # RFC 5545: a date with neither DTEND nor DURATION lasts the day
+        ("DTEND;VALUE=DATE:20161212\r\n", 11),  # DTEND is the day after the last
+        ("DURATION:P2D\r\n", 11),
+    ],
+)
+def test_an_all_day_event_lasts_its_days_on_the_hosts_clock(end: str, last_day: int) -> None:
+    free = f"UID:h@x\r\nSUMMARY:Journée libre\r\nDTSTART;VALUE=DATE:20161210\r\n{end}"
+    agenda = parse_agenda(calendar(MEETING, free), PARIS)
+    day = next(event for event in agenda.events if event.uid == "h@x")
+    assert (day.starts_at, day.ends_at) == (paris_midnight(10), paris_midnight(last_day + 1))
+    assert day.days == (date(2016, 12, 10), date(2016, 12, last_day)) and day.all_day
+    assert agenda.left_out == []
+
+
+def test_a_weekly_all_day_event_repeats_within_the_visit() -> None:
+    weekly = (
+        "UID:w@x\r\nSUMMARY:Permanence\r\nDTSTART;VALUE=DATE:20161128\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=4\r\n"
+    )
+    [event] = parse_agenda(calendar(weekly), PARIS, VISIT_DAYS).events
+    assert event.days == (date(2016, 12, 5), date(2016, 12, 5)) and event.repeats
 
 
 def test_windows_1252_and_utf16_files_are_decoded() -> None:
@@ -114,8 +138,15 @@ def test_a_file_that_is_not_a_calendar_is_refused_whole(data: bytes, reason: str
             "UID:c@y\r\nSUMMARY:Backwards\r\nDTSTART:20161208T100000Z\r\nDTEND:20161208T090000Z\r\n",
             LeftOut("Backwards", "ends_before_start"),
         ),
+        (
+            "UID:d@y\r\nSUMMARY:Mixed\r\nDTSTART;VALUE=DATE:20161210\r\nDTEND:20161210T120000Z\r\n",
+            LeftOut("Mixed", "bad_value", "DTEND 20161210T120000Z"),
+        ),
         # Untitled: named by its start, never "None" or a number of cop's own.
-        ("UID:u@y\r\nDTSTART;VALUE=DATE:20161210\r\n", LeftOut("20161210", "all_day")),
+        (
+            "UID:u@y\r\nDTSTART:20161210T100000Z\r\nDTEND:20161210T090000Z\r\n",
+            LeftOut("20161210T100000Z", "ends_before_start"),
+        ),
     ],
 )
 def test_one_bad_event_is_listed_and_the_rest_imports(event: str, left_out: LeftOut) -> None:
@@ -290,3 +321,27 @@ def test_a_refused_file_is_explained_and_changes_nothing(client, make) -> None:
         ).status_code
         == 400
     )
+
+
+def test_an_all_day_event_is_shown_as_the_day_and_goes_out_as_dates(client, make) -> None:
+    lead = make.user()
+    visit = make.visit(start_date=VISIT_DAYS[0], end_date=VISIT_DAYS[1], time_zone=PARIS)
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    sign_in(client, lead)
+    free = (
+        "UID:h@x\r\nSUMMARY:Journée libre\r\nDTSTART;VALUE=DATE:20161208\r\n"
+        "DTEND;VALUE=DATE:20161210\r\n"
+    )
+
+    preview = upload(client, visit, calendar(MEETING, free))
+
+    text = visible_text(preview.get_data(as_text=True))
+    assert "Thursday, 8 December 2016 to Friday, 9 December 2016, all day Journée libre" in text
+    token = preview.get_data(as_text=True).split('name="upload" type="hidden" value="', 1)[1][:32]
+    client.post(f"/visits/{visit.id}/itinerary/import/apply", data={"upload": token})
+    itinerary = visible_text(client.get(f"/visits/{visit.id}/itinerary").get_data(as_text=True))
+    assert "All day, until Friday, 9 December 2016 Journée libre" in itinerary
+    exported = client.get(f"/visits/{visit.id}/itinerary.ics").get_data(as_text=True)
+    assert "DTSTART;VALUE=DATE:20161208" in exported and "DTEND;VALUE=DATE:20161210" in exported
+    again = {event.uid: event for event in parse_agenda(exported.encode(), PARIS).events}
+    assert again["h@x"].days == (date(2016, 12, 8), date(2016, 12, 9))  # read back as it went out

@@ -35,6 +35,9 @@ ics_lines = st.lists(
             "DTSTART;TZID=Nowhere/Else:20161208T093000",
             "DTEND:20161208T080000Z",
             "DTSTART;VALUE=DATE:20161208",
+            "DTEND;VALUE=DATE:20161210",
+            "DTEND;VALUE=DATE:20161207",
+            "DURATION:P2D",
             "SUMMARY:Réunion",
             "UID:x@example",
             "RRULE:FREQ=DAILY;COUNT=3",
@@ -98,6 +101,8 @@ def test_calendar_files(lines: list[str], zone: str) -> None:
         return
     assert isinstance(agenda.events, list) and isinstance(agenda.left_out, list)
     assert all(left.event and left.event != "None" for left in agenda.left_out)
+    assert all(event.ends_at >= event.starts_at for event in agenda.events)
+    assert all(event.ends_at > event.starts_at for event in agenda.events if event.all_day)
 
 
 @FUZZ

@@ -84,6 +84,20 @@ def test_overlapping_items_are_flagged() -> None:
     assert [(w.kind, w.item_id, w.other_id) for w in warnings] == [("overlap", 2, 1)]
 
 
+def test_an_all_day_item_frames_the_day_and_overlaps_nothing() -> None:
+    free_day = Slot(
+        4,
+        "Conference day",
+        to_utc(date(2016, 12, 8), time(0), PARIS),
+        to_utc(date(2016, 12, 9), time(0), PARIS),
+        place="Hôtel de Ville",
+    )
+    warnings = check_itinerary(
+        [free_day, slot(1, (9, 30), (11, 0), "Mairie du 14e", travel=40)], PARIS, None, None
+    )
+    assert warnings == []
+
+
 def test_a_gap_shorter_than_the_travel_time_is_flagged() -> None:
     warnings = check_itinerary(
         [
