@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
+from email.errors import HeaderParseError
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 
 from bs4 import BeautifulSoup
+from bs4.dammit import EncodingDetector
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_MESSAGES = 500
@@ -61,6 +63,57 @@ class ReceivedMail:
         for attachment in self.attachments:
             digest.update(attachment.filename.encode() + b"\0" + attachment.data)
         return digest.hexdigest()
+
+
+# Text parts shown as text; other text/* (a calendar invitation, a vCard) stay attachments.
+TEXT_KINDS = ("text/plain", "text/html", "text/enriched", "text/markdown")
+# Escaped bytes the mail library keeps of a header that was not ASCII (raw 8-bit headers).
+ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
+# What the mail library's header parser raises on headers it cannot make sense of (some are
+# its own bugs: a group address with nothing in it raises AttributeError).
+UNPARSABLE_HEADER = (
+    HeaderParseError,
+    LookupError,
+    UnicodeError,
+    ValueError,
+    IndexError,
+    AttributeError,
+    TypeError,
+)
+
+
+def decoded_bytes(data: bytes, declared: str | None, html: bool = False) -> str:
+    """Bytes as text in the charset the mail declared when they are that; else (a wrong,
+    missing or unknown label such as unknown-8bit) as UTF-8, then the charset an HTML part
+    names inside (found by Beautiful Soup), then Windows-1252, the superset of Latin-1 that
+    European mail programs without a label mostly wrote. Guessing from the bytes alone is
+    left out on purpose: on a short French line it picks Central European charsets."""
+    inner = EncodingDetector.find_declared_encoding(data, is_html=True) if html else None
+    for charset in (declared, "utf-8", inner):
+        if not charset:
+            continue
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def header_text(message: EmailMessage, name: str) -> str:
+    """A header as people read it: encoded words decoded, and raw 8-bit headers (which some
+    mail programs still write) read in their charset instead of as replacement marks."""
+    raw = next((value for key, value in message.raw_items() if key.lower() == name.lower()), None)
+    if raw is None:
+        return ""
+    text = raw
+    if ESCAPED_BYTES.search(raw):
+        text = decoded_bytes(raw.encode("ascii", "surrogateescape"), None)
+    try:
+        # The mail library's own header parser, on text that is text: encoded words are
+        # decoded, beside raw ones too.
+        return str(policy.default.header_factory(name.lower(), text)).strip()
+    except UNPARSABLE_HEADER:
+        return text.strip()  # what the library's parser trips over is kept as written
 
 
 # Elements that stand on lines of their own in the text.
@@ -119,14 +172,13 @@ def read_message(message: EmailMessage) -> ReceivedMail:
 
 
 def _text_of(part: EmailMessage) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError, AssertionError):
-        payload = part.get_payload(decode=True) or b""
-        content = payload.decode("utf-8", errors="replace")
-    if not isinstance(content, str):
-        content = content.decode("utf-8", errors="replace")
-    return html_to_text(content) if part.get_content_type() == "text/html" else content.strip()
+    html = part.get_content_type() in ("text/html", "text/enriched")
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes):
+        content = decoded_bytes(payload, part.get_content_charset(), html)
+    else:
+        content = str(part.get_payload())
+    return html_to_text(content) if html else content.strip()
 
 
 def _attachment_of(part: EmailMessage, number: int) -> Attachment:
@@ -144,8 +196,8 @@ def _attachment_of(part: EmailMessage, number: int) -> Attachment:
 def _forward_header(message: EmailMessage) -> str:
     lines = ["---------- Forwarded message ----------"]
     for name in ("From", "Date", "Subject", "To"):
-        if message.get(name):
-            lines.append(f"{name}: {message.get(name)}")
+        if value := header_text(message, name):
+            lines.append(f"{name}: {value}")
     return "\n".join(lines)
 
 
@@ -157,10 +209,12 @@ def _collect(
     kind = part.get_content_type()
     if kind == "message/rfc822":
         for inner in part.get_payload():
-            if with_text:
+            if with_text and inner.keys():
                 texts.append(_forward_header(inner))
             _collect(inner, texts, attachments, with_text)
         return
+    if part.get_content_maintype() == "multipart" and not part.is_multipart():
+        kind = "text/plain"  # a multipart without a boundary: what it holds is its text
     if part.is_multipart():
         children = list(part.iter_parts())
         if kind == "multipart/alternative":
@@ -175,7 +229,7 @@ def _collect(
             _collect(child, texts, attachments, with_text)
         return
     disposition = part.get_content_disposition()
-    if kind in ("text/plain", "text/html") and disposition != "attachment":
+    if kind in TEXT_KINDS and disposition != "attachment":
         text = _text_of(part) if with_text else ""
         if text:
             texts.append(text)
@@ -188,24 +242,25 @@ def _read_message(message: EmailMessage) -> ReceivedMail:
     attachments: list[Attachment] = []
     _collect(message, texts, attachments)
     body = "\n\n".join(texts)
-    sender = getaddresses([str(message.get("From", ""))])
+    sender = getaddresses([header_text(message, "From")])
     name, address = sender[0] if sender else ("", "")
     try:
-        sent_at = parsedate_to_datetime(str(message["Date"])) if message["Date"] else None
+        date_given = header_text(message, "Date")
+        sent_at = parsedate_to_datetime(date_given) if date_given else None
         if sent_at is not None and sent_at.tzinfo is None:
             sent_at = sent_at.replace(tzinfo=UTC)
     except (TypeError, ValueError, IndexError):
         sent_at = None
-    message_ids = _ids(str(message.get("Message-ID", "")))
-    subject = str(message.get("Subject", "")).strip()[:300]
+    message_ids = _ids(header_text(message, "Message-ID"))
+    subject = header_text(message, "Subject")[:300]
     return ReceivedMail(
         subject=subject,
         sender_name=name.strip()[:200],
         sender_email=address.strip().lower(),
         sent_at=sent_at,
         message_id=message_ids[0] if message_ids else None,
-        in_reply_to=(_ids(str(message.get("In-Reply-To", ""))) or [None])[0],
-        references=_ids(str(message.get("References", ""))),
+        in_reply_to=(_ids(header_text(message, "In-Reply-To")) or [None])[0],
+        references=_ids(header_text(message, "References")),
         body=body.strip(),
         attachments=attachments,
     )

@@ -277,3 +277,84 @@ def test_a_mailbox_with_a_bad_message_says_which_and_imports_the_rest(client, ma
     page = visible_text(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Message 2 of the mailbox was not imported: This is not a mail message" in page
     assert db.session.scalar(db.select(db.func.count(Message.id))) == 1
+
+
+HEADERS = (
+    b"From: Claire Dubois <hote@paris.example>\nSubject: Programme\n"
+    b"Date: Tue, 20 Sep 2016 15:30:00 +0200\nMessage-ID: <p@paris.example>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "body"),
+    [
+        pytest.param(
+            HEADERS
+            + b"Content-Type: text/plain; charset=unknown-8bit\n\nR\xe9union \xe0 l'H\xf4tel",
+            "Réunion à l'Hôtel",
+            id="an unknown charset label, Latin-1 bytes",
+        ),
+        pytest.param(
+            HEADERS + b"Content-Type: text/plain\n\nR\xc3\xa9union \xc3\xa0 l'H\xc3\xb4tel",
+            "Réunion à l'Hôtel",
+            id="UTF-8 bytes with no charset declared",
+        ),
+        pytest.param(
+            HEADERS + b"Content-Type: text/plain; charset=us-ascii\n\nR\xe9union",
+            "Réunion",
+            id="8-bit bytes declared ASCII",
+        ),
+        pytest.param(
+            HEADERS
+            + b'Content-Type: text/html\n\n<html><head><meta charset="iso-8859-1"></head>'
+            + b"<body><p>R\xe9union</p></body></html>",
+            "Réunion",
+            id="HTML naming its charset inside",
+        ),
+        pytest.param(
+            HEADERS + b"Content-Type: text/enriched\n\n<bold>Bonjour</bold> \xc3\xa0 tous",
+            "Bonjour à tous",
+            id="text/enriched",
+        ),
+        pytest.param(
+            HEADERS + b"MIME-Version: 1.0\nContent-Type: multipart/mixed\n\nJuste du texte",
+            "Juste du texte",
+            id="a multipart without its boundary",
+        ),
+        pytest.param(
+            HEADERS
+            + b'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"\n\n--B\n'
+            + b"Content-Type: text/plain\n\nCorps du message\n",
+            "Corps du message",
+            id="a multipart cut before its last boundary",
+        ),
+    ],
+)
+def test_mail_from_real_programs_reads_as_written(data: bytes, body: str) -> None:
+    [received] = read_mail_file(data).mails
+    assert received.body == body
+
+
+def test_raw_8bit_headers_are_read_in_their_charset() -> None:
+    data = (
+        b"From: Ren\xe9 Martin <rene@paris.example>\nSubject: R\xe9union =?utf-8?q?caf=C3=A9?=\n"
+        b"Date: Tue, 20 Sep 2016 15:30:00 +0200\n\nBonjour"
+    )
+    [received] = read_mail_file(data).mails
+    assert (received.sender_name, received.subject) == ("René Martin", "Réunion café")
+
+
+def test_invitations_and_outlook_attachments_stay_attachments_with_their_type() -> None:
+    data = (
+        HEADERS + b'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"\n\n'
+        b"--B\nContent-Type: text/plain\n\nBonjour\n"
+        b"--B\nContent-Type: text/calendar; method=REQUEST\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n"
+        b"--B\nContent-Type: application/ms-tnef; name=winmail.dat\n"
+        b"Content-Transfer-Encoding: base64\n\neJ8+IgAA\n--B--\n"
+    )
+    [received] = read_mail_file(data).mails
+    assert received.body == "Bonjour"
+    assert [(a.filename, a.content_type) for a in received.attachments] == [
+        ("part-1.ics", "text/calendar"),
+        ("winmail.dat", "application/ms-tnef"),
+    ]

@@ -143,6 +143,31 @@ def test_mail_that_looks_like_mail(data: bytes) -> None:
             reader(data)
 
 
+header_bytes = st.binary(max_size=60).map(lambda raw: raw.replace(b"\n", b" ").replace(b"\r", b" "))
+
+
+@FUZZ
+@given(
+    header_bytes, header_bytes, st.sampled_from([b"", b"; charset=unknown-8bit", b"; charset=x"])
+)
+def test_raw_8bit_headers_and_charsets_read_as_text(sender, subject, charset) -> None:
+    data = (
+        b"From: "
+        + sender
+        + b"\nSubject: "
+        + subject
+        + b"\nContent-Type: text/plain"
+        + charset
+        + b"\n\nR\xe9union \xc3\xa0 Paris"
+    )
+    try:
+        [received] = read_mail_file(data).mails
+    except MailRefused:
+        return
+    for text in (received.sender_name, received.subject, received.body):
+        assert not any("\udc80" <= character <= "\udcff" for character in text)
+
+
 # MIME trees of any shape: text, HTML, images, forwarded messages and digests inside one
 # another, as mail programs nest them.
 def _leaf(kind: str, text: str) -> EmailMessage:
