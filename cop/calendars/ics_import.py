@@ -201,7 +201,10 @@ def _imported(event: Any, key: str, zone: ZoneInfo, repeats: bool) -> ImportedEv
         starts_at=starts,
         ends_at=ends,
         days=days,
-        place=str(event.get("LOCATION", "")).strip()[:200],
+        # One line: Apple writes the place's name and its address on two.
+        place=", ".join(
+            line.strip() for line in str(event.get("LOCATION", "")).splitlines() if line.strip()
+        )[:200],
         notes=str(event.get("DESCRIPTION", "")).strip()[:5000],
         cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
         repeats=repeats,
