@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError, S
 from werkzeug.exceptions import HTTPException
 
 from cop import config as cop_config
+from cop import queue
 from cop.accounts.passwords import use_hash_method
 from cop.extensions import babel, csrf, db, limiter, login_manager, migrate
 from cop.viewhelpers import nav_section_of
@@ -121,6 +122,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    queue.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

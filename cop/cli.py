@@ -81,8 +81,10 @@ def base_url_on_port(base_url: str, port: int) -> str:
 @click.option("--port", default=5000, show_default=True)
 @with_appcontext
 def start_command(port: int) -> None:
-    """Upgrade the database, add the demo to a new one, and serve on http://127.0.0.1."""
+    """Upgrade the database, add the demo to a new one, and serve on http://127.0.0.1 with a
+    worker beside the server."""
     from cop.demo import load_demo
+    from cop.queue import queue_url, start_worker_process, stop_worker_process
 
     refuse_in_production("The demo data")
     if upgrade_database() and load_demo(db.session):
@@ -94,7 +96,16 @@ def start_command(port: int) -> None:
     # Flask refuses app.run() inside its own CLI, so serve through Werkzeug directly.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config["BASE_URL"] = base_url_on_port(app.config["BASE_URL"], port)
-    run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False, use_debugger=False)
+    # The queue's worker beside the server: mail leaves without any request waiting on it.
+    worker = start_worker_process(app, db.engine.url.render_as_string(hide_password=False))
+    if worker is not None:
+        click.echo(
+            f"A worker sends mail and does the background work beside it ({queue_url(app)})."
+        )
+    try:
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False, use_debugger=False)
+    finally:
+        stop_worker_process(worker)
 
 
 @click.command("create-user")
@@ -185,12 +196,15 @@ def generate_command(scale: str, seed: int) -> None:
 @click.command("send-mail")
 @with_appcontext
 def send_mail_command() -> None:
-    """Send every queued mail and retry the ones that failed."""
+    """Send every queued mail, and retry the ones that failed whose wait is over."""
+    from cop.database import utcnow
     from cop.jobs import send_mail
+    from cop.mail import waiting_for_retry
 
     outcome = send_mail()
     click.echo(
-        f"{outcome['sent']} sent, {outcome['failed']} failed, {outcome['queued']} still queued."
+        f"{outcome['sent']} sent, {outcome['failed']} failed, {outcome['queued']} still queued, "
+        f"{waiting_for_retry(db.session, utcnow())} waiting for their next attempt."
     )
 
 
@@ -346,17 +360,23 @@ def retention_command(today) -> None:
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every job once and stop (for cron or a check).")
-@click.option("--interval", type=int, default=None, help="Seconds between rounds.")
+@click.option("--threads", type=int, default=None, help="Tasks run at once (COP_WORKER_THREADS).")
 @with_appcontext
-def worker_command(once: bool, interval: int | None) -> None:
-    """Send mail, retry translations, close polls and send reminders, round after round. Several
-    workers may run at once."""
-    from cop.jobs import run_worker
+def worker_command(once: bool, threads: int | None) -> None:
+    """Run the queue's tasks (mail) and its schedule (the mail sweep, translation retries,
+    closing polls, reminders, retention) until stopped. Several workers may run at once."""
+    from cop.jobs import run_round
+    from cop.queue import QueueRefused, run_worker
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    run_worker(app, interval or app.config["WORKER_INTERVAL"], rounds=1 if once else None)
     if once:
+        run_round()
         click.echo("One round done.")
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        run_worker(app, threads or app.config["WORKER_THREADS"])
+    except QueueRefused as refused:
+        raise click.ClickException(str(refused)) from refused
 
 
 @click.group("network")

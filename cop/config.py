@@ -32,7 +32,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "TRANSLATION_TIMEOUT": float,
     "PROXY_COUNT": int,
     "LOG_FORMAT": str,
-    "WORKER_INTERVAL": int,
+    "QUEUE_URL": str,
+    "WORKER_THREADS": int,
     "INTERPRETING_SOLO_LIMIT_MINUTES": int,
     "RETENTION_YEARS": int,
     "TIME_ZONE": str,
@@ -88,7 +89,10 @@ class Defaults:
     # "text" for people reading a terminal, "json" for a log collector; json in production.
     LOG_FORMAT = ""
     # Seconds between two rounds of `cop worker`.
-    WORKER_INTERVAL = 60
+    # Where tasks wait for workers (cop.queue): empty is instance/queue.sqlite.
+    QUEUE_URL = ""
+    # Tasks one `cop worker` runs at once (mostly waiting on mail servers and translators).
+    WORKER_THREADS = 4
     # Simultaneous interpreting one interpreter may do alone (AIIC: a team of two beyond ~30 min).
     INTERPRETING_SOLO_LIMIT_MINUTES = 30
     # Personal data of visits that ended longer ago than this is removed (0: kept).
@@ -159,6 +163,11 @@ def production_problems(config: dict[str, Any], secret_was_given: bool) -> list[
         problems.append(
             "COP_RATELIMIT_STORAGE_URI must name storage every worker shares (for example "
             "redis://127.0.0.1:6379/0): with memory:// each worker counts sign-in attempts alone."
+        )
+    if not str(config.get("QUEUE_URL", "")).startswith(("redis://", "rediss://", "unix://")):
+        problems.append(
+            "COP_QUEUE_URL must name the Redis every app server and worker shares (for example "
+            "redis://127.0.0.1:6379/1): mail and background work wait there for the workers."
         )
     if not str(config.get("BASE_URL", "")).startswith("https://"):
         problems.append("COP_BASE_URL must be the site's https:// address, used in mailed links.")

@@ -1,20 +1,20 @@
-"""The background work: each job alone for cron, or all of them in turn for `cop worker`.
+"""The background work: each job alone for cron, all of them in turn for `cop worker --once`,
+and each on its own schedule in the task queue's workers (cop.queue).
 
-Every job is idempotent and safe with several workers at once: mail and translations lock the rows
-they take (skipping rows another worker holds, on PostgreSQL), polls are closed under a row lock,
+Every job is idempotent and safe with several workers at once: each mail is claimed before it is
+sent (cop.mail), translations lock the rows they take (skipping rows another worker holds, on
+PostgreSQL), polls are closed under a row lock,
 and each reminder is recorded under a unique key before its mail leaves. A job that fails is
 logged and tried again on the next round; what it had not finished stays in the database."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from cop.database import utcnow
@@ -130,16 +130,3 @@ def run_round(jobs: dict[str, Callable[[], dict[str, int]]] | None = None) -> di
             log.exception("job %s failed", name)
             results[name] = {"error": f"{type(error).__name__}: {error}"}
     return results
-
-
-def run_worker(app: Flask, interval: int, rounds: int | None = None) -> None:
-    """Run rounds until stopped (or ``rounds`` times), waiting ``interval`` seconds between."""
-    done = 0
-    while rounds is None or done < rounds:
-        with app.app_context():
-            results = run_round()
-            db.session.remove()
-        log.info("worker round", extra={"results": results})
-        done += 1
-        if rounds is None or done < rounds:
-            time.sleep(interval)

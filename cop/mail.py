@@ -1,10 +1,11 @@
-"""The outbox: every mail is stored in the database and sent only after the change that caused it
-has been committed, so a rolled-back request sends nothing and a failed send is kept for retry."""
+"""The outbox: every mail is stored in the database and handed to the task queue only after the
+change that caused it has been committed, so a rolled-back request sends nothing, a request never
+waits on the mail server, and a failed send is kept for retry."""
 
 from __future__ import annotations
 
 import smtplib
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
@@ -14,7 +15,17 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, event
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
@@ -22,9 +33,13 @@ from cop.enums import LabelledEnum, stored_enum
 from cop.extensions import db
 from cop.formatting import regional_locale
 from cop.privatefiles import write_private
+from cop.retrying import backoff
 
 PENDING_KEY = "cop_outbox_pending"
 READY_KEY = "cop_outbox_ready"
+# How long a mail claimed for sending is left to its sender before another worker may take it
+# over (the sender died mid-send): far past any SMTP timeout.
+LEASE = timedelta(minutes=10)
 
 
 class OutboxStatus(LabelledEnum):
@@ -65,6 +80,9 @@ class OutboxMail(db.Model):
     reply_to: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a worker may next try it: after a failure, the backoff; while one is sending it,
+    # the end of its lease. None: as soon as a worker is free.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         cascade="all, delete-orphan", order_by="OutboxAttachment.id"
@@ -200,7 +218,9 @@ def _remember_flushed_mail(session: Session, flush_context: Any) -> None:
 def _send_after_commit(session: Session) -> None:
     ready = session.info.pop(READY_KEY, None)
     if ready:
-        deliver(ready)
+        from cop.queue import send_soon
+
+        send_soon(ready)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -209,25 +229,75 @@ def _forget_rolled_back_mail(session: Session, previous_transaction: Any) -> Non
     session.info.pop(PENDING_KEY, None)
 
 
-def deliver(mail_ids: list[int] | None = None) -> dict[str, int]:
-    """Send queued (or, with no ids, every queued and failed) mail; returns counts by outcome.
+def _due(now: datetime) -> Any:
+    return (OutboxMail.next_attempt_at.is_(None)) | (OutboxMail.next_attempt_at <= now)
 
-    Runs in a session of its own: it is called right after another session's commit."""
+
+def _claim(session: Session, mail_id: int, now: datetime) -> bool:
+    """Take one mail to send, if it is still to send and nobody holds it: its next attempt is
+    moved past the lease, so no other worker (or sweep) sends it meanwhile, and if this one
+    dies mid-send the mail is taken over when the lease ends. One UPDATE, so two workers can
+    never both win, on SQLite as on PostgreSQL."""
+    claimed = session.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id == mail_id,
+            OutboxMail.status.in_((OutboxStatus.QUEUED, OutboxStatus.FAILED)),
+            _due(now),
+        )
+        .values(next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return claimed.rowcount == 1
+
+
+def waiting_for_retry(session: Session, now: datetime) -> int:
+    """Mail not sent yet whose next attempt is still to come (a failure's wait, or a worker
+    sending it now)."""
+    return (
+        session.scalar(
+            select(func.count(OutboxMail.id)).where(
+                OutboxMail.status.in_((OutboxStatus.QUEUED, OutboxStatus.FAILED)),
+                OutboxMail.next_attempt_at > now,
+            )
+        )
+        or 0
+    )
+
+
+def deliver(mail_ids: list[int] | None = None) -> dict[str, int]:
+    """Send the given mails (with no ids: every mail whose turn has come, the sweep), each
+    claimed first; returns counts by outcome. A failure waits before its next attempt, longer
+    each time.
+
+    Runs in a session of its own: it is called from tasks and right after another commit."""
     config = current_app.config
     outcome = {status.value: 0 for status in OutboxStatus}
     with Session(db.engine) as session:
-        query = db.select(OutboxMail).where(
-            OutboxMail.status.in_((OutboxStatus.QUEUED, OutboxStatus.FAILED))
-        )
-        if mail_ids is not None:
-            query = query.where(OutboxMail.id.in_(mail_ids))
-        if session.get_bind().dialect.name == "postgresql":
-            # Several senders at once (workers, the request that queued it): one sends each mail.
-            query = query.with_for_update(skip_locked=True)
-        mails = session.scalars(query.order_by(OutboxMail.id)).all()
-        for mail in mails:
-            outcome[_deliver_one(mail, config)] += 1
-        session.commit()
+        if mail_ids is None:
+            mail_ids = list(
+                session.scalars(
+                    select(OutboxMail.id)
+                    .where(
+                        OutboxMail.status.in_((OutboxStatus.QUEUED, OutboxStatus.FAILED)),
+                        _due(utcnow()),
+                    )
+                    .order_by(OutboxMail.id)
+                )
+            )
+        for mail_id in mail_ids:
+            if not _claim(session, mail_id, utcnow()):
+                continue  # sent already, or another worker has it
+            mail = session.get(OutboxMail, mail_id, populate_existing=True)
+            if mail is None:
+                continue
+            status = _deliver_one(mail, config)
+            mail.next_attempt_at = (
+                None if status == OutboxStatus.SENT else utcnow() + backoff(mail.attempts)
+            )
+            session.commit()
+            outcome[status] += 1
     return outcome
 
 

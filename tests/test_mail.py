@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from click.testing import CliRunner
 
+from cop.database import utcnow
 from cop.extensions import db
 from cop.mail import OutboxMail, language_of, mail_person, queue_mail, site_url
 from tests.mailserver import MailServer, free_port
@@ -54,9 +57,15 @@ def test_a_failed_send_is_kept_with_its_reason_and_sent_later(app, make) -> None
     [stored] = outbox()
     assert stored.status == "failed"
     assert "Connection" in stored.last_error or "refused" in stored.last_error.lower()
+    # It waits a minute before its next attempt (then 2, 4, 8 ... minutes, at most 6 hours).
+    assert timedelta(seconds=50) < stored.next_attempt_at - utcnow() <= timedelta(minutes=1)
 
     with MailServer() as server:
         app.config["MAIL_PORT"] = server.port
+        early = CliRunner().invoke(app.cli, ["send-mail"], obj=None)
+        assert "0 sent" in early.output and "1 waiting for their next attempt" in early.output
+        db.session.execute(db.update(OutboxMail).values(next_attempt_at=utcnow()))
+        db.session.commit()
         result = CliRunner().invoke(app.cli, ["send-mail"], obj=None)
         assert result.exit_code == 0, result.output
         assert "1 sent" in result.output

@@ -62,3 +62,6 @@ def test_cop_start_creates_the_database_loads_the_demo_and_serves_it(tmp_path: P
     for email in ("lead@glasgow.example", "hote@paris.example", "admin@cop.example"):
         assert email in output
     assert f"http://127.0.0.1:{port}/" in output
+    # Its worker beside it, on a queue that needs no server.
+    assert "A worker sends mail and does the background work beside it (sqlite:///" in output
+    assert (tmp_path / "instance" / "queue.sqlite").exists()

@@ -41,6 +41,7 @@ def test_in_production_cookies_travel_only_over_https(tmp_path) -> None:
             "MAIL_SERVER": "smtp.council.example",
             "BASE_URL": "https://cop.council.example",
             "RATELIMIT_STORAGE_URI": redis_url(),
+            "QUEUE_URL": redis_url(),
             "INSTANCE_PATH": str(tmp_path),
         }
     )

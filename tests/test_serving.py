@@ -41,6 +41,7 @@ def test_production_refuses_to_start_without_its_settings(tmp_path, monkeypatch)
         "COP_MAIL_SERVER",
         "COP_BASE_URL",
         "COP_RATELIMIT_STORAGE_URI",
+        "COP_QUEUE_URL",
     )
     for name in settings:
         monkeypatch.delenv(name, raising=False)
@@ -59,8 +60,10 @@ def test_production_starts_with_its_settings(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COP_MAIL_SERVER", "smtp.council.example")
     monkeypatch.setenv("COP_BASE_URL", "https://cop.council.example")
     monkeypatch.setenv("COP_RATELIMIT_STORAGE_URI", redis_url())
+    monkeypatch.setenv("COP_QUEUE_URL", redis_url())
     app = create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path), "PROXY_COUNT": 1})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert type(app.extensions["cop.queue"].huey).__name__ == "RedisHuey"
 
 
 def test_behind_a_proxy_the_forwarded_scheme_and_address_are_trusted(tmp_path) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.database import utcnow
+from cop.retrying import backoff
 from cop.translation import glossary
 from cop.translation.models import GlossaryTerm, MemoryEntry, TranslationStatus
 from cop.translation.providers import (
@@ -116,15 +117,6 @@ def translate(
         pieces.append(translated)
     result.text = "\n\n".join(pieces)
     return result
-
-
-MAX_BACKOFF = timedelta(hours=6)
-
-
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes between retries, at most six hours."""
-    exponent = min(max(attempts - 1, 0), 20)  # 2**20 minutes is far past the cap already
-    return min(timedelta(minutes=2**exponent), MAX_BACKOFF)
 
 
 def format_notes(notes: list[glossary.Term]) -> str:

@@ -97,6 +97,7 @@ def production_settings(tmp_path: Any, **changes: Any) -> dict[str, Any]:
         "MAIL_SERVER": "smtp.council.example",
         "BASE_URL": "https://cop.council.example",
         "RATELIMIT_STORAGE_URI": REDIS,
+        "QUEUE_URL": REDIS,
         "INSTANCE_PATH": str(tmp_path),
         **changes,
     }
@@ -105,6 +106,12 @@ def production_settings(tmp_path: Any, **changes: Any) -> dict[str, Any]:
 def test_production_refuses_a_limit_each_worker_counts_alone(tmp_path) -> None:
     with pytest.raises(ConfigurationError, match="COP_RATELIMIT_STORAGE_URI"):
         create_app(production_settings(tmp_path, RATELIMIT_STORAGE_URI="memory://"))
+
+
+def test_production_refuses_a_queue_only_one_machine_reaches(tmp_path) -> None:
+    queue = f"sqlite:///{tmp_path / 'queue.sqlite'}"
+    with pytest.raises(ConfigurationError, match="COP_QUEUE_URL must name the Redis"):
+        create_app(production_settings(tmp_path, QUEUE_URL=queue))
 
 
 def test_the_demo_and_synthetic_data_are_refused_in_production(tmp_path) -> None:

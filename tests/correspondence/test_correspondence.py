@@ -10,8 +10,8 @@ import pytest
 from cop.correspondence.models import Message, MessageTranslation, Thread
 from cop.database import utcnow
 from cop.extensions import db
+from cop.retrying import backoff
 from cop.translation.models import MemoryEntry, TranslationStatus
-from cop.translation.service import backoff
 from cop.visits.models import MembershipRole
 from tests.conftest import Factory, sign_in, visible_text
 from tests.libretranslate import LibreTranslateServer

@@ -1,0 +1,14 @@
+"""How long work that failed on an outside service (a mail server, a translation provider)
+waits before it is tried again: the same rule for both, doubling from a minute to six hours."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes between retries, at most six hours."""
+    exponent = min(max(attempts - 1, 0), 20)  # 2**20 minutes is far past the cap already
+    return min(timedelta(minutes=2**exponent), MAX_BACKOFF)
