@@ -18,7 +18,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,8 @@ IMMEDIATE = "immediate"
 class Queue:
     huey: Huey
     send_mail: TaskWrapper
+    translate_message: TaskWrapper
+    translate_content: TaskWrapper
 
     @property
     def immediate(self) -> bool:
@@ -81,7 +83,12 @@ def init_app(app: Flask) -> Queue:
     def send_mail(mail_id: int) -> dict[str, int]:
         return deliver([mail_id])
 
-    queue = Queue(huey=huey, send_mail=huey.task(name="send_mail")(in_app(send_mail)))
+    queue = Queue(
+        huey=huey,
+        send_mail=huey.task(name="send_mail")(in_app(send_mail)),
+        translate_message=huey.task(name="translate_message")(in_app(_translate_message)),
+        translate_content=huey.task(name="translate_content")(in_app(_translate_content)),
+    )
     every_minute = crontab(minute="*")
     schedule = {
         "send-mail": every_minute,
@@ -95,6 +102,60 @@ def init_app(app: Flask) -> Queue:
         huey.periodic_task(when, name=name)(in_app(_logged(name, jobs.JOBS[name])))
     app.extensions[EXTENSION] = queue
     return queue
+
+
+def _translate_message(translation_id: int) -> None:
+    from cop.correspondence.logic import translate_into
+    from cop.correspondence.models import MessageTranslation
+    from cop.database import utcnow
+    from cop.extensions import db
+    from cop.translation.providers import ProviderSettings
+
+    translation = db.session.get(MessageTranslation, translation_id)
+    if translation is None:
+        return
+    message = translation.message
+    settings = ProviderSettings.from_config(current_app.config)
+    translate_into(
+        db.session,
+        message,
+        translation.target_language,
+        settings,
+        utcnow(),
+        message.thread.visit_id,
+    )
+    db.session.commit()
+
+
+def _translate_content(row_ids: list[int]) -> None:
+    from cop.database import utcnow
+    from cop.extensions import db
+    from cop.translation import content
+    from cop.translation.models import ContentTranslation
+    from cop.translation.providers import ProviderSettings
+
+    rows = db.session.scalars(
+        db.select(ContentTranslation).where(ContentTranslation.id.in_(row_ids))
+    ).all()
+    settings = ProviderSettings.from_config(current_app.config)
+    content.translate_rows(db.session, rows, settings, utcnow())
+    db.session.commit()
+
+
+def translate_soon(
+    message_translations: Iterable[int] = (), content_rows: Sequence[int] = ()
+) -> None:
+    """Hand translations to the workers (their rows are committed, waiting, with a lease so
+    the retry sweep leaves them to the task); a queue that cannot be reached loses nothing:
+    the sweep takes them when the lease ends."""
+    queue: Queue = current_app.extensions[EXTENSION]
+    try:
+        for translation_id in message_translations:
+            queue.translate_message(translation_id)
+        if content_rows:
+            queue.translate_content(list(content_rows))
+    except Exception:  # noqa: BLE001 - Redis down, say: the rows still wait in the database
+        log.exception("translations could not be queued; the retry sweep will take them")
 
 
 def _logged(name: str, job: Any) -> Any:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 MAX_BACKOFF = timedelta(hours=6)
+# Work handed to a worker's task is left to it this long before a retry sweep takes it over
+# (the task was lost, or its worker stopped).
+TASK_LEASE = timedelta(minutes=2)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -285,8 +285,9 @@ def commit_written(
     from flask_babel import get_locale
 
     from cop.database import utcnow
+    from cop.queue import translate_soon
+    from cop.retrying import TASK_LEASE
     from cop.translation import content
-    from cop.translation.providers import ProviderSettings
 
     writer_language = get_locale().language if get_locale() else "en"
     db.session.flush()
@@ -300,8 +301,11 @@ def commit_written(
             fields,
         )
     ]
+    # Left to a worker's task (the retry sweep leaves them to it a while), so the page never
+    # waits on the provider.
+    lease = utcnow() + TASK_LEASE
+    for row in due:
+        row.next_attempt_at = lease
     db.session.commit()
     if due:
-        settings = ProviderSettings.from_config(current_app.config)
-        content.translate_rows(db.session, due, settings, utcnow())
-        db.session.commit()
+        translate_soon(content_rows=[row.id for row in due])

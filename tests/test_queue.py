@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from cop.correspondence.models import Message, MessageTranslation, Thread
 from cop.extensions import db
 from cop.mail import OutboxMail, deliver, queue_mail
 from cop.queue import make_huey
 from cop.visits.models import MembershipRole
-from tests.conftest import Factory, sign_in
+from tests.conftest import Factory, sign_in, visible_text
+from tests.libretranslate import LibreTranslateServer
 from tests.mailserver import MailServer
 
 
@@ -32,12 +34,19 @@ def slow_mail() -> Iterator[MailServer]:
 
 
 @pytest.fixture
-def config_overrides(tmp_path: Path, slow_mail: MailServer) -> dict:
+def libre() -> Iterator[LibreTranslateServer]:
+    with LibreTranslateServer() as server:
+        yield server
+
+
+@pytest.fixture
+def config_overrides(tmp_path: Path, slow_mail: MailServer, libre: LibreTranslateServer) -> dict:
     return {
         "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": slow_mail.port,
         "MAIL_TIMEOUT": 60,
+        "TRANSLATION_URL": libre.url,
     }
 
 
@@ -54,6 +63,7 @@ def worker(app: Flask, tmp_path: Path) -> Iterator[subprocess.Popen]:
         COP_SECRET_KEY="test-secret-key",
         COP_INSTANCE_PATH=str(tmp_path / "worker-instance"),
         COP_WORKER_THREADS="8",
+        COP_TRANSLATION_URL=app.config["TRANSLATION_URL"],
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "cop", "worker"],
@@ -160,3 +170,40 @@ def test_a_queue_is_named_by_its_address() -> None:
     assert type(make_huey("redis://127.0.0.1:6379/3")).__name__ == "RedisHuey"
     with pytest.raises(ValueError, match="is not sqlite"):
         make_huey("amqp://somewhere")
+
+
+def test_a_received_message_is_kept_at_once_and_translated_by_the_worker(
+    app: Flask, client, make: Factory, libre: LibreTranslateServer, worker
+) -> None:
+    visit = make.visit(languages="en,fr")
+    lead = make.user()
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    thread = Thread(visit_id=visit.id, subject="Dates")
+    db.session.add(thread)
+    db.session.commit()
+    sign_in(client, lead)
+
+    response = client.post(
+        f"/visits/{visit.id}/correspondence/{thread.id}",
+        data={
+            "author_name": "Claire Dubois",
+            "language": "fr",
+            "body": "Bonjour, merci pour la visite avec la équipe.",
+        },
+        follow_redirects=True,
+    )
+
+    # The page did not wait for the provider: the worker translates.
+    assert "The message is saved; its translation is on its way." in visible_text(
+        response.get_data(as_text=True)
+    )
+    message = db.session.scalar(db.select(Message))
+    assert message.body == "Bonjour, merci pour la visite avec la équipe."
+
+    def translated() -> bool:
+        db.session.expire_all()
+        row = db.session.scalar(db.select(MessageTranslation))
+        return row is not None and row.status == "machine"
+
+    assert wait_until(translated)
+    assert "thank you" in db.session.scalar(db.select(MessageTranslation.text))

@@ -32,11 +32,11 @@ from cop.correspondence.mailfiles import (
     read_mail_file,
 )
 from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
-from cop.correspondence.views import provider_settings
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.documents.storage import UploadRefused, path_of, store
 from cop.extensions import db
+from cop.queue import translate_soon
 from cop.translation.language import UNDETERMINED, identify
 from cop.viewhelpers import attachments_folder, form_status
 from cop.visits.models import Visit
@@ -165,12 +165,15 @@ def import_mail(visit_id: int) -> str | Response | tuple[str, int]:
             kept = [message for mail in mails if (message := keep(visit, mail)) is not None]
             # The mail is committed before any translation is tried, so none can be lost.
             db.session.commit()
-            settings, now = provider_settings(), utcnow()
-            for message in kept:
-                target = logic.other_language(visit.language_list, message.language)
-                if target:
-                    logic.translate_into(db.session, message, target, settings, now, visit.id)
-                    db.session.commit()
+            # Translated by the workers: a slow provider never holds the import.
+            now = utcnow()
+            waiting = [
+                logic.waiting_translation(db.session, message, target, now)
+                for message in kept
+                if (target := logic.other_language(visit.language_list, message.language))
+            ]
+            db.session.commit()
+            translate_soon([translation.id for translation in waiting])
             flash(
                 ngettext(
                     "%(num)s message imported (%(skipped)s already there).",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.correspondence.models import Message, MessageTranslation
+from cop.retrying import TASK_LEASE
 from cop.translation.language import UNDETERMINED
 from cop.translation.models import TranslationStatus
 from cop.translation.providers import ProviderSettings
@@ -21,6 +22,27 @@ def other_language(languages: Sequence[str], language: str) -> str | None:
     if language == UNDETERMINED:
         return None
     return next((code for code in languages if code != language), None)
+
+
+def waiting_translation(
+    session: Session, message: Message, target: str, now: datetime
+) -> MessageTranslation:
+    """The message's translation into ``target``, waiting for a worker (a checked one stays as
+    it is); the retry sweep leaves it to the worker's task for a while."""
+    translation = session.scalar(
+        select(MessageTranslation).where(
+            MessageTranslation.message_id == message.id,
+            MessageTranslation.target_language == target,
+        )
+    )
+    if translation is None:
+        translation = MessageTranslation(
+            message_id=message.id, target_language=target, status=TranslationStatus.PENDING
+        )
+        session.add(translation)
+    if translation.status != TranslationStatus.REVIEWED:
+        translation.next_attempt_at = now + TASK_LEASE
+    return translation
 
 
 def translate_into(

@@ -31,7 +31,9 @@ from cop.directory.queries import organisation_choices
 from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import EmptyForm, options
+from cop.queue import translate_soon
 from cop.translation.language import UNDETERMINED, identify
+from cop.translation.models import TranslationStatus
 from cop.translation.providers import ProviderSettings
 from cop.viewhelpers import form_status
 from cop.visits.models import Visit
@@ -146,10 +148,7 @@ def _keep_received(visit: Visit, found: Thread, form: ReceivedMessageForm, langu
     if not target:
         flash(_("The message is saved."), "success")
         return
-    translation = logic.translate_into(
-        db.session, message, target, provider_settings(), utcnow(), visit.id
-    )
-    db.session.commit()
+    translation = translate_in_background(message, target)
     if translation.failure_reason:
         flash(
             _(
@@ -158,8 +157,20 @@ def _keep_received(visit: Visit, found: Thread, form: ReceivedMessageForm, langu
             ),
             "error",
         )
+    elif translation.status == TranslationStatus.PENDING:
+        flash(_("The message is saved; its translation is on its way."), "success")
     else:
         flash(_("The message is saved and translated."), "success")
+
+
+def translate_in_background(message: Message, target: str) -> MessageTranslation:
+    """Hand the message's translation to a worker, so the page never waits on the provider;
+    returns it as it is now (a queue that runs tasks at once has done it already)."""
+    translation = logic.waiting_translation(db.session, message, target, utcnow())
+    db.session.commit()
+    translate_soon([translation.id])
+    db.session.refresh(translation)
+    return translation
 
 
 def _thread_page(
@@ -226,21 +237,19 @@ def message_language(visit_id: int, thread_id: int, message_id: int) -> Response
     message.language = form.language.data
     db.session.commit()
     target = logic.other_language(visit.language_list, message.language)
-    if target:
-        translation = logic.translate_into(
-            db.session, message, target, provider_settings(), utcnow(), visit.id
+    translation = translate_in_background(message, target) if target else None
+    if translation is not None and translation.failure_reason:
+        flash(
+            _(
+                "The language is saved; the translation is waiting (%(reason)s).",
+                reason=reason_text(translation.failure_reason),
+            ),
+            "error",
         )
-        db.session.commit()
-        if translation.failure_reason:
-            flash(
-                _(
-                    "The language is saved; the translation is waiting (%(reason)s).",
-                    reason=reason_text(translation.failure_reason),
-                ),
-                "error",
-            )
-            return back
-    flash(_("The language is saved and the message translated."), "success")
+    elif translation is not None and translation.status == TranslationStatus.PENDING:
+        flash(_("The language is saved; the translation is on its way."), "success")
+    else:
+        flash(_("The language is saved and the message translated."), "success")
     return back
 
 
