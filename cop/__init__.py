@@ -199,6 +199,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.itinerary.views import blueprint as itinerary
     from cop.network.survey_views import blueprint as surveys
     from cop.network.views import blueprint as network
+    from cop.outbox_views import blueprint as outbox
     from cop.planning.rate_views import blueprint as exchange_rates
     from cop.planning.views import blueprint as planning
     from cop.polls.views import blueprint as polls
@@ -222,6 +223,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(polls)
     app.register_blueprint(planning)
     app.register_blueprint(exchange_rates)
+    app.register_blueprint(outbox)
     app.register_blueprint(documents)
     app.register_blueprint(agenda_import)
     app.register_blueprint(network)

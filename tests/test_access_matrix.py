@@ -690,6 +690,7 @@ CASES = [
     Case("GET", lambda w: f"/programmes/{w.programme_id}/report", only(ANALYSTS)),
     Case("GET", lambda w: "/healthz", everyone(200, anonymous=200)),
     Case("GET", lambda w: "/admin/audit", only({"admin"})),
+    Case("GET", lambda w: "/admin/outbox", only({"admin"})),
     Case("GET", lambda w: "/admin/accounts", only({"admin"})),
     Case("GET", lambda w: "/admin/rates", only({"admin"})),
     Case("POST", lambda w: "/admin/rates", only({"admin"}, 400), blank_form),

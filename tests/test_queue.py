@@ -207,3 +207,30 @@ def test_a_received_message_is_kept_at_once_and_translated_by_the_worker(
 
     assert wait_until(translated)
     assert "thank you" in db.session.scalar(db.select(MessageTranslation.text))
+
+
+def test_administrators_see_what_the_workers_could_not_do_yet(
+    app: Flask, client, make: Factory
+) -> None:
+    from tests.mailserver import free_port
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    user = make.user("someone@example.org")
+    queue_mail(user.email, "password_reset", "en", user=user, link="x", minutes=60)
+    db.session.commit()
+    deliver()  # the worker's attempt: the mail server is not there
+    thread = Thread(visit_id=make.visit().id, subject="Dates")
+    message = Message(thread=thread, direction="inbound", language="fr", body="Bonjour")
+    db.session.add_all([thread, message])
+    db.session.flush()
+    db.session.add(
+        MessageTranslation(message_id=message.id, target_language="en", failure_reason="timeout")
+    )
+    db.session.commit()
+    sign_in(client, make.user(admin=True))
+
+    page = visible_text(client.get("/admin/outbox").get_data(as_text=True))
+
+    assert "someone@example.org" in page and "ConnectionRefusedError" in page
+    assert "as soon as a worker is free" not in page  # it waits its minute
+    assert "1 translation waiting: the translation service did not answer in time" in page
