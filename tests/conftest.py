@@ -147,6 +147,17 @@ def session(plain_engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
+def libre() -> Iterator[Any]:
+    """The local server speaking the LibreTranslate API (tests/libretranslate.py), reached
+    through deep-translator's own LibreTranslator; a module points its app at it in
+    config_overrides."""
+    from tests.libretranslate import LibreTranslateServer
+
+    with LibreTranslateServer() as server:
+        yield server
+
+
+@pytest.fixture
 def config_overrides() -> dict[str, Any]:
     """Override in a test module to change settings for its app."""
     return {}

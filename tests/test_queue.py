@@ -34,12 +34,6 @@ def slow_mail() -> Iterator[MailServer]:
 
 
 @pytest.fixture
-def libre() -> Iterator[LibreTranslateServer]:
-    with LibreTranslateServer() as server:
-        yield server
-
-
-@pytest.fixture
 def config_overrides(tmp_path: Path, slow_mail: MailServer, libre: LibreTranslateServer) -> dict:
     return {
         "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",

@@ -14,15 +14,8 @@ from cop.retrying import backoff
 from cop.translation.models import MemoryEntry, TranslationStatus
 from cop.visits.models import MembershipRole
 from tests.conftest import Factory, sign_in, visible_text
-from tests.libretranslate import LibreTranslateServer
 
 HOST_MAIL = "Bonjour,\n\nMerci pour la visite. Réunion avec le conseil de quartier le 8 décembre."
-
-
-@pytest.fixture
-def libre():
-    with LibreTranslateServer() as server:
-        yield server
 
 
 @pytest.fixture

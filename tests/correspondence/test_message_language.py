@@ -7,33 +7,16 @@ import io
 
 import pytest
 
-from cop.correspondence.models import Message, Thread
+from cop.correspondence.models import Message
 from cop.extensions import db
-from cop.visits.models import MembershipRole
-from tests.conftest import Factory, sign_in, visible_text
+from tests.conftest import sign_in, visible_text
+from tests.correspondence.test_correspondence import visit_with_lead
 from tests.correspondence.test_mail_files import mail
-from tests.libretranslate import LibreTranslateServer
-
-
-@pytest.fixture
-def libre():
-    with LibreTranslateServer() as server:
-        yield server
 
 
 @pytest.fixture
 def config_overrides(libre) -> dict:
     return {"TRANSLATION_URL": libre.url, "TRANSLATION_TIMEOUT": 0.5}
-
-
-def visit_with_lead(make: Factory):
-    lead = make.user()
-    visit = make.visit(languages="en,fr")
-    make.member(visit, lead.person, MembershipRole.LEAD)
-    thread = Thread(visit_id=visit.id, subject="Dates")
-    db.session.add(thread)
-    db.session.commit()
-    return visit, lead, thread
 
 
 def thread_page(client, visit, thread) -> str:

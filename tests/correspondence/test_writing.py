@@ -9,14 +9,7 @@ from cop.extensions import db
 from cop.translation.models import TranslationStatus
 from cop.visits.models import MembershipRole
 from tests.conftest import sign_in, visible_text
-from tests.libretranslate import LibreTranslateServer
 from tests.mailserver import MailServer
-
-
-@pytest.fixture
-def libre():
-    with LibreTranslateServer() as server:
-        yield server
 
 
 @pytest.fixture

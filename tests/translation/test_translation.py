@@ -15,14 +15,7 @@ from cop.translation.providers import (
     translate_segment,
 )
 from cop.translation.service import remember, translate
-from tests.libretranslate import LibreTranslateServer
 from tests.mailserver import free_port
-
-
-@pytest.fixture
-def libre():
-    with LibreTranslateServer() as server:
-        yield server
 
 
 def settings_for(server, timeout: float = 2.0) -> ProviderSettings:

@@ -18,13 +18,6 @@ from cop.mail import OutboxMail
 from cop.translation.models import ContentTranslation, TranslationStatus
 from cop.visits.models import MembershipRole, Visit
 from tests.conftest import Factory, sign_in, visible_text
-from tests.libretranslate import LibreTranslateServer
-
-
-@pytest.fixture
-def libre():
-    with LibreTranslateServer() as server:
-        yield server
 
 
 @pytest.fixture
