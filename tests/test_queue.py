@@ -126,11 +126,12 @@ def test_two_senders_racing_for_one_mail_send_it_once(app: Flask, make: Factory)
         # Its task waits in a queue no worker reads; two senders go for it at once.
         mail = queue_mail(user.email, "password_reset", "en", user=user, link="x", minutes=60)
         db.session.commit()
+        mail_id = mail.id  # read here: the senders must not share the test's session
         outcomes: list[dict] = []
 
         def send() -> None:
             with app.app_context():
-                outcomes.append(deliver([mail.id]))
+                outcomes.append(deliver([mail_id]))
 
         senders = [threading.Thread(target=send) for _ in range(2)]
         for sender in senders:
