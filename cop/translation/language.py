@@ -47,15 +47,16 @@ HEADER_LINE = re.compile(r"^\s*[\w-]+\s*:\s")
 def own_words(text: str) -> str:
     """The writer's own words: the text before any forwarded or quoted message, without
     quoted lines; for a bare forward, the forwarded message's text without its headers."""
-    cut = OWN_WORDS_END.search(text)
-    head = text[: cut.start()] if cut else text
-    kept = "\n".join(line for line in head.splitlines() if not QUOTED_LINE.match(line))
-    if _letters(kept) or cut is None:
-        return kept.strip()
-    forwarded = text[cut.end() :].strip("\n").splitlines()
-    while forwarded and HEADER_LINE.match(forwarded[0]):
-        forwarded.pop(0)  # From:, Date:, Subject: (De :, Objet :) of the forwarded message
-    return own_words("\n".join(forwarded))
+    while True:  # a forward of a forward ...: the first text someone wrote
+        cut = OWN_WORDS_END.search(text)
+        head = text[: cut.start()] if cut else text
+        kept = "\n".join(line for line in head.splitlines() if not QUOTED_LINE.match(line))
+        if _letters(kept) or cut is None:
+            return kept.strip()
+        forwarded = text[cut.end() :].strip("\n").splitlines()
+        while forwarded and HEADER_LINE.match(forwarded[0]):
+            forwarded.pop(0)  # From:, Date:, Subject: (De :, Objet :) of the forwarded message
+        text = "\n".join(forwarded)
 
 
 def identify(text: str, candidates: Iterable[str] = ()) -> str:

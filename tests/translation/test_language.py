@@ -63,6 +63,12 @@ def test_a_bare_forward_is_told_by_the_forwarded_text_not_its_headers() -> None:
     assert own_words(forward).startswith("Bonjour")
 
 
+def test_a_forward_of_forwards_is_told_by_the_first_words_anyone_wrote() -> None:
+    marker = "---------- Forwarded message ----------\nFrom: a@b\n\n"
+    nested = marker * 3000 + "Bonjour à tous, voici le programme de la visite d'étude."
+    assert identify(nested, VISIT) == "fr"  # thousands deep, and no recursion to run out of
+
+
 def test_the_visit_languages_are_candidates_beside_the_usual_ones() -> None:
     # Finnish is not among the usual languages: a visit to Helsinki brings it in.
     finnish = "Kiitos vierailusta, odotamme teitä maanantaina kaupungintalolla."
