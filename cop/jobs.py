@@ -3,22 +3,26 @@ and each on its own schedule in the task queue's workers (cop.queue).
 
 Every job is idempotent and safe with several workers at once: each mail is claimed before it is
 sent (cop.mail), translations lock the rows they take (skipping rows another worker holds, on
-PostgreSQL), polls are closed under a row lock,
-and each reminder is recorded under a unique key before its mail leaves. A job that fails is
-logged and tried again on the next round; what it had not finished stays in the database."""
+PostgreSQL), polls are closed under a row lock, and each reminder is recorded under a unique key
+before its mail leaves. A job that fails is logged and tried again on the next round; what it
+had not finished stays in the database."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
 from cop.database import utcnow
 from cop.extensions import db
+
+if TYPE_CHECKING:
+    from cop.correspondence.models import MessageTranslation
+    from cop.translation.providers import ProviderSettings
 
 log = logging.getLogger("cop.jobs")
 
@@ -29,24 +33,61 @@ def send_mail() -> dict[str, int]:
     return deliver()
 
 
-def translate_pending() -> dict[str, int]:
+def _provider_settings() -> ProviderSettings:
     from flask import current_app
 
-    from cop.correspondence.logic import due_for_retry, translate_into
-    from cop.translation import content
     from cop.translation.providers import ProviderSettings
 
-    now, settings = utcnow(), ProviderSettings.from_config(current_app.config)
+    return ProviderSettings.from_config(current_app.config)
+
+
+def _translate_message_row(
+    translation: MessageTranslation, settings: ProviderSettings, now: datetime
+) -> bool:
+    """Try one message's translation; True when it is translated."""
+    from cop.correspondence.logic import translate_into
+
+    message = translation.message
+    result = translate_into(
+        db.session, message, translation.target_language, settings, now, message.thread.visit_id
+    )
+    return not result.failure_reason
+
+
+def translate_message(translation_id: int) -> None:
+    """The task a page hands over when it keeps a message: translate it (or leave it waiting,
+    with the reason, for the retries)."""
+    from cop.correspondence.models import MessageTranslation
+
+    translation = db.session.get(MessageTranslation, translation_id)
+    if translation is not None:
+        _translate_message_row(translation, _provider_settings(), utcnow())
+        db.session.commit()
+
+
+def translate_content(row_ids: list[int]) -> None:
+    """The task a page hands over when it saves what a visit says about itself."""
+    from cop.translation import content
+    from cop.translation.models import ContentTranslation
+
+    rows = db.session.scalars(
+        db.select(ContentTranslation).where(ContentTranslation.id.in_(row_ids))
+    ).all()
+    content.translate_rows(db.session, rows, _provider_settings(), utcnow())
+    db.session.commit()
+
+
+def translate_pending() -> dict[str, int]:
+    from cop.correspondence.logic import due_for_retry
+    from cop.translation import content
+
+    now, settings = utcnow(), _provider_settings()
     done = waiting = 0
     for translation in due_for_retry(db.session, now):
-        message = translation.message
-        result = translate_into(
-            db.session, message, translation.target_language, settings, now, message.thread.visit_id
-        )
-        if result.failure_reason:
-            waiting += 1
-        else:
+        if _translate_message_row(translation, settings, now):
             done += 1
+        else:
+            waiting += 1
     # What visits say about themselves waits in the same way, and is retried the same way.
     rows = content.due_for_retry(db.session, now)
     translated = content.translate_rows(db.session, rows, settings, now)

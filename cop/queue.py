@@ -30,6 +30,8 @@ log = logging.getLogger("cop.queue")
 
 EXTENSION = "cop.queue"
 IMMEDIATE = "immediate"
+# How long a stopping worker waits for the tasks at hand.
+SHUTDOWN_SECONDS = 60
 
 
 @dataclass
@@ -86,8 +88,8 @@ def init_app(app: Flask) -> Queue:
     queue = Queue(
         huey=huey,
         send_mail=huey.task(name="send_mail")(in_app(send_mail)),
-        translate_message=huey.task(name="translate_message")(in_app(_translate_message)),
-        translate_content=huey.task(name="translate_content")(in_app(_translate_content)),
+        translate_message=huey.task(name="translate_message")(in_app(jobs.translate_message)),
+        translate_content=huey.task(name="translate_content")(in_app(jobs.translate_content)),
     )
     every_minute = crontab(minute="*")
     schedule = {
@@ -102,44 +104,6 @@ def init_app(app: Flask) -> Queue:
         huey.periodic_task(when, name=name)(in_app(_logged(name, jobs.JOBS[name])))
     app.extensions[EXTENSION] = queue
     return queue
-
-
-def _translate_message(translation_id: int) -> None:
-    from cop.correspondence.logic import translate_into
-    from cop.correspondence.models import MessageTranslation
-    from cop.database import utcnow
-    from cop.extensions import db
-    from cop.translation.providers import ProviderSettings
-
-    translation = db.session.get(MessageTranslation, translation_id)
-    if translation is None:
-        return
-    message = translation.message
-    settings = ProviderSettings.from_config(current_app.config)
-    translate_into(
-        db.session,
-        message,
-        translation.target_language,
-        settings,
-        utcnow(),
-        message.thread.visit_id,
-    )
-    db.session.commit()
-
-
-def _translate_content(row_ids: list[int]) -> None:
-    from cop.database import utcnow
-    from cop.extensions import db
-    from cop.translation import content
-    from cop.translation.models import ContentTranslation
-    from cop.translation.providers import ProviderSettings
-
-    rows = db.session.scalars(
-        db.select(ContentTranslation).where(ContentTranslation.id.in_(row_ids))
-    ).all()
-    settings = ProviderSettings.from_config(current_app.config)
-    content.translate_rows(db.session, rows, settings, utcnow())
-    db.session.commit()
 
 
 def translate_soon(
@@ -184,7 +148,9 @@ class QueueRefused(RuntimeError):
 
 
 def run_worker(app: Flask, threads: int) -> None:
-    """Run tasks and the schedule until stopped (Ctrl+C or SIGTERM finish the tasks at hand)."""
+    """Run tasks and the schedule until stopped: SIGTERM (what service managers and
+    ``cop start`` send) lets the tasks at hand finish first, so a mail being sent is marked
+    sent and not sent again after its lease; Ctrl+C stops at once."""
     queue: Queue = app.extensions[EXTENSION]
     if queue.immediate:
         raise QueueRefused(
@@ -196,6 +162,9 @@ def run_worker(app: Flask, threads: int) -> None:
         periodic=True,
         # SQLite is polled: look again within a second, so mail leaves promptly.
         max_delay=1.0,
+        graceful_signal="TERM",
+        # Past any mail server's or translator's timeout: a task that hangs longer is cut.
+        shutdown_timeout=SHUTDOWN_SECONDS,
     )
     log.info("worker started on %s with %s threads", queue_url(app), threads)
     consumer.run()
@@ -219,8 +188,8 @@ def start_worker_process(app: Flask, database_url: str) -> subprocess.Popen | No
 def stop_worker_process(worker: subprocess.Popen | None) -> None:
     if worker is None:
         return
-    worker.terminate()  # Huey's consumer finishes the tasks at hand on SIGTERM
+    worker.terminate()  # SIGTERM: the worker finishes the tasks at hand, then stops
     try:
-        worker.wait(timeout=15)
+        worker.wait(timeout=SHUTDOWN_SECONDS + 5)
     except subprocess.TimeoutExpired:
         worker.kill()

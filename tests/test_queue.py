@@ -229,3 +229,20 @@ def test_administrators_see_what_the_workers_could_not_do_yet(
     assert "someone@example.org" in page and "ConnectionRefusedError" in page
     assert "as soon as a worker is free" not in page  # it waits its minute
     assert "1 translation waiting: the translation service did not answer in time" in page
+
+
+def test_a_worker_told_to_stop_finishes_the_mail_it_is_sending(
+    app: Flask, make: Factory, slow_mail: MailServer, worker
+) -> None:
+    user = make.user()
+    queue_mail(user.email, "password_reset", "en", user=user, link="x", minutes=60)
+    db.session.commit()
+    assert wait_until(lambda: slow_mail.held == 1)  # the worker is in the middle of sending
+
+    worker.terminate()  # SIGTERM, as a service manager (or `cop start` at Ctrl+C) sends it
+    time.sleep(0.5)
+    slow_mail.release()
+
+    assert worker.wait(timeout=30) == 0
+    assert len(slow_mail.messages) == 1
+    assert statuses() == Counter({"sent": 1})  # marked sent: not sent again after its lease
