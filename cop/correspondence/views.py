@@ -148,19 +148,26 @@ def _keep_received(visit: Visit, found: Thread, form: ReceivedMessageForm, langu
     if not target:
         flash(_("The message is saved."), "success")
         return
-    translation = translate_in_background(message, target)
+    _say_how_it_went(
+        translate_in_background(message, target),
+        done=_("The message is saved and translated."),
+        on_its_way=_("The message is saved; its translation is on its way."),
+        waiting=_("The message is saved; its translation is waiting (%(reason)s)."),
+    )
+
+
+def _say_how_it_went(
+    translation: MessageTranslation, *, done: str, on_its_way: str, waiting: str
+) -> None:
+    """Tell the writer where the translation handed to the workers stands now: done (a queue
+    that runs tasks at once), on its way, or waiting on the provider (``waiting`` names the
+    reason as %(reason)s)."""
     if translation.failure_reason:
-        flash(
-            _(
-                "The message is saved; its translation is waiting (%(reason)s).",
-                reason=reason_text(translation.failure_reason),
-            ),
-            "error",
-        )
+        flash(waiting % {"reason": reason_text(translation.failure_reason)}, "error")
     elif translation.status == TranslationStatus.PENDING:
-        flash(_("The message is saved; its translation is on its way."), "success")
+        flash(on_its_way, "success")
     else:
-        flash(_("The message is saved and translated."), "success")
+        flash(done, "success")
 
 
 def translate_in_background(message: Message, target: str) -> MessageTranslation:
@@ -177,19 +184,18 @@ def _thread_page(
     visit: Visit,
     found: Thread,
     form: ReceivedMessageForm,
-    language_form: MessageLanguageForm | None = None,
+    sent_back: dict[int, MessageLanguageForm] | None = None,
 ) -> tuple[str, int]:
     """The thread, its messages and translations; a message whose language nobody has given
-    carries a form to give it (``language_form``: one sent back with its error)."""
+    carries a form to give it (``sent_back``: the one, by message id, returned with its
+    error)."""
     language_forms = {
         message.id: _language_form(visit, message)
         for message in found.messages
         if message.language == UNDETERMINED
     }
-    status = form_status(form)
-    if language_form is not None:
-        language_forms[int(language_form.message_id)] = language_form
-        status = 400
+    language_forms.update(sent_back or {})
+    status = 400 if sent_back else form_status(form)
     return render_template(
         "correspondence/thread.html",
         visit=visit,
@@ -205,7 +211,6 @@ def _thread_page(
 def _language_form(visit: Visit, message: Message) -> MessageLanguageForm:
     # One form per message on the page: the prefix keeps their fields' ids apart.
     form = MessageLanguageForm(prefix=f"message-{message.id}")
-    form.message_id = message.id
     form.language.choices = options(
         [("", _("Choose…")), *((code, language_name(code)) for code in visit.language_list)]
     )
@@ -233,23 +238,19 @@ def message_language(visit_id: int, thread_id: int, message_id: int) -> Response
         return back
     form = _language_form(visit, message)
     if not form.validate_on_submit():
-        return _thread_page(visit, found, _message_form(visit), form)
+        return _thread_page(visit, found, _message_form(visit), {message.id: form})
     message.language = form.language.data
     db.session.commit()
     target = logic.other_language(visit.language_list, message.language)
-    translation = translate_in_background(message, target) if target else None
-    if translation is not None and translation.failure_reason:
-        flash(
-            _(
-                "The language is saved; the translation is waiting (%(reason)s).",
-                reason=reason_text(translation.failure_reason),
-            ),
-            "error",
-        )
-    elif translation is not None and translation.status == TranslationStatus.PENDING:
-        flash(_("The language is saved; the translation is on its way."), "success")
-    else:
-        flash(_("The language is saved and the message translated."), "success")
+    if target is None:
+        flash(_("The language is saved."), "success")
+        return back
+    _say_how_it_went(
+        translate_in_background(message, target),
+        done=_("The language is saved and the message translated."),
+        on_its_way=_("The language is saved; the translation is on its way."),
+        waiting=_("The language is saved; the translation is waiting (%(reason)s)."),
+    )
     return back
 
 
