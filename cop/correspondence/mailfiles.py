@@ -294,6 +294,8 @@ def read_mail_file(data: bytes) -> MailFile:
         if number > MAX_MESSAGES:
             raise MailRefused("too_many", str(MAX_MESSAGES))
         try:
+            if isinstance(message, MailRefused):
+                raise message
             found.mails.append(read_message(message))
         except MailRefused as refusal:
             found.left_out.append((number, refusal.reason))
@@ -302,7 +304,8 @@ def read_mail_file(data: bytes) -> MailFile:
     return found
 
 
-def _mailbox_messages(data: bytes) -> Iterator[EmailMessage]:
+def _mailbox_messages(data: bytes) -> Iterator[EmailMessage | MailRefused]:
+    """Each message of the mailbox, or why the mail library could not even parse it."""
     handle, path = tempfile.mkstemp(suffix=".mbox")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -314,21 +317,8 @@ def _mailbox_messages(data: bytes) -> Iterator[EmailMessage]:
                 try:
                     yield message_from_bytes(raw, policy=policy.default)
                 except RecursionError:
-                    yield EmailMessage()  # refused as not mail, by its number
+                    yield MailRefused("too_deep", str(MAX_DEPTH))
         finally:
             box.close()
     finally:
         os.unlink(path)
-
-
-def read_eml(data: bytes) -> ReceivedMail:
-    """One message file (what read_mail_file reads when the file is not a mailbox)."""
-    if data.startswith(b"From "):
-        raise MailRefused("not_mail")
-    return read_mail_file(data).mails[0]
-
-
-def read_mbox(data: bytes) -> list[ReceivedMail]:
-    if not data.startswith(b"From "):
-        raise MailRefused("not_mbox")
-    return read_mail_file(data).mails

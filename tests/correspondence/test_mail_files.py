@@ -11,9 +11,7 @@ import pytest
 from cop.correspondence.mailfiles import (
     MailRefused,
     html_to_text,
-    read_eml,
     read_mail_file,
-    read_mbox,
 )
 from cop.correspondence.models import Message, MessageAttachment, Thread
 from cop.extensions import db
@@ -38,7 +36,7 @@ def mail(
 
 @pytest.mark.parametrize("charset", ["utf-8", "iso-8859-1", "windows-1252"])
 def test_accents_survive_every_charset(charset) -> None:
-    received = read_eml(mail("Réunion à l'Hôtel de Ville, merci beaucoup.", charset))
+    [received] = read_mail_file(mail("Réunion à l'Hôtel de Ville, merci beaucoup.", charset)).mails
     assert received.body == "Réunion à l'Hôtel de Ville, merci beaucoup."
     assert received.subject == "Visite de décembre"
     assert (received.sender_name, received.sender_email) == ("Claire Dubois", "hote@paris.example")
@@ -54,7 +52,7 @@ def test_html_only_mail_becomes_safe_text() -> None:
         "<script>alert(1)</script></p><ul><li>Réunion 1</li></ul></body></html>",
         subtype="html",
     )
-    received = read_eml(bytes(message))
+    [received] = read_mail_file(bytes(message)).mails
     assert received.body == "Bonjour,\n\nVoici le programme\n\nRéunion 1"
     assert "alert" not in received.body and "<" not in received.body
     assert html_to_text("a<br>b") == "a\nb"
@@ -68,7 +66,7 @@ def test_attachments_are_kept() -> None:
     message.add_attachment(
         b"%PDF-1.4", maintype="application", subtype="pdf", filename="programme.pdf"
     )
-    received = read_eml(bytes(message))
+    [received] = read_mail_file(bytes(message)).mails
     assert [(a.filename, a.data) for a in received.attachments] == [("programme.pdf", b"%PDF-1.4")]
 
 
@@ -78,7 +76,7 @@ def test_attachments_are_kept() -> None:
 )
 def test_files_that_are_not_mail_are_refused(data, reason) -> None:
     with pytest.raises(MailRefused) as refused:
-        read_eml(data)
+        read_mail_file(data)
     assert refused.value.reason == reason
 
 
@@ -94,11 +92,11 @@ def test_a_mailbox_yields_each_message() -> None:
         + second
         + b"\n"
     )
-    received = read_mbox(box)
+    received = read_mail_file(box).mails
     assert [m.body.strip() for m in received] == ["Premier message.", "Deuxième message."]
     assert received[1].in_reply_to == "<m1@paris.example>"
     with pytest.raises(MailRefused):
-        read_mbox(b"not a mailbox")
+        read_mail_file(b"not a mailbox")
 
 
 def upload(client, visit, data: bytes, name: str = "mail.eml"):
@@ -174,7 +172,7 @@ def with_image(body: str) -> bytes:
 
 
 def test_a_forward_comes_in_with_its_inner_text_and_nested_attachments() -> None:
-    received = read_eml(forwarded(with_image("Le programme de la visite.")))
+    [received] = read_mail_file(forwarded(with_image("Le programme de la visite."))).mails
 
     assert received.body.startswith("Pour info, ci-dessous.\n\n---------- Forwarded message")
     assert "From: Claire Dubois <hote@paris.example>" in received.body
@@ -188,7 +186,7 @@ def test_a_forward_comes_in_with_its_inner_text_and_nested_attachments() -> None
 
 
 def test_a_message_that_is_only_a_forward_is_not_refused() -> None:
-    received = read_eml(forwarded(mail("Nous vous remercions."), text=None))
+    [received] = read_mail_file(forwarded(mail("Nous vous remercions."), text=None)).mails
     assert "Nous vous remercions." in received.body
 
 
@@ -206,7 +204,7 @@ def test_a_digest_keeps_each_message_as_a_quoted_block() -> None:
             )
         )
         digest.attach(part)
-    received = read_eml(bytes(digest))
+    [received] = read_mail_file(bytes(digest)).mails
     assert received.body.count("---------- Forwarded message") == 2
     assert "Message 1." in received.body and "Message 2." in received.body
 
@@ -217,7 +215,7 @@ def test_text_parts_after_the_first_are_shown_as_text() -> None:
     message["Subject"] = "Deux parties"
     message.set_content("Première partie.")
     message.add_attachment("Deuxième partie.", disposition="inline")
-    received = read_eml(bytes(message))
+    [received] = read_mail_file(bytes(message)).mails
     assert received.body == "Première partie.\n\nDeuxième partie."
     assert received.attachments == []
 
