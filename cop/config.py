@@ -88,7 +88,6 @@ class Defaults:
     PROXY_COUNT = 0
     # "text" for people reading a terminal, "json" for a log collector; json in production.
     LOG_FORMAT = ""
-    # Seconds between two rounds of `cop worker`.
     # Where tasks wait for workers (cop.queue): empty is instance/queue.sqlite.
     QUEUE_URL = ""
     # Tasks one `cop worker` runs at once (mostly waiting on mail servers and translators).

@@ -67,9 +67,9 @@ def _event(item: CalendarItem, organizer: Participant | None, with_attendees: bo
         event.add("dtend", days[1] + timedelta(days=1))
     else:
         event.add("dtstart", item.starts_at.astimezone(zone))
-    if days is None and item.ends_at > item.starts_at:
-        # A moment has no DTEND (RFC 5545: DTEND must come after DTSTART).
-        event.add("dtend", item.ends_at.astimezone(zone))
+        if item.ends_at > item.starts_at:
+            # A moment has no DTEND (RFC 5545: DTEND must come after DTSTART).
+            event.add("dtend", item.ends_at.astimezone(zone))
     event.add("summary", one_line(item.title))
     if item.location:
         event.add("location", one_line(item.location))

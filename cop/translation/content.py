@@ -80,13 +80,19 @@ def targets_for(record: Any, source: str) -> list[str]:
     return [code for code in languages if code != source]
 
 
+def _written_fields(record: Any, fields: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The fields a save of the record wrote: those given, else all its editor writes."""
+    kind = kind_of(record)
+    return fields or tuple(n for n in FIELDS[kind][1] if (kind, n) not in WRITTEN_APART)
+
+
 def language_written(record: Any, fields: tuple[str, ...] | None, writer_language: str) -> str:
     """The language a record's fields are written in, told from their text; when it cannot be
     told (a title alone is often too short, or the text is in two languages), the language the
     writer works in, which they can see beside every translation and correct."""
-    kind = kind_of(record)
-    names = fields or tuple(n for n in FIELDS[kind][1] if (kind, n) not in WRITTEN_APART)
-    text = "\n\n".join((getattr(record, name) or "").strip() for name in names)
+    text = "\n\n".join(
+        (getattr(record, name) or "").strip() for name in _written_fields(record, fields)
+    )
     visit = visit_of(record)
     found = identify(text, visit.language_list if visit is not None else INTERFACE_LANGUAGES)
     return writer_language if found == UNDETERMINED else found
@@ -111,8 +117,7 @@ def written(
     }
     targets = targets_for(record, language)
     due = []
-    names = fields or tuple(n for n in FIELDS[kind][1] if (kind, n) not in WRITTEN_APART)
-    for name in names:
+    for name in _written_fields(record, fields):
         text = (getattr(record, name) or "").strip()
         for (field_name, target), row in list(existing.items()):
             # A field emptied, or a language the visit no longer has, needs no translation.
