@@ -116,6 +116,7 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 def _init_extensions(app: Flask) -> None:
     # Models must be imported before Flask-Migrate compares them with the database.
     from cop import models  # noqa: F401
+    from cop.computed import changes  # noqa: F401  (its listeners mark what changed)
     from cop.privacy import audit  # noqa: F401  (its listener records every change)
 
     db.init_app(app)

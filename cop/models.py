@@ -2,6 +2,7 @@
 
 from cop.accounts.models import SignInSession, User
 from cop.actions.models import Action, ActionUpdate
+from cop.computed.models import DataVersion, StoredView
 from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
 from cop.directory.models import Organisation, Person
 from cop.documents.models import VisitDocument
@@ -26,6 +27,8 @@ from cop.translation.models import GlossaryTerm, MemoryEntry
 from cop.visits.models import Membership, Programme, ProgrammeResearcher, Visit
 
 __all__ = [
+    "DataVersion",
+    "StoredView",
     "AuditEntry",
     "Erasure",
     "Booking",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,8 +11,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 from sqlalchemy import Select, func, select
 
+from cop.computed import store
 from cop.directory.models import Person
 from cop.documents.storage import MAIL_ATTACHMENTS, visit_folder
 from cop.extensions import db
@@ -309,3 +312,17 @@ def commit_written(
     db.session.commit()
     if due:
         translate_soon(content_rows=[row.id for row in due])
+
+
+# Stands in a stored fragment for the reader's own form token (a token belongs to one session).
+CSRF_MARK = Markup('<input type="hidden" name="csrf_token" data-cop-stored-token>')
+
+
+def stored_fragment(key: str, scopes: list[str], render: Callable[[], str]) -> Markup:
+    """HTML kept in the shared store until the data of ``scopes`` changes (cop.computed), with
+    the reader's form token put where the fragment has CSRF_MARK."""
+    body = store.fresh_or_computed(db.session, key, scopes, lambda: render().encode())
+    # The body is HTML cop's own templates rendered, escaped then; only the token is added.
+    token = getattr(EmptyForm(), "csrf_token", "")  # none when CSRF is switched off
+    html = body.decode().replace(str(CSRF_MARK), str(token))
+    return Markup(html)  # noqa: S704

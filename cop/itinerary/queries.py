@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from cop.directory.models import Person
+from cop.directory.models import Organisation, Person
 from cop.itinerary.models import ItineraryItem, item_attendee
 
 
@@ -46,3 +46,30 @@ def people_by_id(session, ids: list[int]) -> dict[int, Person]:
             select(Person).where(Person.id.in_(ids)).options(joinedload(Person.organisation))
         )
     }
+
+
+def first_start(visit_id: int) -> Select:
+    return select(func.min(ItineraryItem.starts_at)).where(ItineraryItem.visit_id == visit_id)
+
+
+def visitor_zones_of(visit_id: int) -> Select:
+    """The time zone of each member's organisation (one row per member who has one)."""
+    from cop.visits.models import Membership
+
+    return (
+        select(Organisation.time_zone)
+        .join(Person, Person.organisation_id == Organisation.id)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.visit_id == visit_id)
+    )
+
+
+def visits_attended_by(person_id: int) -> Select:
+    """The visits of the items a person attends, in id order."""
+    return (
+        select(ItineraryItem.visit_id)
+        .join(item_attendee, item_attendee.c.item_id == ItineraryItem.id)
+        .where(item_attendee.c.person_id == person_id)
+        .distinct()
+        .order_by(ItineraryItem.visit_id)
+    )

@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -21,6 +21,8 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from cop import access
 from cop.accounts.logic import is_safe_redirect
 from cop.calendars.ics import CalendarItem, Participant, build_calendar
+from cop.computed import store
+from cop.computed.changes import visit_scope
 from cop.database import utcnow
 from cop.extensions import db
 from cop.formatting import language_name, regional_locale
@@ -29,16 +31,25 @@ from cop.interpreting.bookings import confirmed_interpreters
 from cop.itinerary import logic
 from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
-from cop.itinerary.queries import items_attended_by, items_of_visit, people_by_id
+from cop.itinerary.queries import (
+    first_start,
+    items_attended_by,
+    items_of_visit,
+    people_by_id,
+    visitor_zones_of,
+    visits_attended_by,
+)
 from cop.links import LinkError, issue_link, live_link, revoke_links, token_for
 from cop.mail import language_of, mail_person
 from cop.viewhelpers import (
+    CSRF_MARK,
     child_of_visit,
     commit_written,
     form_status,
     in_reader_language,
     link_problem_page,
     object_behind_link,
+    stored_fragment,
 )
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
@@ -57,8 +68,49 @@ def _members(visit: Visit) -> list:
 @login_required
 def itinerary(visit_id: int) -> str:
     visit = access.visit_for(visit_id)
+    can_manage = access.can_manage_visit(current_user, visit)
+    zones = db.session.scalars(visitor_zones_of(visit.id))
+    visitor_zones = logic.home_zones(zones, visit.time_zone)
+    visitor_zone = visitor_zones[0] if visitor_zones else None
+    days = stored_fragment(
+        f"itinerary:{visit.id}:{get_locale()}:{'manage' if can_manage else 'read'}:{visitor_zone}",
+        [visit_scope(visit.id)],
+        lambda: _itinerary_days(visit, visitor_zone, can_manage),
+    )
+    person = current_user.person
+    viewer_zone = (
+        person.organisation.time_zone if person is not None and person.organisation else None
+    )
+    if viewer_zone == visit.time_zone:
+        viewer_zone = None
+    first = db.session.scalar(first_start(visit.id))  # the offset of the visit's first day
+    feed = live_link(FEED_PURPOSE, person.id, person.id) if person is not None else None
+    return render_template(
+        "itinerary/itinerary.html",
+        visit=visit,
+        days=days,
+        visitor_zone=visitor_zone,
+        viewer_zone=viewer_zone,
+        viewer_offset=logic.offset_hours(first or utcnow(), visit.time_zone, viewer_zone)
+        if viewer_zone
+        else 0,
+        can_manage=can_manage,
+        feed_url=url_for(
+            "itinerary.personal_feed",
+            token=token_for(current_app.config["SECRET_KEY"], feed),
+            _external=True,
+        )
+        if feed
+        else None,
+        has_person=person is not None,
+        button_form=EmptyForm(),
+    )
+
+
+def _itinerary_days(visit: Visit, visitor_zone: str | None, can_manage: bool) -> str:
+    """The itinerary's days as HTML: every item with its times in both zones, interpreting,
+    attendees and the warnings of the plan (overlaps, travel, dates)."""
     items = list(db.session.scalars(items_of_visit(visit.id)).unique())
-    members = _members(visit)
     warnings = logic.check_itinerary(
         (
             logic.Slot(
@@ -79,44 +131,17 @@ def itinerary(visit_id: int) -> str:
     warnings_by_item: dict[int, list[logic.ItineraryWarning]] = {}
     for warning in warnings:
         warnings_by_item.setdefault(warning.item_id, []).append(warning)
-    visitor_zones = logic.home_zones(
-        (
-            membership.person.organisation.time_zone
-            for membership in members
-            if membership.person.organisation is not None
-        ),
-        visit.time_zone,
-    )
-    person = current_user.person
-    viewer_zone = (
-        person.organisation.time_zone if person is not None and person.organisation else None
-    )
-    feed = live_link(FEED_PURPOSE, person.id, person.id) if person is not None else None
     return render_template(
-        "itinerary/itinerary.html",
+        "itinerary/days.html",
         visit=visit,
         days=logic.group_by_local_day(items, visit.time_zone),
         titles={item.id: item.title for item in items},
         warnings_by_item=warnings_by_item,
         interpreters=confirmed_interpreters(db.session, [item.id for item in items]),
         interpreting_line=interpreting_line,
-        visitor_zone=visitor_zones[0] if visitor_zones else None,
-        viewer_zone=viewer_zone if viewer_zone != visit.time_zone else None,
-        viewer_offset=logic.offset_hours(
-            items[0].starts_at if items else utcnow(), visit.time_zone, viewer_zone
-        )
-        if viewer_zone and viewer_zone != visit.time_zone
-        else 0,
-        can_manage=access.can_manage_visit(current_user, visit),
-        feed_url=url_for(
-            "itinerary.personal_feed",
-            token=token_for(current_app.config["SECRET_KEY"], feed),
-            _external=True,
-        )
-        if feed
-        else None,
-        has_person=person is not None,
-        button_form=EmptyForm(),
+        visitor_zone=visitor_zone,
+        can_manage=can_manage,
+        csrf_mark=CSRF_MARK,
     )
 
 
@@ -348,15 +373,19 @@ def _ics_response(body: bytes, filename: str) -> Response:
 @login_required
 def visit_calendar(visit_id: int) -> Response:
     visit = access.visit_for(visit_id)
-    items = list(db.session.scalars(items_of_visit(visit.id)).unique())
-    interpreters = confirmed_interpreters(db.session, [item.id for item in items])
-    return _ics_response(
-        build_calendar(
+
+    def build() -> bytes:
+        items = list(db.session.scalars(items_of_visit(visit.id)).unique())
+        interpreters = confirmed_interpreters(db.session, [item.id for item in items])
+        return build_calendar(
             (calendar_item(item, interpreters.get(item.id, [])) for item in items),
             name=visit.title,
-        ),
-        f"visit-{visit.id}.ics",
+        )
+
+    body = store.fresh_or_computed(
+        db.session, f"ics:{visit.id}:{get_locale()}", [visit_scope(visit.id)], build
     )
+    return _ics_response(body, f"visit-{visit.id}.ics")
 
 
 @blueprint.route("/calendar/<token>.ics")
@@ -368,13 +397,23 @@ def personal_feed(token: str) -> Response | tuple[str, int]:
         person = object_behind_link(FEED_PURPOSE, token, Person)
     except LinkError as error:
         return link_problem_page(error)
-    items = list(db.session.scalars(items_attended_by(person.id)).unique())
-    interpreters = confirmed_interpreters(db.session, [item.id for item in items])
-    with force_locale(regional_locale(language_of(person))):
-        body = build_calendar(
-            (calendar_item(item, interpreters.get(item.id, [])) for item in items),
-            name=_("cop: my visits"),
-        )
+    language = regional_locale(language_of(person))
+
+    def build() -> bytes:
+        items = list(db.session.scalars(items_attended_by(person.id)).unique())
+        interpreters = confirmed_interpreters(db.session, [item.id for item in items])
+        with force_locale(language):
+            return build_calendar(
+                (calendar_item(item, interpreters.get(item.id, [])) for item in items),
+                name=_("cop: my visits"),
+            )
+
+    # The feed changes with any visit the person attends an item of (being added to one
+    # changes that visit, which then joins the list).
+    visits = db.session.scalars(visits_attended_by(person.id))
+    body = store.fresh_or_computed(
+        db.session, f"feed:{person.id}:{language}", [visit_scope(v) for v in visits], build
+    )
     db.session.commit()
     return _ics_response(body, "cop.ics")
 

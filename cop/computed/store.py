@@ -1,0 +1,96 @@
+"""Reading and writing stored results. Plain logic: takes the session, never imports Flask."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from cop.computed.changes import EVERYTHING
+from cop.computed.models import DataVersion, StoredView
+from cop.database import utcnow
+
+log = logging.getLogger("cop.computed")
+NEVER = "-"
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The versions of the scopes a result depends on, and when the newest of them changed."""
+
+    text: str
+    changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Stored:
+    body: bytes
+    computed_at: datetime
+    fresh: bool
+
+
+def versions(session: Session, scopes: Sequence[str]) -> Versions:
+    """One query; ``everything`` is always among the scopes."""
+    wanted = [*dict.fromkeys([*scopes, EVERYTHING])]
+    rows = {
+        scope: (version, changed_at)
+        for scope, version, changed_at in session.execute(
+            select(DataVersion.scope, DataVersion.version, DataVersion.changed_at).where(
+                DataVersion.scope.in_(wanted)
+            )
+        )
+    }
+    text = " ".join(rows.get(scope, (NEVER, None))[0] for scope in wanted)
+    times = [changed_at for _version, changed_at in rows.values()]
+    return Versions(text, max(times) if times else None)
+
+
+def read(session: Session, key: str, current: Versions) -> Stored | None:
+    row = session.execute(
+        select(StoredView.body, StoredView.versions, StoredView.computed_at).where(
+            StoredView.key == key
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return Stored(bytes(row.body), row.computed_at, row.versions == current.text)
+
+
+def write(session: Session, key: str, computed_from: Versions, body: bytes) -> datetime:
+    """Store a result on a connection of its own, so that a page that only reads commits
+    nothing of its own. If the database is busy the result is simply not kept (the next view
+    computes it again)."""
+    now = utcnow()
+    engine = session.get_bind()
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    table = StoredView.__table__
+    values = {"versions": computed_from.text, "body": body, "computed_at": now}
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(table)
+                .values(key=key, **values)
+                .on_conflict_do_update(index_elements=[table.c.key], set_=values)
+            )
+    except OperationalError:
+        log.warning("the result %s could not be stored; it will be computed again", key)
+    return now
+
+
+def fresh_or_computed(
+    session: Session, key: str, scopes: Sequence[str], compute: Callable[[], bytes]
+) -> bytes:
+    """The stored result while its data is unchanged, else computed now and stored."""
+    current = versions(session, scopes)
+    stored = read(session, key, current)
+    if stored is not None and stored.fresh:
+        return stored.body
+    body = compute()
+    write(session, key, current, body)
+    return body

@@ -1,0 +1,222 @@
+"""A visit's itinerary and calendars are computed once and stored (cop.computed), shared by
+every app server, until something they show changes; then the next reader sees the change."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from cop.computed.models import DataVersion, StoredView
+from cop.database import count_queries
+from cop.directory.models import Person
+from cop.extensions import db
+from cop.interpreting.models import BookingStatus
+from cop.itinerary.models import ItineraryItem
+from cop.visits.models import MembershipRole, Visit
+from tests.conftest import Factory, sign_in, visible_text
+
+
+@pytest.fixture
+def lyon(make: Factory):
+    """A visit to Lyon from nothing: a lead from Fife, a participant, a host, two items."""
+    fife = make.organisation(name="Fife Council", time_zone="Europe/London")
+    visit = make.visit(title="Visit to Lyon", host_city="Lyon", time_zone="Europe/Paris")
+    lead = make.user("lead@fife.example")
+    lead.person.organisation_id = fife.id
+    participant = make.user("participant@fife.example")
+    db.session.commit()
+    make.member(visit, lead.person, MembershipRole.LEAD)
+    make.member(visit, participant.person)
+    first = make.item(visit, title="Budget participatif de Lyon", attendees=[participant.person])
+    second = make.item(visit, title="Mairie du 8e", day=date(2016, 12, 9))
+    return visit, lead, participant, first, second
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_second_reader_reads_the_stored_itinerary(app, client, lyon) -> None:
+    visit, lead, _participant, _first, _second = lyon
+    sign_in(client, lead)
+    url = f"/visits/{visit.id}/itinerary"
+    with count_queries(db.engine) as first_view:
+        first_html = page(client, url)
+    db.session.remove()
+    with count_queries(db.engine) as second_view:
+        second_html = page(client, url)
+    assert "Budget participatif de Lyon" in visible_text(second_html)
+    assert visible_text(second_html) == visible_text(first_html)
+    assert second_view.count < first_view.count  # no items, attendees or bookings loaded
+    keys = set(db.session.scalars(select(StoredView.key)))
+    assert f"itinerary:{visit.id}:en_GB:manage:Europe/London" in keys
+
+
+def test_a_change_made_through_the_pages_is_seen_at_once(client, lyon) -> None:
+    visit, lead, _participant, first, _second = lyon
+    sign_in(client, lead)
+    page(client, f"/visits/{visit.id}/itinerary")
+    page(client, f"/visits/{visit.id}/itinerary.ics")
+    form = {
+        "title": "Budget participatif: les conseils de quartier",
+        "day": "2016-12-08",
+        "starts": "10:00",
+        "ends": "11:30",
+        "place": "",
+        "address": "",
+        "travel_minutes": "0",
+        "host_contact_id": "0",
+        "language": "fr",
+        "notes": "",
+        "attendee_ids": [str(lead.person_id)],
+    }
+    response = client.post(f"/visits/{visit.id}/itinerary/{first.id}/edit", data=form)
+    assert response.status_code == 302
+    text = visible_text(page(client, f"/visits/{visit.id}/itinerary"))
+    assert "les conseils de quartier" in text
+    assert "11:30" in text
+    calendar = Calendar.from_ical(client.get(f"/visits/{visit.id}/itinerary.ics").data)
+    titles = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+    assert "Budget participatif: les conseils de quartier" in titles
+
+
+def rename_attendee(make, visit, participant, item):
+    participant.name = "Morag Renamed"
+
+
+def confirm_interpreter(make, visit, participant, item):
+    interpreter = make.interpreter(make.person(name="Camille Interprète"))
+    make.booking(interpreter, item, BookingStatus.CONFIRMED)
+
+
+def add_members_from_new_york(make, visit, participant, item):
+    office = make.organisation(name="New York office", time_zone="America/New_York")
+    for _ in range(3):
+        make.member(visit, make.person(organisation_id=office.id))
+
+
+def cancel_the_item(make, visit, participant, item):
+    item.cancelled = True
+
+
+def move_the_visit_dates(make, visit, participant, item):
+    visit.start_date = date(2016, 12, 9)
+
+
+@pytest.mark.parametrize(
+    ("change", "now_shown"),
+    [
+        (rename_attendee, "Morag Renamed"),
+        (confirm_interpreter, "Camille Interprète"),
+        (add_members_from_new_york, "in New York)"),
+        (cancel_the_item, "Cancelled"),
+        (move_the_visit_dates, "Outside the dates of the visit"),
+    ],
+)
+def test_what_the_itinerary_shows_changes_it(client, make, lyon, change, now_shown) -> None:
+    """Changes written by any part of cop (or a command, or another app server) reach the page:
+    people's names, bookings, members' home zones, items, the visit's dates."""
+    visit, lead, participant, first, _second = lyon
+    ids = visit.id, participant.person_id, first.id
+    sign_in(client, lead)
+    assert now_shown not in visible_text(page(client, f"/visits/{ids[0]}/itinerary"))
+    change(
+        make,
+        db.session.get(Visit, ids[0]),
+        db.session.get(Person, ids[1]),
+        db.session.get(ItineraryItem, ids[2]),
+    )
+    db.session.commit()
+    db.session.remove()
+    assert now_shown in visible_text(page(client, f"/visits/{ids[0]}/itinerary"))
+
+
+def test_each_reader_gets_what_their_role_allows(app, make, lyon) -> None:
+    visit, lead, participant, _first, _second = lyon
+    as_lead, as_participant = app.test_client(), app.test_client()
+    sign_in(as_lead, lead)
+    sign_in(as_participant, participant)
+    assert "Change" in visible_text(page(as_lead, f"/visits/{visit.id}/itinerary"))
+    assert "Change" not in visible_text(page(as_participant, f"/visits/{visit.id}/itinerary"))
+    host = make.user("hote@lyon.example", locale="fr")
+    make.member(visit, host.person, MembershipRole.HOST)
+    as_host = app.test_client()
+    sign_in(as_host, host)
+    assert "Programme" in visible_text(page(as_host, f"/visits/{visit.id}/itinerary"))
+
+
+def test_a_second_lead_posts_with_their_own_form_token(app, make, lyon) -> None:
+    """The stored page is shared by both leads; the form token in it is each reader's own."""
+    visit, lead, _participant, first, _second = lyon
+    other_lead = make.user("other-lead@fife.example")
+    make.member(visit, other_lead.person, MembershipRole.LEAD)
+    app.config["WTF_CSRF_ENABLED"] = True
+    tokens = []
+    for user in (lead, other_lead):
+        client = app.test_client()
+        sign_in_page = client.get("/sign-in").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', sign_in_page)[1]
+        client.post(
+            "/sign-in",
+            data={"email": user.email, "password": "correct horse battery", "csrf_token": token},
+        )
+        html = page(client, f"/visits/{visit.id}/itinerary")
+        assert "data-cop-stored-token" not in html
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1]
+        tokens.append(token)
+        response = client.post(
+            f"/visits/{visit.id}/itinerary/{first.id}/invite", data={"csrf_token": token}
+        )
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+    assert db.session.scalar(select(db.func.count(StoredView.key))) == 1
+
+
+def test_a_change_to_one_visit_leaves_another_visits_stored_pages(client, make, lyon) -> None:
+    visit, lead, _participant, first, _second = lyon
+    elsewhere = make.visit(title="Visit to Porto", host_city="Porto")
+    make.member(elsewhere, lead.person, MembershipRole.LEAD)
+    make.item(elsewhere, title="Orçamento participativo")
+    before = dict(db.session.execute(select(DataVersion.scope, DataVersion.version)).all())
+    first.title = "Renamed in Lyon"
+    db.session.commit()
+    after = dict(db.session.execute(select(DataVersion.scope, DataVersion.version)).all())
+    assert after[f"visit:{visit.id}"] != before[f"visit:{visit.id}"]
+    assert after[f"visit:{elsewhere.id}"] == before[f"visit:{elsewhere.id}"]
+    assert after["everything"] == before["everything"]
+
+
+def test_a_change_rolled_back_leaves_no_mark(lyon) -> None:
+    visit, _lead, _participant, first, _second = lyon
+    before = db.session.scalar(select(DataVersion.version).filter_by(scope=f"visit:{visit.id}"))
+    first.title = "Never saved"
+    db.session.flush()
+    db.session.rollback()
+    after = db.session.scalar(select(DataVersion.version).filter_by(scope=f"visit:{visit.id}"))
+    assert after == before
+
+
+def test_the_personal_feed_follows_a_new_visit(app, client, make, lyon) -> None:
+    """A person's own feed holds the items they attend in every visit: being added to an item
+    of another visit changes it, though nothing in the first visit changed."""
+    from benchmarks.pages import personal_feed_path
+
+    visit, _lead, participant, _first, _second = lyon
+    url = personal_feed_path(db.session, app.config["SECRET_KEY"], participant.person_id)
+    person_id = participant.person_id
+
+    def titles() -> set[str]:
+        calendar = Calendar.from_ical(client.get(url).data)
+        return {str(event["summary"]) for event in calendar.walk("VEVENT")}
+
+    assert titles() == {"Budget participatif de Lyon"}
+    porto = make.visit(title="Visit to Porto", host_city="Porto")
+    make.item(porto, title="Orçamento participativo", attendees=[db.session.get(Person, person_id)])
+    db.session.remove()
+    assert titles() == {"Budget participatif de Lyon", "Orçamento participativo"}
