@@ -150,6 +150,31 @@ def forget_old_sessions() -> dict[str, int]:
     return {"removed": removed}
 
 
+def refresh_networks() -> dict[str, int]:
+    """Compute again the network reports and pictures stored before their data changed (a
+    contact logged, a member added), so that the next page view reads a fresh result."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from cop.network import stored
+    from cop.pseudonyms import pseudonym
+
+    secret = current_app.config["SECRET_KEY"]
+
+    def label(person_id: int) -> str:
+        return pseudonym(secret, person_id)
+
+    reports, pictures = stored.stale_questions(db.session)
+    for question in reports:
+        stored.report(db.session, question, label, stale_is_enough=False)
+    for language, question in pictures:
+        report = stored.report(db.session, question, label, stale_is_enough=False).value
+        with force_locale(language):
+            stored.pictures(db.session, question, report, language, label, stale_is_enough=False)
+    db.session.rollback()  # nothing of its own to keep: results are stored on their own
+    return {"reports": len(reports), "pictures": len(pictures)}
+
+
 JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send-mail": send_mail,
     "translate-pending": translate_pending,
@@ -157,6 +182,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "remind": remind,
     "retention": apply_retention,
     "sessions": forget_old_sessions,
+    "refresh-networks": refresh_networks,
 }
 
 

@@ -22,9 +22,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
+from huey.exceptions import TaskLockedException
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger("cop.queue")
 
@@ -40,6 +43,7 @@ class Queue:
     send_mail: TaskWrapper
     translate_message: TaskWrapper
     translate_content: TaskWrapper
+    refresh_networks: TaskWrapper
 
     @property
     def immediate(self) -> bool:
@@ -90,11 +94,13 @@ def init_app(app: Flask) -> Queue:
         send_mail=huey.task(name="send_mail")(in_app(send_mail)),
         translate_message=huey.task(name="translate_message")(in_app(jobs.translate_message)),
         translate_content=huey.task(name="translate_content")(in_app(jobs.translate_content)),
+        refresh_networks=huey.task(name="refresh_networks")(in_app(_one_at_a_time(huey))),
     )
     every_minute = crontab(minute="*")
     schedule = {
         "send-mail": every_minute,
         "translate-pending": every_minute,
+        "refresh-networks": every_minute,
         "close-polls": every_minute,
         "remind": crontab(minute="*/15"),
         "retention": crontab(minute="17", hour="3"),
@@ -120,6 +126,50 @@ def translate_soon(
             queue.translate_content(list(content_rows))
     except Exception:  # noqa: BLE001 - Redis down, say: the rows still wait in the database
         log.exception("translations could not be queued; the retry sweep will take them")
+
+
+def _one_at_a_time(huey: Huey) -> Any:
+    """The network refresh, run by one worker at a time: a change that arrives while it runs
+    is taken by the next one (after the next change, or the minute's round)."""
+    from cop import jobs
+
+    def refresh_networks() -> dict[str, int] | None:
+        try:
+            with huey.lock_task("refresh-networks"):
+                return jobs.refresh_networks()
+        except TaskLockedException:
+            return None
+
+    return refresh_networks
+
+
+@event.listens_for(Session, "after_commit")
+def _refresh_after_commit(session: Session) -> None:
+    """A commit that changed a programme's visits or the contacts hands the network refresh to
+    the workers."""
+    from cop.computed.changes import COMMITTED_KEY, CONTACTS
+
+    changed = session.info.pop(COMMITTED_KEY, None)
+    if not changed or not has_app_context() or EXTENSION not in current_app.extensions:
+        return
+    if current_app.extensions[EXTENSION].immediate:
+        return  # no worker: a page that finds its result stale computes it itself
+    if CONTACTS in changed or any(scope.startswith("programme:") for scope in changed):
+        refresh_networks_soon()
+
+
+def queue_is_immediate() -> bool:
+    return current_app.extensions[EXTENSION].immediate
+
+
+def refresh_networks_soon() -> None:
+    queue: Queue = current_app.extensions[EXTENSION]
+    if queue.immediate:
+        return
+    try:
+        queue.refresh_networks()
+    except Exception:  # noqa: BLE001 - Redis down, say: the minute's round does it
+        log.exception("the network refresh could not be queued; the next round does it")
 
 
 def _logged(name: str, job: Any) -> Any:

@@ -15,6 +15,7 @@ from sqlalchemy import Enum, String, select
 
 from cop.accounts.models import User
 from cop.actions.models import Action, ActionUpdate
+from cop.computed.models import StoredView
 from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
 from cop.database import utcnow
 from cop.demo import load_demo
@@ -210,6 +211,15 @@ def texts_naming(words: list[str]) -> list[str]:
     return found
 
 
+def stored_naming(words: list[str]) -> list[str]:
+    """The keys of stored pages and reports whose body holds one of the words."""
+    return [
+        key
+        for key, body in db.session.execute(select(StoredView.key, StoredView.body))
+        if any(word.lower().encode() in bytes(body).lower() for word in words)
+    ]
+
+
 def files_naming(folder: Path, words: list[str]) -> list[str]:
     found = []
     for path in folder.rglob("*"):
@@ -235,6 +245,10 @@ def erased(app: Flask):
     assert texts_naming([NAME, EMAIL])
     admin = app.test_client()
     sign_in(admin, "admin@cop.example", "cop-demo")
+    # Pages computed and stored for every reader (cop.computed) name her too.
+    for url in (f"/visits/{visit.id}/itinerary", f"/visits/{visit.id}/itinerary.ics"):
+        assert admin.get(url).status_code == 200
+    assert stored_naming([NAME, EMAIL]), "no stored page names her"
     page = admin.post(f"/people/{eilidh.id}/erase", data={"confirm": "y"})
     assert page.status_code == 200
     return {"id": eilidh.id, "page": visible_text(page.get_data(as_text=True)), "visit": visit}
@@ -251,6 +265,10 @@ def test_no_text_of_any_table_names_the_erased_person(app: Flask, erased) -> Non
         db.session.scalar(select(db.func.count(OutboxMail.id)).where(OutboxMail.recipient == EMAIL))
         == 0
     )
+
+
+def test_no_stored_page_or_report_names_them(app: Flask, erased) -> None:
+    assert stored_naming([NAME, EMAIL]) == []
 
 
 def test_what_is_about_them_without_naming_them_goes_too(app: Flask, erased) -> None:

@@ -29,6 +29,8 @@ from cop.database import utcnow
 EVERYTHING = "everything"
 CONTACTS = "contacts"
 CHANGED_KEY = "cop.computed.changed"
+# What the transaction being committed changed, for whoever acts after the commit (cop.queue).
+COMMITTED_KEY = "cop.computed.committed"
 
 # Rows no computed view shows: the outbox, the audit log, sign-in sessions and links, accounts
 # (a view's access is checked before it is read, never stored), the translation memory, and
@@ -150,7 +152,7 @@ def _write_versions(session: Session) -> None:
     session.flush()
     changed = session.info.pop(CHANGED_KEY, set())
     if changed:
-        bump(session, changed)
+        session.info[COMMITTED_KEY] = bump(session, changed)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -159,10 +161,12 @@ def _forget_rolled_back(session: Session, _previous: Any) -> None:
     # it (bumping too much is harmless; too little would show stale results).
     if not session.in_transaction():
         session.info.pop(CHANGED_KEY, None)
+        session.info.pop(COMMITTED_KEY, None)
 
 
-def bump(session: Session, scopes: Iterable[str]) -> None:
-    """Give each scope (and the programmes of the visits among them) a fresh version."""
+def bump(session: Session, scopes: Iterable[str]) -> set[str]:
+    """Give each scope (and the programmes of the visits among them) a fresh version; returns
+    the scopes given one."""
     scopes = set(scopes)
     visit_ids = [int(s.split(":")[1]) for s in scopes if s.startswith("visit:")]
     if visit_ids:
@@ -188,3 +192,4 @@ def bump(session: Session, scopes: Iterable[str]) -> None:
                 set_={"version": version, "changed_at": now},
             )
         )
+    return scopes

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -94,3 +96,47 @@ def fresh_or_computed(
     body = compute()
     write(session, key, current, body)
     return body
+
+
+@dataclass(frozen=True)
+class Result:
+    """A computed value, when it was computed, and whether the data has changed since."""
+
+    value: Any
+    computed_at: datetime
+    fresh: bool
+
+
+def stored_or_computed(
+    session: Session,
+    key: str,
+    scopes: Sequence[str],
+    compute: Callable[[], Any],
+    *,
+    stale_is_enough: bool = False,
+) -> Result:
+    """A Python value (a network report, its pictures) kept like a page. With
+    ``stale_is_enough`` a result computed before the latest change is returned as it is (the
+    page says how fresh it is, and a worker computes the new one).
+
+    The value is pickled: only cop writes this table, and whoever can write the database can
+    change anything cop shows anyway."""
+    current = versions(session, scopes)
+    stored = read(session, key, current)
+    if stored is not None and (stored.fresh or stale_is_enough):
+        return Result(pickle.loads(stored.body), stored.computed_at, stored.fresh)  # noqa: S301
+    value = compute()
+    computed_at = write(session, key, current, pickle.dumps(value))
+    return Result(value, computed_at, True)
+
+
+def stale_keys(session: Session, prefix: str, scopes_of: Callable[[str], Sequence[str]]) -> list:
+    """The stored keys starting with ``prefix`` whose data changed after they were computed."""
+    keys = session.execute(
+        select(StoredView.key, StoredView.versions).where(StoredView.key.startswith(prefix))
+    ).all()
+    return [
+        key
+        for key, computed_from in keys
+        if versions(session, scopes_of(key)).text != computed_from
+    ]

@@ -7,24 +7,23 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from cop import access
+from cop.computed.store import Result
 from cop.evaluation import pdf
 from cop.evaluation.charts import bar_chart_svg
 from cop.evaluation.report import Report, build, rounded_figure
 from cop.extensions import db
-from cop.network import cache
 from cop.network.analysis import PERMUTATION_ROUNDS
 from cop.network.loading import DEFAULT_SOURCES
-from cop.network.pictures import draw
-from cop.network.report import analyse
+from cop.network.stored import NetworkQuestion
+from cop.network.views import stored_network
 from cop.planning.queries import cost_rows, effort_rows
-from cop.pseudonyms import pseudonym
 from cop.reflections.logic import code_name
 from cop.spreadsheets import csv_text
 from cop.viewhelpers import csv_download
@@ -40,29 +39,26 @@ def _visit(visit_id: int) -> Visit:
     return visit
 
 
-def _network(visit: Visit, rounds: int = PERMUTATION_ROUNDS):
+def _network(visit: Visit, rounds: int = PERMUTATION_ROUNDS) -> tuple[Result, dict] | None:
+    """The programme's network around this visit, from the shared store (cop.network.stored)."""
     if visit.programme_id is None:
         return None
-    secret = current_app.config["SECRET_KEY"]
-    reports = current_app.extensions.setdefault("cop_network_reports", cache.ReportCache())
-    return reports.get(
-        db.session,
-        ("evaluation", visit.programme_id, visit.id, rounds),
-        lambda: analyse(
-            db.session,
-            visit.programme_id,
-            visit.id,
-            DEFAULT_SOURCES,
-            rounds=rounds,
-            label=lambda person_id: pseudonym(secret, person_id),
-        ),
+    return stored_network(
+        NetworkQuestion(visit.programme_id, visit.id, DEFAULT_SOURCES, rounds=rounds)
     )
 
 
-def report_for(visit: Visit) -> Report:
+def report_for(visit: Visit, network: tuple[Result, dict] | None = None) -> Report:
+    if network is None:
+        network = _network(visit)
     currency = visit.programme.reporting_currency if visit.programme else "GBP"
     report = build(
-        db.session, visit, effort_rows(visit), cost_rows(visit), currency, _network(visit)
+        db.session,
+        visit,
+        effort_rows(visit),
+        cost_rows(visit),
+        currency,
+        network[0].value if network else None,
     )
     db.session.commit()  # a codebook seeded for the report stays
     return report
@@ -72,35 +68,30 @@ def report_for(visit: Visit) -> Report:
 @login_required
 def visit_report(visit_id: int) -> str:
     visit = _visit(visit_id)
-    report = report_for(visit)
+    network = _network(visit)
     return render_template(
         "evaluation/report.html",
         visit=visit,
-        report=report,
-        pictures=_pictures(visit),
+        report=report_for(visit, network),
+        pictures=_pictures(network),
+        computed=network[0] if network else None,
         bar_chart=bar_chart_svg,
     )
 
 
-def _pictures(visit: Visit) -> dict | None:
+def _pictures(network: tuple[Result, dict] | None) -> dict | None:
     """The network before and after the visit, pseudonymised, for the page and the PDF."""
-    network = _network(visit)
-    if network is None or network.windows is None:
+    if network is None or network[0].value.windows is None:
         return None
-    secret = current_app.config["SECRET_KEY"]
-    return draw(
-        visit.programme_id,
-        network,
-        DEFAULT_SOURCES,
-        lambda person_id: pseudonym(secret, person_id),
-    )
+    return network[1]
 
 
 @blueprint.route("/visits/<int:visit_id>/report.pdf")
 @login_required
 def visit_report_pdf(visit_id: int) -> Response:
     visit = _visit(visit_id)
-    body = pdf.render(report_for(visit), str(get_locale()), _pictures(visit))
+    network = _network(visit)
+    body = pdf.render(report_for(visit, network), str(get_locale()), _pictures(network))
     return Response(
         body,
         mimetype="application/pdf",

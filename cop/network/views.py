@@ -20,11 +20,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
+from cop.computed.store import Result
 from cop.database import latest_today, utcnow
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
-from cop.network import cache, export
+from cop.network import export, stored
 from cop.network.analysis import build_graph
 from cop.network.forms import ContactForm, ContactImportForm
 from cop.network.importing import contacts_for_programme, save_contacts
@@ -37,9 +38,9 @@ from cop.network.loading import (
     windows_around,
 )
 from cop.network.models import Channel, Contact, SurveyWave, TieSource
-from cop.network.pictures import draw
-from cop.network.report import analyse, graph_in
+from cop.network.report import graph_in
 from cop.pseudonyms import pseudonym
+from cop.queue import queue_is_immediate, refresh_networks_soon
 from cop.viewhelpers import form_status, offer_people
 from cop.visits.models import Membership, Programme, Visit
 
@@ -167,23 +168,40 @@ def import_contacts(programme_id: int) -> str | WerkzeugResponse | tuple[str, in
     ), status
 
 
-def report_cache() -> cache.ReportCache:
-    return current_app.extensions.setdefault("cop_network_reports", cache.ReportCache())
-
-
 def _sources() -> tuple[str, ...]:
     chosen = tuple(s for s in request.args.getlist("ties") if s in ALL_SOURCES)
     return chosen or DEFAULT_SOURCES
+
+
+def stored_network(question: stored.NetworkQuestion) -> tuple[Result, dict]:
+    """The network report asked for and its pictures, from the shared store. A result stored
+    before the data last changed is shown as it is, saying when it was computed, while the
+    workers compute the new one; without workers (the queue immediate) it is computed now."""
+    secret = current_app.config["SECRET_KEY"]
+
+    def label(person_id: int) -> str:
+        return pseudonym(secret, person_id)
+
+    stale_is_enough = not queue_is_immediate()
+    computed = stored.report(db.session, question, label, stale_is_enough=stale_is_enough)
+    pictures = stored.pictures(
+        db.session,
+        question,
+        computed.value,
+        str(get_locale()),
+        label,
+        stale_is_enough=stale_is_enough,
+    )
+    if not computed.fresh:
+        refresh_networks_soon()
+    return computed, pictures.value
 
 
 @blueprint.route("/programmes/<int:programme_id>/network")
 @login_required
 def network(programme_id: int) -> str:
     programme = access.programme_for(programme_id)
-    visit_id = request.args.get("visit", type=int)
-    only_visit = request.args.get("people") == "visit"
-    custom, window_problem = custom_windows(visit_id)
-    secret = current_app.config["SECRET_KEY"]
+    custom, window_problem = custom_windows(request.args.get("visit", type=int))
     organisations = db.session.execute(programme_organisations(programme.id)).all()
     chosen = tuple(
         sorted(
@@ -191,34 +209,16 @@ def network(programme_id: int) -> str:
             & {o.id for o in organisations}
         )
     )
-    key = (programme.id, visit_id, _sources(), only_visit, custom, chosen)
-    report = report_cache().get(
-        db.session,
-        ("report", *key),
-        lambda: analyse(
-            db.session,
-            programme.id,
-            visit_id,
-            _sources(),
-            label=lambda person_id: pseudonym(secret, person_id),
-            only_visit_people=only_visit,
-            custom=custom,
-            organisation_ids=chosen,
-        ),
+    question = stored.NetworkQuestion(
+        programme.id,
+        request.args.get("visit", type=int),
+        _sources(),
+        request.args.get("people") == "visit",
+        custom,
+        chosen,
     )
-    scope_visit = report.windows.visit_id if (only_visit and report.windows) else None
-    pictures = report_cache().get(
-        db.session,
-        ("pictures", *key, str(get_locale())),
-        lambda: draw(
-            programme.id,
-            report,
-            _sources(),
-            lambda pid: pseudonym(secret, pid),
-            scope_visit,
-            chosen,
-        ),
-    )
+    computed, pictures = stored_network(question)
+    report = computed.value
     visits = db.session.execute(
         select(Visit.id, Visit.title)
         .where(Visit.programme_id == programme.id, Visit.start_date.is_not(None))
@@ -234,8 +234,9 @@ def network(programme_id: int) -> str:
         all_sources=list(TieSource),
         formats=export.FORMATS,
         pictures=pictures,
-        only_visit=only_visit,
+        only_visit=question.only_visit_people,
         custom=custom,
+        computed=computed,
         window_problem=window_problem,
         organisations=organisations,
         chosen_organisations=chosen,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from cop.accounts.models import User
 from cop.actions.models import Action, ActionUpdate
 from cop.backup import json_value
+from cop.computed.models import StoredView
 from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
 from cop.database import utcnow
 from cop.directory.models import Person
@@ -194,6 +195,8 @@ def erase_person(
     )
     # Why they were chosen for visits they were removed from: about them, and kept for them.
     session.execute(delete(RemovedMembership).where(RemovedMembership.person_id == person_id))
+    # Computed pages and reports may show their name anywhere: all are computed again.
+    session.execute(delete(StoredView))
     person.name = label
     person.email = None
     person.job_title = ""

@@ -245,30 +245,6 @@ def test_the_command_line_imports_exports_and_measures(app, demo, tmp_path) -> N
     assert nx.read_gexf(out).number_of_nodes() == 14
 
 
-def test_repeated_views_come_from_the_cache_until_a_contact_is_added(app, client, demo) -> None:
-    from cop.network.views import report_cache
-
-    sign_in(client, "lead@glasgow.example", "cop-demo")
-    client.get("/programmes/1/network")
-    client.get("/programmes/1/network")
-    cache = report_cache()
-    # The report and its pictures are each computed once, then served from the cache.
-    assert (cache.hits, cache.misses) == (2, 2)
-    host = db.session.scalar(db.select(Person).filter_by(email="hote@paris.example"))
-    client.post(
-        "/contacts/new",
-        data={
-            "to_person_id": str(host.id),
-            "day": "2017-03-01",
-            "channel": "email",
-            "started": "me",
-            "visit_id": "0",
-        },
-    )
-    client.get("/programmes/1/network")
-    assert (cache.hits, cache.misses) == (2, 4)
-
-
 def test_researchers_choose_whose_ties_and_their_own_windows(client, demo) -> None:
     sign_in(client, "researcher@wws.example", "cop-demo")
     page = client.get(
