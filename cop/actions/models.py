@@ -51,9 +51,13 @@ class Action(db.Model):
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     # The learning point it comes from: a passage of the owner's reflection, and in their words.
-    passage_id: Mapped[int | None] = mapped_column(ForeignKey("passage.id", ondelete="SET NULL"))
+    passage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("passage.id", ondelete="SET NULL"), index=True
+    )
     learning_point: Mapped[str] = mapped_column(Text, default="")
-    theme_id: Mapped[int | None] = mapped_column(ForeignKey("code.id", ondelete="SET NULL"))
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("code.id", ondelete="SET NULL"), index=True
+    )
     adaptation: Mapped[str] = mapped_column(Text, default="")
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[ActionStatus] = mapped_column(
@@ -78,7 +82,9 @@ class ActionUpdate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[ActionStatus | None] = mapped_column(stored_enum(ActionStatus, 20))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

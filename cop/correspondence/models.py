@@ -31,10 +31,10 @@ class Thread(db.Model):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     counterpart_organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL")
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
     counterpart_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -56,10 +56,10 @@ class Message(db.Model):
     direction: Mapped[Direction] = mapped_column(stored_enum(Direction, 10))
     author_name: Mapped[str] = mapped_column(String(200), default="")
     author_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     recipient_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     language: Mapped[str] = mapped_column(String(8))
     body: Mapped[str] = mapped_column(Text)

@@ -148,7 +148,9 @@ class Booking(db.Model):
     estimate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     # The line of the visit's costs this booking put there once confirmed.
-    cost_id: Mapped[int | None] = mapped_column(ForeignKey("cost.id", ondelete="SET NULL"))
+    cost_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cost.id", ondelete="SET NULL"), index=True
+    )
     # Problems the organiser saw and accepted when booking (travel time, a second interpreter).
     warnings: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")

@@ -26,7 +26,7 @@ item_attendee = Table(
     "itinerary_attendee",
     db.metadata,
     Column("item_id", ForeignKey("itinerary_item.id", ondelete="CASCADE"), primary_key=True),
-    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -60,7 +60,7 @@ class ItineraryItem(db.Model):
     # Minutes needed to reach this place from the previous item's place.
     travel_minutes: Mapped[int] = mapped_column(Integer, default=0)
     host_contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     language: Mapped[str] = mapped_column(String(8), default="en")
     needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)

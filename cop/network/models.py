@@ -74,8 +74,12 @@ class Contact(db.Model):
     # Who started it: the "from" person, or both (a meeting neither side called).
     mutual: Mapped[bool] = mapped_column(default=False)
     source: Mapped[TieSource] = mapped_column(stored_enum(TieSource, 20), default=TieSource.LOGGED)
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
-    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visit.id", ondelete="SET NULL"), index=True
+    )
+    logged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     from_person: Mapped[Person] = relationship(foreign_keys=[from_person_id])
@@ -146,5 +150,7 @@ class SurveyAnswer(db.Model):
     respondent_id: Mapped[int] = mapped_column(
         ForeignKey("survey_respondent.id", ondelete="CASCADE"), index=True
     )
-    named_person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    named_person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
     frequency: Mapped[Frequency] = mapped_column(stored_enum(Frequency, 20))

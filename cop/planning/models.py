@@ -96,7 +96,9 @@ class PlanningTask(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     # Which standard check this is (planning.logic.CHECKLIST_KEYS); none for the lead's own.
     key: Mapped[str | None] = mapped_column(String(30))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[TaskStatus] = mapped_column(
         stored_enum(TaskStatus, 20), default=TaskStatus.TO_DO

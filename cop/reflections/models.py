@@ -132,14 +132,14 @@ class Reflection(db.Model):
     consent: Mapped[Consent] = mapped_column(stored_enum(Consent, 20), default=Consent.PRIVATE)
     # The session a "during" reflection is about.
     itinerary_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("itinerary_item.id", ondelete="SET NULL")
+        ForeignKey("itinerary_item.id", ondelete="SET NULL"), index=True
     )
     satisfaction: Mapped[int | None] = mapped_column()
     # Where the interview's recording is kept (a file name or an address); never the video itself.
     video_reference: Mapped[str] = mapped_column(String(500), default="")
     interviewed_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -179,7 +179,7 @@ class Passage(db.Model):
     )
     position: Mapped[int] = mapped_column(default=0)
     question_id: Mapped[int | None] = mapped_column(
-        ForeignKey("guide_question.id", ondelete="SET NULL")
+        ForeignKey("guide_question.id", ondelete="SET NULL"), index=True
     )
     # The question as the writer read it, kept even if the guide changes later.
     question_text: Mapped[str] = mapped_column(Text, default="")
@@ -187,7 +187,7 @@ class Passage(db.Model):
     # Who the label stands for, decided at transcription ("Iain", "IM" -> the interviewee), so a
     # pseudonymised interviewee is shown under their pseudonym whatever the label says.
     speaker_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     starts_ms: Mapped[int | None] = mapped_column()
     ends_ms: Mapped[int | None] = mapped_column()
@@ -212,7 +212,7 @@ class SelfRating(db.Model):
     reflection_id: Mapped[int] = mapped_column(
         ForeignKey("reflection.id", ondelete="CASCADE"), index=True
     )
-    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"), index=True)
     score: Mapped[int] = mapped_column()
 
     reflection: Mapped[Reflection] = relationship(back_populates="ratings")

@@ -66,7 +66,9 @@ class SocialProtocol(db.Model):
     photo_rules: Mapped[str] = mapped_column(Text, default="")
     video_rules: Mapped[str] = mapped_column(Text, default="")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     host_comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -104,7 +106,7 @@ class Embargo(db.Model):
     )
     subject: Mapped[str] = mapped_column(String(200))
     item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("itinerary_item.id", ondelete="SET NULL")
+        ForeignKey("itinerary_item.id", ondelete="SET NULL"), index=True
     )
     until: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -123,7 +125,7 @@ class ProtocolAcknowledgement(db.Model):
     protocol_id: Mapped[int] = mapped_column(
         ForeignKey("social_protocol.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -141,7 +143,9 @@ class MediaConsent(db.Model):
     tagging: Mapped[bool] = mapped_column(Boolean, default=False)
     naming: Mapped[bool] = mapped_column(Boolean, default=False)
     # Who recorded it: the person themself, or an organiser from a signed paper form.
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     note: Mapped[str] = mapped_column(String(300), default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
@@ -166,7 +170,9 @@ class Decision(LabelledEnum):
 post_check_pictured = db.Table(
     "post_check_pictured",
     db.Column("check_id", ForeignKey("post_check.id", ondelete="CASCADE"), primary_key=True),
-    db.Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    db.Column(
+        "person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 
@@ -178,7 +184,9 @@ class PostCheck(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     platform: Mapped[Platform] = mapped_column(stored_enum(Platform, 20))
     text: Mapped[str] = mapped_column(Text)
     has_video: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -108,7 +108,9 @@ class TranslationState:
     )
     provider: Mapped[str] = mapped_column(String(40), default="")
     # Who edited or confirmed a reviewed translation: "checked by <name>" says so.
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     failure_reason: Mapped[str] = mapped_column(String(40), default="")
     failure_detail: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
