@@ -8,7 +8,7 @@ from typing import Any
 
 from babel import Locale
 from flask import Flask, abort, g, has_request_context, render_template, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -129,6 +129,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+    install_quick_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = None
@@ -181,6 +182,36 @@ def select_locale() -> str:
     from cop.formatting import regional_locale
 
     return regional_locale(select_language())
+
+
+def _current_translations() -> Any:
+    """Flask-Babel's translations for the current locale, kept beside the locale they are for.
+
+    Flask-Babel looks up its context three times and formats the locale's name for every text
+    a template translates (19,000 on a 505-item itinerary, a fifth of its time); this asks it
+    once per locale and request. A forced locale (mail in its reader's language) replaces the
+    locale object, which is noticed, and the translations are asked for again."""
+    namespace = g.get("_flask_babel")
+    locale = getattr(namespace, "babel_locale", None) if namespace is not None else None
+    kept = getattr(namespace, "cop_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    namespace = g.get("_flask_babel")
+    if namespace is not None:
+        namespace.cop_translations = (getattr(namespace, "babel_locale", None), translations)
+    return translations
+
+
+def install_quick_gettext(app: Flask) -> None:
+    """Templates translate through _current_translations (newstyle, as Flask-Babel sets up)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _current_translations().ugettext(s),
+        ngettext=lambda s, p, n: _current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _current_translations().unpgettext(c, s, p, n),
+    )
 
 
 def _register_blueprints(app: Flask) -> None:

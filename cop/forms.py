@@ -14,6 +14,7 @@ from babel.dates import get_timezone_location
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     Field,
     Form,
@@ -26,7 +27,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from cop.accounts.logic import parse_language_codes
 from cop.database import latest_today
@@ -180,10 +181,45 @@ def _reader_locale() -> str:
     return str(get_locale() or "en")
 
 
+@lru_cache(maxsize=64)
+def _rendered_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Each option of a list as (value, its HTML after "<option "), as WTForms writes it."""
+    return tuple(
+        (value, f'value="{escape(value)}">{escape(label or value)}</option>')
+        for value, label in choices
+    )
+
+
+class ListSelect(Select):
+    """WTForms' select for the long lists below, with their options rendered once per list
+    and language: a form with a time zone and a language renders some 600 options, which
+    WTForms builds one by one (a fifth of the time of the account page); only the chosen
+    options are marked for each form."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        flags = getattr(field, "flags", {})
+        for name in dir(flags):
+            if name in self.validation_attrs and name not in kwargs:
+                kwargs[name] = getattr(flags, name)
+        data = field.data if self.multiple else [field.data]
+        chosen = {str(value) for value in data or () if value is not None}
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        choices = field.choices() if callable(field.choices) else field.choices
+        for value, rest in _rendered_options(tuple(choices)):
+            html.append(("<option selected " if value in chosen else "<option ") + rest)
+        html.append("</select>")
+        return Markup("".join(html))  # noqa: S704 - every value and label escaped above
+
+
 class _ListField(SelectField):
     """A select over one of the lists above, with an optional first "choose" option. The
     field's own validators say what is wrong, in cop's words, instead of WTForms' generic
     "Not a valid choice"."""
+
+    widget = ListSelect()
 
     def __init__(self, *args: Any, blank: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, choices=self._choices, **kwargs)
@@ -218,6 +254,8 @@ class LanguageField(_ListField):
 class LanguagesField(SelectMultipleField):
     """Several languages, stored as "en,fr": the field reads that text (or a list) and gives
     back the codes in a list; ``joined`` is what the model keeps."""
+
+    widget = ListSelect(multiple=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, choices=self._choices, **kwargs)

@@ -247,15 +247,17 @@ def in_reader_language(record: Any, field: str) -> Any:
     from cop.translation import content
     from cop.visits.models import Visit
 
-    language = get_locale().language if get_locale() else "en"
-    if not content.is_translated(record):
+    locale = get_locale()
+    language = locale.language if locale else "en"
+    kind = content.kind_or_none(record)
+    if kind is None:
         # A row a query made (an id and a title, say): shown as it is.
         original = getattr(record, field) or ""
         return content.Reading(original, original, None, False)
     cache = g.setdefault("content_translations", {})
-    if content.kind_of(record) == "visit" and field == "title":
+    if kind == "visit" and field == "title":
         return content.reading(record, field, visit_titles(language))
-    if content.kind_of(record) == "organisation":
+    if kind == "organisation":
         key = ("organisation", record.id, language)
         if key not in cache:
             cache[key] = content.translations_for(db.session, language, organisation_id=record.id)

@@ -49,11 +49,19 @@ def is_translated(record: Any) -> bool:
     return any(isinstance(record, model) for model, _fields in FIELDS.values())
 
 
-def kind_of(record: Any) -> str:
+def kind_or_none(record: Any) -> str | None:
+    """The kind of content a record is, or None for anything else (a row a query made)."""
     for kind, (model, _fields) in FIELDS.items():
-        if isinstance(record, model):
+        if type(record) is model or isinstance(record, model):
             return kind
-    raise TypeError(f"{type(record).__name__} has no translated fields")
+    return None
+
+
+def kind_of(record: Any) -> str:
+    kind = kind_or_none(record)
+    if kind is None:
+        raise TypeError(f"{type(record).__name__} has no translated fields")
+    return kind
 
 
 def visit_of(record: Any) -> Visit | None:
