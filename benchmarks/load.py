@@ -14,6 +14,7 @@ provider's timeout keeps pages fast)."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import re
@@ -55,6 +56,8 @@ class Tally:
     # The last answers each user's server accepted: {email: {option field: answer}}.
     votes: dict[str, dict[str, str]] = field(default_factory=dict)
     reflections: set[str] = field(default_factory=set)
+    # Requests answered with "sign in first" after the user had signed in (a session lost).
+    sent_to_sign_in: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, started: float, status: int | None) -> None:
@@ -168,19 +171,27 @@ def csrf_of(html: str) -> str:
     return match.group(1) if match else ""
 
 
-def user_session(base: str, email: str, poll_id: int, deadline: float, tally: Tally) -> None:
+def user_session(
+    base: str | list[str], email: str, poll_id: int, deadline: float, tally: Tally
+) -> None:
+    """One user's browsing and writing; with several servers (``base`` a list) each request
+    goes to the next one, as a load balancer without sticky sessions sends them."""
     session = requests.Session()
+    servers = itertools.cycle([base] if isinstance(base, str) else base)
 
     def call(method: str, path: str, **kwargs) -> requests.Response | None:
         started = time.perf_counter()
         try:
             response = session.request(
-                method, base + path, timeout=30, allow_redirects=False, **kwargs
+                method, next(servers) + path, timeout=30, allow_redirects=False, **kwargs
             )
         except requests.RequestException:
             tally.record(started, None)
             return None
         tally.record(started, response.status_code)
+        if path != "/sign-in" and "/sign-in" in response.headers.get("Location", ""):
+            with tally.lock:
+                tally.sent_to_sign_in += 1
         return response
 
     page = call("GET", "/sign-in")
@@ -216,12 +227,13 @@ def user_session(base: str, email: str, poll_id: int, deadline: float, tally: Ta
             if form is None or form.status_code != 200:
                 continue
             topic = f"load-{uuid.uuid4()}"
+            people = re.findall(r'name="to_person_id"[^>]*value="(\d+)"', form.text)
             sent = call(
                 "POST",
                 "/contacts/new",
                 data={
                     "csrf_token": csrf_of(form.text),
-                    "to_email": "lead@glasgow.example",
+                    "to_person_id": rng.choice(people) if people else "0",
                     "day": "2017-03-06",
                     "channel": "email",
                     "topic": topic,
