@@ -65,6 +65,18 @@ def translate_message(translation_id: int) -> None:
         db.session.commit()
 
 
+def translate_draft(draft_id: int) -> None:
+    """The task the writing page hands over: translate a draft and back (or keep why not)."""
+    from cop.correspondence.logic import translate_draft as translate
+    from cop.correspondence.models import Draft
+
+    draft = db.session.get(Draft, draft_id)
+    if draft is None:  # sent or erased meanwhile
+        return
+    translate(db.session, draft, _provider_settings())
+    db.session.commit()
+
+
 def translate_content(row_ids: list[int]) -> None:
     """The task a page hands over when it saves what a visit says about itself."""
     from cop.translation import content

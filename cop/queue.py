@@ -43,6 +43,7 @@ class Queue:
     send_mail: TaskWrapper
     translate_message: TaskWrapper
     translate_content: TaskWrapper
+    translate_draft: TaskWrapper
     refresh_networks: TaskWrapper
 
     @property
@@ -94,6 +95,7 @@ def init_app(app: Flask) -> Queue:
         send_mail=huey.task(name="send_mail")(in_app(send_mail)),
         translate_message=huey.task(name="translate_message")(in_app(jobs.translate_message)),
         translate_content=huey.task(name="translate_content")(in_app(jobs.translate_content)),
+        translate_draft=huey.task(name="translate_draft")(in_app(jobs.translate_draft)),
         refresh_networks=huey.task(name="refresh_networks")(in_app(_one_at_a_time(huey))),
     )
     every_minute = crontab(minute="*")
@@ -113,7 +115,9 @@ def init_app(app: Flask) -> Queue:
 
 
 def translate_soon(
-    message_translations: Iterable[int] = (), content_rows: Sequence[int] = ()
+    message_translations: Iterable[int] = (),
+    content_rows: Sequence[int] = (),
+    drafts: Iterable[int] = (),
 ) -> None:
     """Hand translations to the workers (their rows are committed, waiting, with a lease so
     the retry sweep leaves them to the task); a queue that cannot be reached loses nothing:
@@ -124,6 +128,8 @@ def translate_soon(
             queue.translate_message(translation_id)
         if content_rows:
             queue.translate_content(list(content_rows))
+        for draft_id in drafts:
+            queue.translate_draft(draft_id)
     except Exception:  # noqa: BLE001 - Redis down, say: the rows still wait in the database
         log.exception("translations could not be queued; the retry sweep will take them")
 

@@ -13,7 +13,14 @@ from werkzeug.wrappers import Response
 
 from cop import access
 from cop.correspondence.forms import ComposeForm
-from cop.correspondence.models import Direction, Message, MessageTranslation, Thread
+from cop.correspondence.models import (
+    Direction,
+    Draft,
+    DraftState,
+    Message,
+    MessageTranslation,
+    Thread,
+)
 from cop.correspondence.views import provider_settings, reason_text
 from cop.database import utcnow
 from cop.directory.models import Person
@@ -21,10 +28,10 @@ from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import options
 from cop.mail import language_of, queue_mail
+from cop.queue import translate_soon
 from cop.translation.language import UNDETERMINED
 from cop.translation.models import TranslationStatus
-from cop.translation.providers import TranslationFailed
-from cop.translation.service import remember, translate
+from cop.translation.service import remember
 from cop.viewhelpers import child_of_visit
 from cop.visits.models import MembershipRole
 from cop.visits.queries import members_of_visit
@@ -105,7 +112,9 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
         form.language.data = (
             own if own in visit.language_list else (visit.language_list or ["en"])[0]
         )
-    back_translation = problem = None
+    draft = _own_draft(thread, request.values.get("draft", type=int) or form.draft_id.data)
+    if request.method == "GET" and draft is not None:
+        _show(form, draft)
     if form.validate_on_submit():
         recipient = next((p for p in recipients if p.id == form.recipient_id.data), None)
         if recipient is None:
@@ -114,52 +123,78 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
         if request.form.get("action") == "translate" or (
             not form.translation.data and target != form.language.data
         ):
-            try:
-                done = translate(
-                    db.session,
-                    form.body.data,
-                    form.language.data,
-                    target,
-                    provider_settings(),
-                    visit.id,
-                )
-                form.translation.data = form.machine_translation.data = done.text
-                # The subject is read first: it goes in the recipient's language too.
-                subject_language = _subject_language(thread, form.language.data)
-                if subject_language != target:
-                    form.subject_translation.data = translate(
-                        db.session,
-                        thread.subject,
-                        subject_language,
-                        target,
-                        provider_settings(),
-                        visit.id,
-                    ).text
-                back_translation = translate(
-                    db.session, done.text, target, form.language.data, provider_settings(), visit.id
-                ).text
-                db.session.commit()
-            except TranslationFailed as failure:
-                db.session.rollback()
-                problem = reason_text(failure.reason)
+            # A worker translates; the page answers at once whatever the service does, and
+            # shows the translation when it is there (at once when the queue runs inline).
+            draft = _keep_draft(thread, recipient, form, target, draft)
+            translate_soon(drafts=[draft.id])
+            db.session.expire(draft)
+            _show(form, draft)
         else:
-            _send(visit, thread, recipient, form, target)
+            _send(visit, thread, recipient, form, target, draft)
             flash(_("Your message to %(name)s is sent.", name=recipient.name), "success")
             return redirect(
                 url_for("correspondence.thread", visit_id=visit.id, thread_id=thread.id)
             )
+    translated = draft is not None and draft.state is DraftState.TRANSLATED
     return render_template(
         "correspondence/write.html",
         visit=visit,
         thread=thread,
         form=form,
-        back_translation=back_translation,
-        problem=problem,
+        draft=draft,
+        back_translation=draft.back_translation if translated else None,
+        problem=reason_text(draft.failure_reason)
+        if draft is not None and draft.state is DraftState.FAILED
+        else None,
     ), (400 if form.errors else 200)
 
 
-def _send(visit, thread: Thread, recipient: Person, form: ComposeForm, target: str) -> None:
-    """Keep the message, its translation and the mail in one transaction."""
+def _own_draft(thread: Thread, draft_id: object) -> Draft | None:
+    """The writer's own draft in this thread; anyone else's is not found."""
+    try:
+        number = int(draft_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    draft = db.session.get(Draft, number)
+    if draft is None or draft.thread_id != thread.id:
+        abort(404)
+    if draft.writer_person_id != current_user.person_id:
+        abort(404)
+    return draft
+
+
+def _keep_draft(
+    thread: Thread, recipient: Person, form: ComposeForm, target: str, draft: Draft | None
+) -> Draft:
+    """The words as written, committed before any translation is tried."""
+    if draft is None:
+        draft = Draft(thread_id=thread.id, writer_person_id=current_user.person_id)
+        db.session.add(draft)
+    draft.recipient_person_id = recipient.id
+    draft.language, draft.target_language = form.language.data, target
+    draft.body = form.body.data
+    draft.subject = thread.subject
+    draft.subject_language = _subject_language(thread, form.language.data)
+    draft.translation = draft.subject_translation = draft.back_translation = ""
+    draft.state, draft.failure_reason = DraftState.WAITING, ""
+    db.session.commit()
+    return draft
+
+
+def _show(form: ComposeForm, draft: Draft) -> None:
+    form.draft_id.data = str(draft.id)
+    form.recipient_id.data = draft.recipient_person_id
+    form.language.data = draft.language
+    form.body.data = draft.body
+    if draft.state is DraftState.TRANSLATED:
+        form.translation.data = form.machine_translation.data = draft.translation
+        form.subject_translation.data = draft.subject_translation
+
+
+def _send(
+    visit, thread: Thread, recipient: Person, form: ComposeForm, target: str, draft: Draft | None
+) -> None:
+    """Keep the message, its translation and the mail in one transaction (the draft goes)."""
     same_language = target == form.language.data
     translated = form.body.data if same_language else form.translation.data or ""
     earlier = db.session.scalars(
@@ -229,4 +264,6 @@ def _send(visit, thread: Thread, recipient: Person, form: ComposeForm, target: s
     )
     mail.message_id = message.message_id
     message.sent_at = utcnow()
+    if draft is not None:
+        db.session.delete(draft)
     db.session.commit()

@@ -66,6 +66,8 @@ class ComposeForm(CopForm):
     )
     # What the machine gave, so that sending it unedited keeps it labelled a machine's.
     machine_translation = HiddenField()
+    # The draft a worker translates (cop.correspondence.models.Draft).
+    draft_id = HiddenField()
     checked = BooleanField(
         _l("I have checked the translation: it says what I mean"),
         description=_l("Left unticked, an unedited translation is sent as a machine translation."),

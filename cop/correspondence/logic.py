@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cop.correspondence.models import Message, MessageTranslation
+from cop.correspondence.models import Draft, DraftState, Message, MessageTranslation
 from cop.retrying import TASK_LEASE
 from cop.translation.language import UNDETERMINED
 from cop.translation.models import TranslationStatus
-from cop.translation.providers import ProviderSettings
+from cop.translation.providers import ProviderSettings, TranslationFailed
 from cop.translation.service import attempt, remember
 
 
@@ -116,3 +116,37 @@ def review(
     translation.reviewed_by_id = reviewer_id
     translation.failure_reason = translation.failure_detail = ""
     translation.next_attempt_at = None
+
+
+def translate_draft(session: Session, draft: Draft, settings: ProviderSettings) -> None:
+    """Translate a draft for its recipient, its subject if the thread's is in another language,
+    and the translation back into the writer's language; a failure is kept with its reason
+    (the writer's words stay as written)."""
+    from cop.translation.service import translate
+
+    visit_id = draft.thread.visit_id
+    try:
+        done = translate(
+            session, draft.body, draft.language, draft.target_language, settings, visit_id
+        )
+        subject = ""
+        if draft.subject and draft.subject_language != draft.target_language:
+            subject = translate(
+                session,
+                draft.subject,
+                draft.subject_language,
+                draft.target_language,
+                settings,
+                visit_id,
+            ).text
+        back = translate(
+            session, done.text, draft.target_language, draft.language, settings, visit_id
+        )
+    except TranslationFailed as failure:
+        session.rollback()  # nothing half-translated is kept; the draft says why
+        draft = session.get(Draft, draft.id)
+        draft.state, draft.failure_reason = DraftState.FAILED, failure.reason
+        return
+    draft.translation, draft.subject_translation = done.text, subject
+    draft.back_translation = back.text
+    draft.state, draft.failure_reason = DraftState.TRANSLATED, ""

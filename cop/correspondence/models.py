@@ -107,3 +107,53 @@ class MessageAttachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class DraftState(LabelledEnum):
+    WAITING = "waiting"
+    TRANSLATED = "translated"
+    FAILED = "failed"
+
+    @classmethod
+    def _labels(cls) -> dict[str, LazyString]:
+        return {
+            "waiting": _l("Translation on its way"),
+            "translated": _l("Translated"),
+            "failed": _l("Could not be translated"),
+        }
+
+
+class Draft(db.Model):
+    """A message being written, kept while a worker translates it (and translates it back, for
+    the writer to check the meaning): the page that asked answers at once, whatever the
+    translation service does, and the writer's words are kept if it fails. It goes when the
+    message is sent."""
+
+    __tablename__ = "message_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
+    writer_person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    recipient_person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(12))
+    target_language: Mapped[str] = mapped_column(String(12))
+    body: Mapped[str] = mapped_column(Text)
+    # The thread's subject in the language it is written in, translated when that is not the
+    # recipient's.
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    subject_language: Mapped[str] = mapped_column(String(12), default="")
+    translation: Mapped[str] = mapped_column(Text, default="")
+    subject_translation: Mapped[str] = mapped_column(String(300), default="")
+    back_translation: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[DraftState] = mapped_column(
+        stored_enum(DraftState, 12), default=DraftState.WAITING
+    )
+    failure_reason: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    thread: Mapped[Thread] = relationship()

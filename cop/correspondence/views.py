@@ -275,16 +275,25 @@ def retry(visit_id: int, thread_id: int) -> Response:
     found = _thread_of(visit, thread_id)
     if not access.belongs_to_visit(current_user, visit) or not EmptyForm().validate_on_submit():
         abort(403 if not access.belongs_to_visit(current_user, visit) else 400)
-    settings, now, done = provider_settings(), utcnow(), 0
-    for message in found.messages:
-        for translation in message.translations:
-            if translation.status.value == "pending":
-                result = logic.translate_into(
-                    db.session, message, translation.target_language, settings, now, visit.id
-                )
-                done += 0 if result.failure_reason else 1
+    # Handed to the workers (the page does not wait on the service): each waiting translation
+    # is leased to its task, so the retry sweep leaves it alone meanwhile.
+    now = utcnow()
+    waiting = [
+        logic.waiting_translation(db.session, message, translation.target_language, now)
+        for message in found.messages
+        for translation in message.translations
+        if translation.status is TranslationStatus.PENDING
+    ]
     db.session.commit()
-    flash(ngettext("%(num)s translation done.", "%(num)s translations done.", done), "success")
+    translate_soon(message_translations=[translation.id for translation in waiting])
+    flash(
+        ngettext(
+            "%(num)s translation is on its way: it shows here when it is done.",
+            "%(num)s translations are on their way: they show here when they are done.",
+            len(waiting),
+        ),
+        "success",
+    )
     return redirect(url_for("correspondence.thread", visit_id=visit.id, thread_id=found.id))
 
 

@@ -22,7 +22,7 @@ from cop.accounts.models import User
 from cop.actions.models import Action, ActionUpdate
 from cop.backup import json_value
 from cop.computed.models import StoredView
-from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
+from cop.correspondence.models import Draft, Message, MessageAttachment, MessageTranslation, Thread
 from cop.database import utcnow
 from cop.directory.models import Person
 from cop.documents.models import VisitDocument
@@ -195,6 +195,12 @@ def erase_person(
     )
     # Why they were chosen for visits they were removed from: about them, and kept for them.
     session.execute(delete(RemovedMembership).where(RemovedMembership.person_id == person_id))
+    # Messages being written by them or to them: their words, or words addressed to them.
+    session.execute(
+        delete(Draft).where(
+            (Draft.writer_person_id == person_id) | (Draft.recipient_person_id == person_id)
+        )
+    )
     # Computed pages and reports may show their name anywhere: all are computed again.
     session.execute(delete(StoredView))
     person.name = label

@@ -34,6 +34,7 @@ TABLE_NAMES = {
     "memo": _l("Research memos"),
     "message": _l("Messages"),
     "message_attachment": _l("Message attachments"),
+    "message_draft": _l("Messages being written"),
     "message_translation": _l("Message translations"),
     "organisation": _l("Organisations"),
     "outbox_attachment": _l("Outgoing mail attachments"),

@@ -3,10 +3,6 @@ real `cop worker` (its own process, Huey on SQLite) has computed and stored the 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,43 +14,14 @@ from cop.network.stored import REPORT, NetworkQuestion, scopes
 from tests.computed.test_stored_network import BEING_COMPUTED, add_contact, page, programme
 from tests.conftest import sign_in
 from tests.test_queue import wait_until
+from tests.workers import start_worker, stopped_later
 
-__all__ = ["programme"]  # the fixture, shared
+__all__ = ["programme", "stopped_later"]  # fixtures, shared
 
 
 @pytest.fixture
 def config_overrides(tmp_path: Path) -> dict:
     return {"QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}"}
-
-
-def start_worker(app: Flask, tmp_path: Path) -> subprocess.Popen:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("COP_")}
-    environment.update(
-        COP_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        COP_QUEUE_URL=app.config["QUEUE_URL"],
-        COP_MAIL_WRITE_TO_FOLDER="false",
-        COP_SECRET_KEY="test-secret-key",
-        COP_INSTANCE_PATH=str(tmp_path / "worker-instance"),
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "cop", "worker"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-@pytest.fixture
-def stopped_later() -> Iterator[list[subprocess.Popen]]:
-    processes: list[subprocess.Popen] = []
-    yield processes
-    for process in processes:
-        process.terminate()
-        try:
-            process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_after_a_contact_the_page_says_so_until_a_worker_has_computed_it_again(
