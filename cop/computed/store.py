@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -20,6 +21,8 @@ from cop.database import utcnow
 
 log = logging.getLogger("cop.computed")
 NEVER = "-"
+# How long storing a result waits for SQLite's write lock.
+STORE_WAIT_MS = 200
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def write(session: Session, key: str, computed_from: Versions, body: bytes) -> d
     table = StoredView.__table__
     values = {"versions": computed_from.text, "body": body, "computed_at": now}
     try:
-        with engine.begin() as connection:
+        with engine.begin() as connection, _briefly_patient(connection):
             connection.execute(
                 insert(table)
                 .values(key=key, **values)
@@ -83,6 +86,21 @@ def write(session: Session, key: str, computed_from: Versions, body: bytes) -> d
     except OperationalError:
         log.warning("the result %s could not be stored; it will be computed again", key)
     return now
+
+
+@contextmanager
+def _briefly_patient(connection: Connection) -> Iterator[None]:
+    """On SQLite, wait only a moment for the write lock: the request's own session may hold it
+    (a page that wrote before it computed), and a result not kept costs only its computation."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {STORE_WAIT_MS}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 def fresh_or_computed(

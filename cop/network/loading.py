@@ -78,6 +78,9 @@ def load_scope(
         for person_id, organisation, country in session.execute(query)
     ]
     ids = {person.id for person in people}
+    # The same people as a subquery for the database: PostgreSQL plans a list of a few hundred
+    # ids poorly (153 ms for a programme's contacts against 20 ms with the subquery).
+    in_scope = query.with_only_columns(Person.id)
     ties: list[analysis.Tie] = []
     contact_sources = [
         s for s in sources if s in (TieSource.LOGGED.value, TieSource.IMPORTED.value)
@@ -92,8 +95,8 @@ def load_scope(
                 Contact.mutual,
             ).where(
                 Contact.source.in_(contact_sources),
-                Contact.from_person_id.in_(ids),
-                Contact.to_person_id.in_(ids),
+                Contact.from_person_id.in_(in_scope),
+                Contact.to_person_id.in_(in_scope),
             )
         )
         ties += [
@@ -103,7 +106,7 @@ def load_scope(
     if TieSource.SURVEY.value in sources:
         ties += survey_ties(session, programme_id, ids)
     if TieSource.CORRESPONDENCE.value in sources:
-        ties += correspondence_ties(session, ids)
+        ties += correspondence_ties(session, in_scope)
     if TieSource.CO_ATTENDANCE.value in sources:
         ties += co_attendance_ties(session, programme_id)
     return Scope(people, ties)
@@ -138,7 +141,7 @@ def survey_ties(session: Session, programme_id: int, ids: set) -> list[analysis.
     ]
 
 
-def correspondence_ties(session: Session, ids: set) -> list[analysis.Tie]:
+def correspondence_ties(session: Session, ids: Select | set) -> list[analysis.Tie]:
     """A tie from the writer to the recipient of every message between two known people."""
     from cop.correspondence.models import Message
 

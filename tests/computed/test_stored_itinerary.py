@@ -220,3 +220,21 @@ def test_the_personal_feed_follows_a_new_visit(app, client, make, lyon) -> None:
     make.item(porto, title="Orçamento participativo", attendees=[db.session.get(Person, person_id)])
     db.session.remove()
     assert titles() == {"Budget participatif de Lyon", "Orçamento participativo"}
+
+
+def test_a_page_that_wrote_before_computing_is_not_held_up_storing_it(app, lyon) -> None:
+    """The request's own unfinished write holds SQLite's lock: the result is computed and shown,
+    just not kept, and nothing waits the database's long busy timeout."""
+    import time
+
+    from cop.computed import store
+
+    visit, _lead, _participant, first, _second = lyon
+    first.title = "Written, not yet committed"
+    db.session.flush()
+    started = time.monotonic()
+    body = store.fresh_or_computed(db.session, "test:held", ["visit:1"], lambda: b"computed")
+    assert body == b"computed"
+    if db.engine.dialect.name == "sqlite":
+        assert time.monotonic() - started < 5
+    db.session.rollback()
