@@ -136,7 +136,15 @@ def prepare(database: str, users: int, instance: Path) -> tuple[str, list[str], 
     return url, emails, poll_id
 
 
-def serve(port: int, workers: int, log: Path) -> subprocess.Popen:
+def serve(
+    port: int,
+    log: Path,
+    *,
+    workers: int = 4,
+    environment: dict[str, str] | None = None,
+    app: str = "cop:create_app()",
+) -> subprocess.Popen:
+    """gunicorn as the README runs it (threaded workers) on loopback, once it answers."""
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -147,23 +155,22 @@ def serve(port: int, workers: int, log: Path) -> subprocess.Popen:
             "--bind",
             f"127.0.0.1:{port}",
             "--timeout",
-            "60",
-            "cop:create_app()",
+            "120",
+            app,
         ],
         cwd=ROOT,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
-        env={**os.environ, "COP_RATELIMIT_STORAGE_URI": "memory://"},
+        env=environment or {**os.environ, "COP_RATELIMIT_STORAGE_URI": "memory://"},
     )
-    for _ in range(100):
+    for _ in range(150):
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
-                return server
+            requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+            return server
         except requests.RequestException:
-            pass
-        time.sleep(0.2)
+            time.sleep(0.2)
     server.kill()
-    raise SystemExit(f"the server did not start; see {log}")
+    raise SystemExit(f"{app} did not start; see {log}")
 
 
 def csrf_of(html: str) -> str:
@@ -304,7 +311,7 @@ def main() -> None:
     url, emails, poll_id = prepare(arguments.database, arguments.users, instance)
     port = free_port()
     log = instance / "server.log"
-    server = serve(port, arguments.workers, log)
+    server = serve(port, log, workers=arguments.workers)
     tally = Tally()
     deadline = time.perf_counter() + arguments.seconds
     threads = [

@@ -39,39 +39,12 @@ from benchmarks.load import (  # noqa: E402
     lost_writes,
     percentile,
     prepare,
+    serve,
     user_session,
 )
 from tests.mailserver import MailServer  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379"
-
-
-def app_server(port: int, log: Path, environment: dict[str, str]) -> subprocess.Popen:
-    """The README's production command line for one app server."""
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "cop:create_app()",
-        ],
-        cwd=ROOT,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        env=environment,
-    )
-    for _ in range(150):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"an app server did not start; see {log}")
 
 
 def guesses_until_refused(bases: list[str], email: str, most: int = 40) -> int:
@@ -132,7 +105,7 @@ def main() -> None:
     for number in range(arguments.servers):
         port = free_port()
         env = {**environment, "COP_INSTANCE_PATH": str(instance / f"server{number}")}
-        processes.append(app_server(port, instance / f"server{number}.log", env))
+        processes.append(serve(port, instance / f"server{number}.log", workers=2, environment=env))
         bases.append(f"http://127.0.0.1:{port}")
     for number in range(arguments.workers):
         env = {**environment, "COP_INSTANCE_PATH": str(instance / f"worker{number}")}

@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import requests
@@ -31,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.load import csrf_of, free_port  # noqa: E402
+from benchmarks.load import csrf_of, free_port, serve  # noqa: E402
 from benchmarks.pages import BENCHMARK_PASSWORD  # noqa: E402
 
 # wrk reports p50/p75/p90/p99 by itself; this prints what the table needs.
@@ -43,36 +42,6 @@ done = function(summary, latency, requests)
     + summary.errors.write + summary.errors.timeout))
 end
 """
-
-
-def gunicorn(app: str, port: int, log: Path, environment: dict[str, str]) -> subprocess.Popen:
-    """The README's production command line, on loopback."""
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            "4",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "120",
-            app,
-        ],
-        cwd=ROOT,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        env=environment,
-    )
-    for _ in range(150):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/", timeout=5)
-            return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"{app} did not start; see {log}")
 
 
 # Sign-in sessions are bound to the browser that signed in (Flask-Login's strong protection):
@@ -161,8 +130,8 @@ def main() -> None:
     cop_port, bare_port = free_port(), free_port()
     cop_log, bare_log = folder / "cop.log", folder / "bare.log"
     servers = [
-        gunicorn("cop:create_app()", cop_port, cop_log, environment),
-        gunicorn("benchmarks.bare_app:create_app()", bare_port, bare_log, environment),
+        serve(cop_port, cop_log, environment=environment),
+        serve(bare_port, bare_log, environment=environment, app="benchmarks.bare_app:create_app()"),
     ]
     try:
         cop_base, bare_base = f"http://127.0.0.1:{cop_port}", f"http://127.0.0.1:{bare_port}"
