@@ -163,13 +163,16 @@ def forget_old_sessions() -> dict[str, int]:
 
 
 def refresh_networks() -> dict[str, int]:
-    """Compute again the network reports and pictures stored before their data changed (a
-    contact logged, a member added), so that the next page view reads a fresh result."""
+    """Compute again the network reports and pictures, and the evaluation reports' pages, stored
+    before their data changed (a contact logged, a member added, a reflection written), so that
+    the next page view reads a fresh result."""
     from flask import current_app
     from flask_babel import force_locale
 
+    from cop.evaluation import stored as evaluation_pages
     from cop.network import stored
     from cop.pseudonyms import pseudonym
+    from cop.visits.models import Visit
 
     secret = current_app.config["SECRET_KEY"]
 
@@ -183,8 +186,16 @@ def refresh_networks() -> dict[str, int]:
         report = stored.report(db.session, question, label, stale_is_enough=False).value
         with force_locale(language):
             stored.pictures(db.session, question, report, language, label, stale_is_enough=False)
+    pages = 0
+    for visit_id, language in evaluation_pages.stale_pages():
+        visit = db.session.get(Visit, visit_id)
+        if visit is None:
+            continue
+        with current_app.test_request_context(), force_locale(language):
+            evaluation_pages.report_page(visit, stale_is_enough=False)
+        pages += 1
     db.session.rollback()  # nothing of its own to keep: results are stored on their own
-    return {"reports": len(reports), "pictures": len(pictures)}
+    return {"reports": len(reports), "pictures": len(pictures), "report pages": pages}
 
 
 JOBS: dict[str, Callable[[], dict[str, int]]] = {

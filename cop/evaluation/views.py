@@ -11,12 +11,12 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from cop import access
 from cop.computed.store import Result
-from cop.evaluation import pdf
-from cop.evaluation.charts import bar_chart_svg
+from cop.evaluation import pdf, stored
 from cop.evaluation.report import Report, build, rounded_figure
 from cop.extensions import db
 from cop.network.analysis import PERMUTATION_ROUNDS
@@ -24,6 +24,7 @@ from cop.network.loading import DEFAULT_SOURCES
 from cop.network.stored import NetworkQuestion
 from cop.network.views import stored_network
 from cop.planning.queries import cost_rows, effort_rows
+from cop.queue import queue_is_immediate, refresh_networks_soon
 from cop.reflections.logic import code_name
 from cop.spreadsheets import csv_text
 from cop.viewhelpers import csv_download
@@ -68,15 +69,12 @@ def report_for(visit: Visit, network: tuple[Result, dict] | None = None) -> Repo
 @login_required
 def visit_report(visit_id: int) -> str:
     visit = _visit(visit_id)
-    network = _network(visit)
-    return render_template(
-        "evaluation/report.html",
-        visit=visit,
-        report=report_for(visit, network),
-        pictures=_pictures(network),
-        computed=network[0] if network else None,
-        bar_chart=bar_chart_svg,
-    )
+    page = stored.report_page(visit, stale_is_enough=not queue_is_immediate())
+    if not page.fresh:
+        refresh_networks_soon()
+    # The body is HTML cop's own template rendered (and escaped) when it was computed.
+    body = Markup(page.value)  # noqa: S704
+    return render_template("evaluation/report.html", visit=visit, body=body, computed=page)
 
 
 def _pictures(network: tuple[Result, dict] | None) -> dict | None:

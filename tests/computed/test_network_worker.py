@@ -50,3 +50,37 @@ def test_after_a_contact_the_page_says_so_until_a_worker_has_computed_it_again(
     assert wait_until(recomputed, timeout=60)
     db.session.remove()
     assert BEING_COMPUTED not in page(client, url)
+
+
+REPORT_BEING_COMPUTED = "the report is being computed again"
+
+
+def test_the_evaluation_report_is_computed_again_by_a_worker(
+    app: Flask, client, programme, tmp_path: Path, stopped_later
+) -> None:
+    from cop.evaluation import stored as report_pages
+    from cop.visits.models import Visit
+
+    programme, visit, lead, people = programme
+    ids = visit.id, lead.person_id, people[2].id
+    sign_in(client, lead)
+    url = f"/visits/{ids[0]}/report"
+    first = page(client, url)
+    assert "Computed on" in first and REPORT_BEING_COMPUTED not in first
+
+    add_contact(ids[1], ids[2])
+    db.session.remove()
+    assert REPORT_BEING_COMPUTED in page(client, url)
+
+    stopped_later.append(start_worker(app, tmp_path))
+    key = report_pages.key(ids[0], "en_GB")
+
+    def recomputed() -> bool:
+        db.session.remove()
+        scopes_now = report_pages.scopes(db.session.get(Visit, ids[0]))
+        stored = store.read(db.session, key, store.versions(db.session, scopes_now))
+        return stored is not None and stored.fresh
+
+    assert wait_until(recomputed, timeout=60)
+    db.session.remove()
+    assert REPORT_BEING_COMPUTED not in page(client, url)

@@ -1,0 +1,66 @@
+"""The evaluation report's page, computed once and stored (cop.computed) for every reader who may
+read it, until the visit's, its programme's or the contacts' data change; the workers compute it
+again in the background (cop.jobs.refresh_networks), so a page view reads a stored result."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import get_locale
+
+from cop.computed import store
+from cop.computed.changes import CONTACTS, programme_scope, visit_scope
+from cop.extensions import db
+from cop.visits.models import Visit
+
+PAGE = "report-page:"
+
+
+def scopes(visit: Visit) -> list[str]:
+    found = [visit_scope(visit.id), CONTACTS]
+    if visit.programme_id is not None:
+        found.append(programme_scope(visit.programme_id))
+    return found
+
+
+def key(visit_id: int, language: str) -> str:
+    return f"{PAGE}{visit_id}:{language}"
+
+
+def visit_of_key(stored_key: str) -> tuple[int, str]:
+    visit_id, language = stored_key.removeprefix(PAGE).split(":", 1)
+    return int(visit_id), language
+
+
+def render_body(visit: Visit) -> str:
+    """The report's sections as HTML, in the language of the moment."""
+    from cop.evaluation.charts import bar_chart_svg
+    from cop.evaluation.views import _network, _pictures, report_for
+
+    network = _network(visit)
+    return render_template(
+        "evaluation/report_body.html",
+        visit=visit,
+        report=report_for(visit, network),
+        pictures=_pictures(network),
+        bar_chart=bar_chart_svg,
+    )
+
+
+def report_page(visit: Visit, *, stale_is_enough: bool) -> store.Result:
+    return store.stored_or_computed(
+        db.session,
+        key(visit.id, str(get_locale())),
+        scopes(visit),
+        lambda: render_body(visit),
+        stale_is_enough=stale_is_enough,
+    )
+
+
+def stale_pages() -> list[tuple[int, str]]:
+    """The visits and languages of the report pages stored before their data changed."""
+
+    def scopes_of_key(stored_key: str) -> list[str]:
+        visit = db.session.get(Visit, visit_of_key(stored_key)[0])
+        return scopes(visit) if visit is not None else [visit_scope(0)]
+
+    return [visit_of_key(k) for k in store.stale_keys(db.session, PAGE, scopes_of_key)]
