@@ -162,6 +162,16 @@ def forget_old_sessions() -> dict[str, int]:
     return {"removed": removed}
 
 
+def forget_unused_results() -> dict[str, int]:
+    """Stored pages and reports not computed for a month (a visit long over, a network question
+    asked once) are removed; one asked for again is computed again."""
+    from cop.computed import store
+
+    removed = store.forget_older_than(db.session, utcnow() - store.KEPT_FOR)
+    db.session.commit()
+    return {"removed": removed}
+
+
 def refresh_networks() -> dict[str, int]:
     """Compute again the network reports and pictures, and the evaluation reports' pages, stored
     before their data changed (a contact logged, a member added, a reflection written), so that
@@ -205,6 +215,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "remind": remind,
     "retention": apply_retention,
     "sessions": forget_old_sessions,
+    "stored-results": forget_unused_results,
     "refresh-networks": refresh_networks,
 }
 

@@ -107,6 +107,7 @@ def init_app(app: Flask) -> Queue:
         "remind": crontab(minute="*/15"),
         "retention": crontab(minute="17", hour="3"),
         "sessions": crontab(minute="27", hour="3"),
+        "stored-results": crontab(minute="37", hour="3"),
     }
     for name, when in schedule.items():
         huey.periodic_task(when, name=name)(in_app(_logged(name, jobs.JOBS[name])))

@@ -7,10 +7,10 @@ import pickle
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -21,6 +21,8 @@ from cop.database import utcnow
 
 log = logging.getLogger("cop.computed")
 NEVER = "-"
+# A stored result not computed again for this long is removed (nightly, cop.jobs).
+KEPT_FOR = timedelta(days=30)
 # How long storing a result waits for SQLite's write lock.
 STORE_WAIT_MS = 200
 
@@ -158,3 +160,9 @@ def stale_keys(session: Session, prefix: str, scopes_of: Callable[[str], Sequenc
         for key, computed_from in keys
         if versions(session, scopes_of(key)).text != computed_from
     ]
+
+
+def forget_older_than(session: Session, moment: datetime) -> int:
+    """Remove the results computed before ``moment``; how many went."""
+    removed = session.execute(delete(StoredView).where(StoredView.computed_at < moment))
+    return removed.rowcount or 0

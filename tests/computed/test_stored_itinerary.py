@@ -238,3 +238,25 @@ def test_a_page_that_wrote_before_computing_is_not_held_up_storing_it(app, lyon)
     if db.engine.dialect.name == "sqlite":
         assert time.monotonic() - started < 5
     db.session.rollback()
+
+
+def test_results_not_computed_for_a_month_are_forgotten_at_night(client, lyon) -> None:
+    from datetime import timedelta
+
+    from cop.database import utcnow
+    from cop.jobs import JOBS
+
+    visit, lead, _participant, _first, _second = lyon
+    visit_id = visit.id
+    sign_in(client, lead)
+    page(client, f"/visits/{visit_id}/itinerary")
+    page(client, f"/visits/{visit_id}/itinerary.ics")
+    old = db.session.get(StoredView, f"ics:{visit_id}:en_GB")
+    old.computed_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    assert JOBS["stored-results"]() == {"removed": 1}
+    assert [key.split(":")[0] for key in db.session.scalars(select(StoredView.key))] == [
+        "itinerary"
+    ]
+    page(client, f"/visits/{visit_id}/itinerary.ics")  # asked for again: computed again
+    assert db.session.get(StoredView, f"ics:{visit_id}:en_GB") is not None
