@@ -172,14 +172,15 @@ def forget_unused_results() -> dict[str, int]:
     return {"removed": removed}
 
 
-def refresh_networks() -> dict[str, int]:
-    """Compute again the network reports and pictures, and the evaluation reports' pages, stored
-    before their data changed (a contact logged, a member added, a reflection written), so that
-    the next page view reads a fresh result."""
+def refresh_stored() -> dict[str, int]:
+    """Compute again what is stored (cop.computed) from data that changed since: network reports
+    and pictures, evaluation reports' pages, itineraries' days, calendar files and feeds (a
+    contact logged, a member added, an item moved), so that the next reader finds them ready."""
     from flask import current_app
     from flask_babel import force_locale
 
     from cop.evaluation import stored as evaluation_pages
+    from cop.itinerary import stored as itinerary_pages
     from cop.network import stored
     from cop.pseudonyms import pseudonym
     from cop.visits.models import Visit
@@ -197,6 +198,7 @@ def refresh_networks() -> dict[str, int]:
         with force_locale(language):
             stored.pictures(db.session, question, report, language, label, stale_is_enough=False)
     pages = 0
+    # Pages are rendered as for a request (their links), in the language they were asked in.
     for visit_id, language in evaluation_pages.stale_pages():
         visit = db.session.get(Visit, visit_id)
         if visit is None:
@@ -204,8 +206,15 @@ def refresh_networks() -> dict[str, int]:
         with current_app.test_request_context(), force_locale(language):
             evaluation_pages.report_page(visit, stale_is_enough=False)
         pages += 1
+    with current_app.test_request_context():
+        itineraries = itinerary_pages.refresh_stale()
     db.session.rollback()  # nothing of its own to keep: results are stored on their own
-    return {"reports": len(reports), "pictures": len(pictures), "report pages": pages}
+    return {
+        "reports": len(reports),
+        "pictures": len(pictures),
+        "report pages": pages,
+        "itineraries and calendars": itineraries,
+    }
 
 
 JOBS: dict[str, Callable[[], dict[str, int]]] = {
@@ -216,7 +225,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "retention": apply_retention,
     "sessions": forget_old_sessions,
     "stored-results": forget_unused_results,
-    "refresh-networks": refresh_networks,
+    "refresh-stored": refresh_stored,
 }
 
 

@@ -44,7 +44,7 @@ class Queue:
     translate_message: TaskWrapper
     translate_content: TaskWrapper
     translate_draft: TaskWrapper
-    refresh_networks: TaskWrapper
+    refresh_stored: TaskWrapper
 
     @property
     def immediate(self) -> bool:
@@ -96,13 +96,13 @@ def init_app(app: Flask) -> Queue:
         translate_message=huey.task(name="translate_message")(in_app(jobs.translate_message)),
         translate_content=huey.task(name="translate_content")(in_app(jobs.translate_content)),
         translate_draft=huey.task(name="translate_draft")(in_app(jobs.translate_draft)),
-        refresh_networks=huey.task(name="refresh_networks")(in_app(_one_at_a_time(huey))),
+        refresh_stored=huey.task(name="refresh_stored")(in_app(_one_at_a_time(huey))),
     )
     every_minute = crontab(minute="*")
     schedule = {
         "send-mail": every_minute,
         "translate-pending": every_minute,
-        "refresh-networks": every_minute,
+        "refresh-stored": every_minute,
         "close-polls": every_minute,
         "remind": crontab(minute="*/15"),
         "retention": crontab(minute="17", hour="3"),
@@ -136,47 +136,46 @@ def translate_soon(
 
 
 def _one_at_a_time(huey: Huey) -> Any:
-    """The network refresh, run by one worker at a time: a change that arrives while it runs
-    is taken by the next one (after the next change, or the minute's round)."""
+    """The refresh of stored results, run by one worker at a time: a change that arrives while
+    it runs is taken by the next one (after the next change, or the minute's round)."""
     from cop import jobs
 
-    def refresh_networks() -> dict[str, int] | None:
+    def refresh_stored() -> dict[str, int] | None:
         try:
-            with huey.lock_task("refresh-networks"):
-                return jobs.refresh_networks()
+            with huey.lock_task("refresh-stored"):
+                return jobs.refresh_stored()
         except TaskLockedException:
             return None
 
-    return refresh_networks
+    return refresh_stored
 
 
 @event.listens_for(Session, "after_commit")
 def _refresh_after_commit(session: Session) -> None:
-    """A commit that changed a programme's visits or the contacts hands the network refresh to
-    the workers."""
-    from cop.computed.changes import COMMITTED_KEY, CONTACTS
+    """A commit that changed data some stored result shows (cop.computed) hands their refresh
+    to the workers."""
+    from cop.computed.changes import COMMITTED_KEY
 
     changed = session.info.pop(COMMITTED_KEY, None)
     if not changed or not has_app_context() or EXTENSION not in current_app.extensions:
         return
     if current_app.extensions[EXTENSION].immediate:
         return  # no worker: a page that finds its result stale computes it itself
-    if CONTACTS in changed or any(scope.startswith("programme:") for scope in changed):
-        refresh_networks_soon()
+    refresh_stored_soon()
 
 
 def queue_is_immediate() -> bool:
     return current_app.extensions[EXTENSION].immediate
 
 
-def refresh_networks_soon() -> None:
+def refresh_stored_soon() -> None:
     queue: Queue = current_app.extensions[EXTENSION]
     if queue.immediate:
         return
     try:
-        queue.refresh_networks()
+        queue.refresh_stored()
     except Exception:  # noqa: BLE001 - Redis down, say: the minute's round does it
-        log.exception("the network refresh could not be queued; the next round does it")
+        log.exception("the refresh of stored results could not be queued; the next round does it")
 
 
 def _logged(name: str, job: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,7 +13,6 @@ from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
 from sqlalchemy import Select, func, select
 
-from cop.computed import store
 from cop.directory.models import Person
 from cop.documents.storage import MAIL_ATTACHMENTS, visit_folder
 from cop.extensions import db
@@ -320,11 +318,8 @@ def commit_written(
 CSRF_MARK = Markup('<input type="hidden" name="csrf_token" data-cop-stored-token>')
 
 
-def stored_fragment(key: str, scopes: list[str], render: Callable[[], str]) -> Markup:
-    """HTML kept in the shared store until the data of ``scopes`` changes (cop.computed), with
-    the reader's form token put where the fragment has CSRF_MARK."""
-    body = store.fresh_or_computed(db.session, key, scopes, lambda: render().encode())
-    # The body is HTML cop's own templates rendered, escaped then; only the token is added.
+def with_form_token(html: str) -> Markup:
+    """Stored HTML (cop.computed) with the reader's own form token where it has CSRF_MARK."""
     token = getattr(EmptyForm(), "csrf_token", "")  # none when CSRF is switched off
-    html = body.decode().replace(str(CSRF_MARK), str(token))
-    return Markup(html)  # noqa: S704
+    # The HTML is what cop's own templates rendered (and escaped); only the token is added.
+    return Markup(html.replace(str(CSRF_MARK), str(token)))  # noqa: S704

@@ -1,6 +1,6 @@
 """The evaluation report's page, computed once and stored (cop.computed) for every reader who may
 read it, until the visit's, its programme's or the contacts' data change; the workers compute it
-again in the background (cop.jobs.refresh_networks), so a page view reads a stored result."""
+again in the background (cop.jobs.refresh_stored), so a page view reads a stored result."""
 
 from __future__ import annotations
 

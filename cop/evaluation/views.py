@@ -24,7 +24,7 @@ from cop.network.loading import DEFAULT_SOURCES
 from cop.network.stored import NetworkQuestion
 from cop.network.views import stored_network
 from cop.planning.queries import cost_rows, effort_rows
-from cop.queue import queue_is_immediate, refresh_networks_soon
+from cop.queue import queue_is_immediate, refresh_stored_soon
 from cop.reflections.logic import code_name
 from cop.spreadsheets import csv_text
 from cop.viewhelpers import csv_download
@@ -71,7 +71,7 @@ def visit_report(visit_id: int) -> str:
     visit = _visit(visit_id)
     page = stored.report_page(visit, stale_is_enough=not queue_is_immediate())
     if not page.fresh:
-        refresh_networks_soon()
+        refresh_stored_soon()
     # The body is HTML cop's own template rendered (and escaped) when it was computed.
     body = Markup(page.value)  # noqa: S704
     return render_template("evaluation/report.html", visit=visit, body=body, computed=page)

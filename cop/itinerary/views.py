@@ -13,43 +13,37 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
 from cop.accounts.logic import is_safe_redirect
-from cop.calendars.ics import CalendarItem, Participant, build_calendar
-from cop.computed import store
-from cop.computed.changes import visit_scope
+from cop.calendars.ics import Participant, build_calendar
 from cop.database import utcnow
 from cop.extensions import db
 from cop.formatting import language_name, regional_locale
 from cop.forms import EmptyForm, options
 from cop.interpreting.bookings import confirmed_interpreters
-from cop.itinerary import logic
+from cop.itinerary import logic, stored
 from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
 from cop.itinerary.queries import (
     first_start,
-    items_attended_by,
-    items_of_visit,
     people_by_id,
     visitor_zones_of,
-    visits_attended_by,
 )
+from cop.itinerary.stored import calendar_item, interpreting_line
 from cop.links import LinkError, issue_link, live_link, revoke_links, token_for
 from cop.mail import language_of, mail_person
 from cop.viewhelpers import (
-    CSRF_MARK,
     child_of_visit,
     commit_written,
     form_status,
-    in_reader_language,
     link_problem_page,
     object_behind_link,
-    stored_fragment,
+    with_form_token,
 )
 from cop.visits.models import Visit
 from cop.visits.queries import members_of_visit
@@ -72,11 +66,7 @@ def itinerary(visit_id: int) -> str:
     zones = db.session.scalars(visitor_zones_of(visit.id))
     visitor_zones = logic.home_zones(zones, visit.time_zone)
     visitor_zone = visitor_zones[0] if visitor_zones else None
-    days = stored_fragment(
-        f"itinerary:{visit.id}:{get_locale()}:{'manage' if can_manage else 'read'}:{visitor_zone}",
-        [visit_scope(visit.id)],
-        lambda: _itinerary_days(visit, visitor_zone, can_manage),
-    )
+    days = with_form_token(stored.days(visit, visitor_zone, can_manage))
     person = current_user.person
     viewer_zone = (
         person.organisation.time_zone if person is not None and person.organisation else None
@@ -104,44 +94,6 @@ def itinerary(visit_id: int) -> str:
         else None,
         has_person=person is not None,
         button_form=EmptyForm(),
-    )
-
-
-def _itinerary_days(visit: Visit, visitor_zone: str | None, can_manage: bool) -> str:
-    """The itinerary's days as HTML: every item with its times in both zones, interpreting,
-    attendees and the warnings of the plan (overlaps, travel, dates)."""
-    items = list(db.session.scalars(items_of_visit(visit.id)).unique())
-    warnings = logic.check_itinerary(
-        (
-            logic.Slot(
-                item_id=item.id,
-                title=item.title,
-                starts_at=item.starts_at,
-                ends_at=item.ends_at,
-                place=item.place,
-                travel_minutes=item.travel_minutes,
-            )
-            for item in items
-            if not item.cancelled
-        ),
-        visit.time_zone,
-        visit.start_date,
-        visit.end_date,
-    )
-    warnings_by_item: dict[int, list[logic.ItineraryWarning]] = {}
-    for warning in warnings:
-        warnings_by_item.setdefault(warning.item_id, []).append(warning)
-    return render_template(
-        "itinerary/days.html",
-        visit=visit,
-        days=logic.group_by_local_day(items, visit.time_zone),
-        titles={item.id: item.title for item in items},
-        warnings_by_item=warnings_by_item,
-        interpreters=confirmed_interpreters(db.session, [item.id for item in items]),
-        interpreting_line=interpreting_line,
-        visitor_zone=visitor_zone,
-        can_manage=can_manage,
-        csrf_mark=CSRF_MARK,
     )
 
 
@@ -235,54 +187,6 @@ def edit_item(visit_id: int, item_id: int) -> str | WerkzeugResponse | tuple[str
     ), form_status(form)
 
 
-def interpreting_line(item: ItineraryItem, interpreters: list[str]) -> str | None:
-    """What a calendar or an invitation says about interpreting: who is confirmed, or that one
-    is still needed (never "booked" before someone has said yes)."""
-    if interpreters:
-        return ngettext(
-            "Interpreter: %(names)s",
-            "Interpreters: %(names)s",
-            len(interpreters),
-            names=", ".join(interpreters),
-        )
-    if item.needs_interpreter:
-        return _("Interpreter needed: none confirmed yet.")
-    return None
-
-
-def item_description(item: ItineraryItem, interpreters: list[str]) -> str:
-    """The text under an event in a calendar, in the current language."""
-    lines = []
-    if item.notes:
-        lines.append(in_reader_language(item, "notes").text)
-    lines.append(_("Language: %(language)s", language=language_name(item.language)))
-    interpreting = interpreting_line(item, interpreters)
-    if interpreting:
-        lines.append(interpreting)
-    if item.host_contact is not None:
-        lines.append(_("Host contact: %(name)s", name=item.host_contact.name))
-    return "\n".join(lines)
-
-
-def calendar_item(item: ItineraryItem, interpreters: list[str]) -> CalendarItem:
-    location = ", ".join(part for part in (item.place, item.address.replace("\n", ", ")) if part)
-    return CalendarItem(
-        uid=item.uid,
-        sequence=item.sequence,
-        title=in_reader_language(item, "title").text,
-        starts_at=item.starts_at,
-        ends_at=item.ends_at,
-        time_zone=item.time_zone,
-        updated_at=item.updated_at,
-        location=location,
-        description=item_description(item, interpreters),
-        cancelled=item.cancelled,
-        attendees=tuple(
-            Participant(person.name, person.email) for person in item.attendees if person.email
-        ),
-    )
-
-
 def _organizer() -> Participant:
     person = current_user.person
     if person is not None and person.email:
@@ -373,19 +277,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
 @login_required
 def visit_calendar(visit_id: int) -> Response:
     visit = access.visit_for(visit_id)
-
-    def build() -> bytes:
-        items = list(db.session.scalars(items_of_visit(visit.id)).unique())
-        interpreters = confirmed_interpreters(db.session, [item.id for item in items])
-        return build_calendar(
-            (calendar_item(item, interpreters.get(item.id, [])) for item in items),
-            name=visit.title,
-        )
-
-    body = store.fresh_or_computed(
-        db.session, f"ics:{visit.id}:{get_locale()}", [visit_scope(visit.id)], build
-    )
-    return _ics_response(body, f"visit-{visit.id}.ics")
+    return _ics_response(stored.visit_calendar(visit), f"visit-{visit.id}.ics")
 
 
 @blueprint.route("/calendar/<token>.ics")
@@ -397,23 +289,7 @@ def personal_feed(token: str) -> Response | tuple[str, int]:
         person = object_behind_link(FEED_PURPOSE, token, Person)
     except LinkError as error:
         return link_problem_page(error)
-    language = regional_locale(language_of(person))
-
-    def build() -> bytes:
-        items = list(db.session.scalars(items_attended_by(person.id)).unique())
-        interpreters = confirmed_interpreters(db.session, [item.id for item in items])
-        with force_locale(language):
-            return build_calendar(
-                (calendar_item(item, interpreters.get(item.id, [])) for item in items),
-                name=_("cop: my visits"),
-            )
-
-    # The feed changes with any visit the person attends an item of (being added to one
-    # changes that visit, which then joins the list).
-    visits = db.session.scalars(visits_attended_by(person.id))
-    body = store.fresh_or_computed(
-        db.session, f"feed:{person.id}:{language}", [visit_scope(v) for v in visits], build
-    )
+    body = stored.personal_feed(person)
     db.session.commit()
     return _ics_response(body, "cop.ics")
 

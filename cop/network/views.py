@@ -40,7 +40,7 @@ from cop.network.loading import (
 from cop.network.models import Channel, Contact, SurveyWave, TieSource
 from cop.network.report import graph_in
 from cop.pseudonyms import pseudonym
-from cop.queue import queue_is_immediate, refresh_networks_soon
+from cop.queue import queue_is_immediate, refresh_stored_soon
 from cop.viewhelpers import form_status, offer_people
 from cop.visits.models import Membership, Programme, Visit
 
@@ -193,7 +193,7 @@ def stored_network(question: stored.NetworkQuestion) -> tuple[Result, dict]:
         stale_is_enough=stale_is_enough,
     )
     if not computed.fresh:
-        refresh_networks_soon()
+        refresh_stored_soon()
     return computed, pictures.value
 
 

@@ -1,5 +1,6 @@
-"""After contacts change, the network page says its figures are being computed again until a
-real `cop worker` (its own process, Huey on SQLite) has computed and stored the new ones."""
+"""After data change, a real `cop worker` (its own process, Huey on SQLite) computes the stored
+results again: the network page and the evaluation report say their figures are being computed
+again until it has, and a visit's calendar is ready again before anyone asks for it."""
 
 from __future__ import annotations
 
@@ -84,3 +85,33 @@ def test_the_evaluation_report_is_computed_again_by_a_worker(
     assert wait_until(recomputed, timeout=60)
     db.session.remove()
     assert REPORT_BEING_COMPUTED not in page(client, url)
+
+
+def test_a_visits_calendar_is_ready_again_before_anyone_asks(
+    app: Flask, client, make, programme, tmp_path: Path, stopped_later
+) -> None:
+    """After an item changes, a worker computes the stored calendar file again, so the next
+    reader's request only reads it."""
+    from cop.computed.changes import visit_scope
+    from cop.itinerary.models import ItineraryItem
+
+    programme, visit, lead, _people = programme
+    item_id = make.item(visit, title="Rencontre à la Métropole").id
+    visit_id = visit.id
+    sign_in(client, lead)
+    url = f"/visits/{visit_id}/itinerary.ics"
+    assert b"Rencontre" in client.get(url).data
+    db.session.get(ItineraryItem, item_id).title = "Rencontre déplacée"
+    db.session.commit()  # hands the refresh to the workers; none is running yet
+    key = f"ics:{visit_id}:en_GB"
+
+    def ready() -> bool:
+        db.session.remove()
+        current = store.versions(db.session, [visit_scope(visit_id)])
+        stored = store.read(db.session, key, current)
+        return stored is not None and stored.fresh
+
+    assert not ready()
+    stopped_later.append(start_worker(app, tmp_path))
+    assert wait_until(ready, timeout=60)
+    assert "Rencontre déplacée" in client.get(url).data.decode()
