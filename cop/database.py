@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, event, func, or_
+from sqlalchemy import Connection, DateTime, Table, event, func, or_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -49,6 +50,20 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def upsert(connection: Connection, table: Table, key: str, values: dict[str, Any]) -> None:
+    """Insert the row, or update it when a row with the same ``key`` column exists, in one
+    statement (SQLite and PostgreSQL both have INSERT ... ON CONFLICT)."""
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    connection.execute(
+        insert(table)
+        .values(values)
+        .on_conflict_do_update(
+            index_elements=[table.c[key]],
+            set_={name: value for name, value in values.items() if name != key},
+        )
+    )
 
 
 @event.listens_for(Engine, "connect")

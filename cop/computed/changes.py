@@ -19,12 +19,11 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.interfaces import MANYTOONE
 
 from cop.computed.models import DataVersion, StoredView
-from cop.database import utcnow
+from cop.database import upsert, utcnow
 
 EVERYTHING = "everything"
 CONTACTS = "contacts"
@@ -181,16 +180,13 @@ def bump(session: Session, scopes: Iterable[str]) -> set[str]:
                 )
             )
         }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now, version = utcnow(), uuid4().hex
-    table = DataVersion.__table__
+    connection = session.connection()
     for scope in sorted(scopes):
-        statement = insert(table).values(scope=scope, version=version, changed_at=now)
-        session.connection().execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.scope],
-                set_={"version": version, "changed_at": now},
-            )
+        upsert(
+            connection,
+            DataVersion.__table__,
+            "scope",
+            {"scope": scope, "version": version, "changed_at": now},
         )
     return scopes

@@ -11,13 +11,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cop.computed.changes import EVERYTHING
 from cop.computed.models import DataVersion, StoredView
-from cop.database import utcnow
+from cop.database import upsert, utcnow
 
 log = logging.getLogger("cop.computed")
 NEVER = "-"
@@ -29,10 +28,9 @@ STORE_WAIT_MS = 200
 
 @dataclass(frozen=True)
 class Versions:
-    """The versions of the scopes a result depends on, and when the newest of them changed."""
+    """The versions of the scopes a result depends on, in the order of the scopes."""
 
     text: str
-    changed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -42,20 +40,23 @@ class Stored:
     fresh: bool
 
 
+def _wanted(scopes: Sequence[str]) -> list[str]:
+    return [*dict.fromkeys([*scopes, EVERYTHING])]
+
+
+def _versions_from(known: dict[str, str], scopes: Sequence[str]) -> Versions:
+    return Versions(" ".join(known.get(scope, NEVER) for scope in _wanted(scopes)))
+
+
 def versions(session: Session, scopes: Sequence[str]) -> Versions:
     """One query; ``everything`` is always among the scopes."""
-    wanted = [*dict.fromkeys([*scopes, EVERYTHING])]
-    rows = {
-        scope: (version, changed_at)
-        for scope, version, changed_at in session.execute(
-            select(DataVersion.scope, DataVersion.version, DataVersion.changed_at).where(
-                DataVersion.scope.in_(wanted)
-            )
-        )
-    }
-    text = " ".join(rows.get(scope, (NEVER, None))[0] for scope in wanted)
-    times = [changed_at for _version, changed_at in rows.values()]
-    return Versions(text, max(times) if times else None)
+    wanted = _wanted(scopes)
+    known = dict(
+        session.execute(
+            select(DataVersion.scope, DataVersion.version).where(DataVersion.scope.in_(wanted))
+        ).all()
+    )
+    return _versions_from(known, wanted)
 
 
 def read(session: Session, key: str, current: Versions) -> Stored | None:
@@ -74,17 +75,10 @@ def write(session: Session, key: str, computed_from: Versions, body: bytes) -> d
     nothing of its own. If the database is busy the result is simply not kept (the next view
     computes it again)."""
     now = utcnow()
-    engine = session.get_bind()
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-    table = StoredView.__table__
-    values = {"versions": computed_from.text, "body": body, "computed_at": now}
+    values = {"key": key, "versions": computed_from.text, "body": body, "computed_at": now}
     try:
-        with engine.begin() as connection, _briefly_patient(connection):
-            connection.execute(
-                insert(table)
-                .values(key=key, **values)
-                .on_conflict_do_update(index_elements=[table.c.key], set_=values)
-            )
+        with session.get_bind().begin() as connection, _briefly_patient(connection):
+            upsert(connection, StoredView.__table__, "key", values)
     except OperationalError:
         log.warning("the result %s could not be stored; it will be computed again", key)
     return now
@@ -105,19 +99,6 @@ def _briefly_patient(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
 
 
-def fresh_or_computed(
-    session: Session, key: str, scopes: Sequence[str], compute: Callable[[], bytes]
-) -> bytes:
-    """The stored result while its data is unchanged, else computed now and stored."""
-    current = versions(session, scopes)
-    stored = read(session, key, current)
-    if stored is not None and stored.fresh:
-        return stored.body
-    body = compute()
-    write(session, key, current, body)
-    return body
-
-
 @dataclass(frozen=True)
 class Result:
     """A computed value, when it was computed, and whether the data has changed since."""
@@ -125,6 +106,29 @@ class Result:
     value: Any
     computed_at: datetime
     fresh: bool
+
+
+def _stored_or_computed(
+    session: Session,
+    key: str,
+    scopes: Sequence[str],
+    compute: Callable[[], bytes],
+    stale_is_enough: bool,
+) -> Stored:
+    current = versions(session, scopes)
+    stored = read(session, key, current)
+    if stored is not None and (stored.fresh or stale_is_enough):
+        return stored
+    body = compute()
+    return Stored(body, write(session, key, current, body), True)
+
+
+def fresh_or_computed(
+    session: Session, key: str, scopes: Sequence[str], compute: Callable[[], bytes]
+) -> bytes:
+    """The stored bytes (a page's HTML, a calendar) while their data is unchanged, else
+    computed now and stored."""
+    return _stored_or_computed(session, key, scopes, compute, False).body
 
 
 def stored_or_computed(
@@ -141,24 +145,25 @@ def stored_or_computed(
 
     The value is pickled: only cop writes this table, and whoever can write the database can
     change anything cop shows anyway."""
-    current = versions(session, scopes)
-    stored = read(session, key, current)
-    if stored is not None and (stored.fresh or stale_is_enough):
-        return Result(pickle.loads(stored.body), stored.computed_at, stored.fresh)  # noqa: S301
-    value = compute()
-    computed_at = write(session, key, current, pickle.dumps(value))
-    return Result(value, computed_at, True)
+    stored = _stored_or_computed(
+        session, key, scopes, lambda: pickle.dumps(compute()), stale_is_enough
+    )
+    return Result(pickle.loads(stored.body), stored.computed_at, stored.fresh)  # noqa: S301
 
 
 def stale_keys(session: Session, prefix: str, scopes_of: Callable[[str], Sequence[str]]) -> list:
-    """The stored keys starting with ``prefix`` whose data changed after they were computed."""
+    """The stored keys starting with ``prefix`` whose data changed after they were computed:
+    two queries however many there are (the workers ask after every commit)."""
     keys = session.execute(
         select(StoredView.key, StoredView.versions).where(StoredView.key.startswith(prefix))
     ).all()
+    if not keys:
+        return []
+    known = dict(session.execute(select(DataVersion.scope, DataVersion.version)).all())
     return [
         key
         for key, computed_from in keys
-        if versions(session, scopes_of(key)).text != computed_from
+        if _versions_from(known, scopes_of(key)).text != computed_from
     ]
 
 
