@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Response, abort, current_app, g, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup
@@ -19,6 +20,10 @@ from cop.extensions import db
 from cop.forms import CopForm, EmptyForm, PeopleField
 from cop.links import LinkError, SignedLink, link_for, resolve_link, token_for
 from cop.mail import site_url
+
+if TYPE_CHECKING:
+    from cop.computed.store import Result
+    from cop.network.stored import NetworkQuestion
 
 Model = TypeVar("Model")
 
@@ -323,3 +328,31 @@ def with_form_token(html: str) -> Markup:
     token = getattr(EmptyForm(), "csrf_token", "")  # none when CSRF is switched off
     # The HTML is what cop's own templates rendered (and escaped); only the token is added.
     return Markup(html.replace(str(CSRF_MARK), str(token)))  # noqa: S704
+
+
+def stored_network(question: NetworkQuestion) -> tuple[Result, dict]:
+    """The network report asked for and its pictures, from the shared store. A result stored
+    before the data last changed is shown as it is, saying when it was computed, while the
+    workers compute the new one; without workers (the queue immediate) it is computed now."""
+    from cop.network import stored
+    from cop.pseudonyms import pseudonym
+    from cop.queue import queue_is_immediate, refresh_stored_soon
+
+    secret = current_app.config["SECRET_KEY"]
+
+    def label(person_id: int) -> str:
+        return pseudonym(secret, person_id)
+
+    stale_is_enough = not queue_is_immediate()
+    computed = stored.report(db.session, question, label, stale_is_enough=stale_is_enough)
+    pictures = stored.pictures(
+        db.session,
+        question,
+        computed.value,
+        str(get_locale()),
+        label,
+        stale_is_enough=stale_is_enough,
+    )
+    if not computed.fresh:
+        refresh_stored_soon()
+    return computed, pictures.value

@@ -9,7 +9,14 @@ from flask_babel import get_locale
 
 from cop.computed import store
 from cop.computed.changes import CONTACTS, programme_scope, visit_scope
+from cop.computed.store import Result
+from cop.evaluation.report import Report, build
 from cop.extensions import db
+from cop.network.analysis import PERMUTATION_ROUNDS
+from cop.network.loading import DEFAULT_SOURCES
+from cop.network.stored import NetworkQuestion
+from cop.planning.queries import cost_rows, effort_rows
+from cop.viewhelpers import stored_network
 from cop.visits.models import Visit
 
 PAGE = "report-page:"
@@ -31,17 +38,48 @@ def visit_of_key(stored_key: str) -> tuple[int, str]:
     return int(visit_id), language
 
 
+def network_of(visit: Visit, rounds: int = PERMUTATION_ROUNDS) -> tuple[Result, dict] | None:
+    """The programme's network around this visit, from the shared store (cop.network.stored)."""
+    if visit.programme_id is None:
+        return None
+    return stored_network(
+        NetworkQuestion(visit.programme_id, visit.id, DEFAULT_SOURCES, rounds=rounds)
+    )
+
+
+def report_for(visit: Visit, network: tuple[Result, dict] | None = None) -> Report:
+    if network is None:
+        network = network_of(visit)
+    currency = visit.programme.reporting_currency if visit.programme else "GBP"
+    report = build(
+        db.session,
+        visit,
+        effort_rows(visit),
+        cost_rows(visit),
+        currency,
+        network[0].value if network else None,
+    )
+    db.session.commit()  # a codebook seeded for the report stays
+    return report
+
+
+def pictures_of(network: tuple[Result, dict] | None) -> dict | None:
+    """The network before and after the visit, pseudonymised, for the page and the PDF."""
+    if network is None or network[0].value.windows is None:
+        return None
+    return network[1]
+
+
 def render_body(visit: Visit) -> str:
     """The report's sections as HTML, in the language of the moment."""
     from cop.evaluation.charts import bar_chart_svg
-    from cop.evaluation.views import _network, _pictures, report_for
 
-    network = _network(visit)
+    network = network_of(visit)
     return render_template(
         "evaluation/report_body.html",
         visit=visit,
         report=report_for(visit, network),
-        pictures=_pictures(network),
+        pictures=pictures_of(network),
         bar_chart=bar_chart_svg,
     )
 

@@ -15,15 +15,9 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from cop import access
-from cop.computed.store import Result
 from cop.evaluation import pdf, stored
-from cop.evaluation.report import Report, build, rounded_figure
+from cop.evaluation.report import Report, rounded_figure
 from cop.extensions import db
-from cop.network.analysis import PERMUTATION_ROUNDS
-from cop.network.loading import DEFAULT_SOURCES
-from cop.network.stored import NetworkQuestion
-from cop.network.views import stored_network
-from cop.planning.queries import cost_rows, effort_rows
 from cop.queue import queue_is_immediate, refresh_stored_soon
 from cop.reflections.logic import code_name
 from cop.spreadsheets import csv_text
@@ -40,31 +34,6 @@ def _visit(visit_id: int) -> Visit:
     return visit
 
 
-def _network(visit: Visit, rounds: int = PERMUTATION_ROUNDS) -> tuple[Result, dict] | None:
-    """The programme's network around this visit, from the shared store (cop.network.stored)."""
-    if visit.programme_id is None:
-        return None
-    return stored_network(
-        NetworkQuestion(visit.programme_id, visit.id, DEFAULT_SOURCES, rounds=rounds)
-    )
-
-
-def report_for(visit: Visit, network: tuple[Result, dict] | None = None) -> Report:
-    if network is None:
-        network = _network(visit)
-    currency = visit.programme.reporting_currency if visit.programme else "GBP"
-    report = build(
-        db.session,
-        visit,
-        effort_rows(visit),
-        cost_rows(visit),
-        currency,
-        network[0].value if network else None,
-    )
-    db.session.commit()  # a codebook seeded for the report stays
-    return report
-
-
 @blueprint.route("/visits/<int:visit_id>/report")
 @login_required
 def visit_report(visit_id: int) -> str:
@@ -77,19 +46,14 @@ def visit_report(visit_id: int) -> str:
     return render_template("evaluation/report.html", visit=visit, body=body, computed=page)
 
 
-def _pictures(network: tuple[Result, dict] | None) -> dict | None:
-    """The network before and after the visit, pseudonymised, for the page and the PDF."""
-    if network is None or network[0].value.windows is None:
-        return None
-    return network[1]
-
-
 @blueprint.route("/visits/<int:visit_id>/report.pdf")
 @login_required
 def visit_report_pdf(visit_id: int) -> Response:
     visit = _visit(visit_id)
-    network = _network(visit)
-    body = pdf.render(report_for(visit, network), str(get_locale()), _pictures(network))
+    network = stored.network_of(visit)
+    body = pdf.render(
+        stored.report_for(visit, network), str(get_locale()), stored.pictures_of(network)
+    )
     return Response(
         body,
         mimetype="application/pdf",
@@ -138,7 +102,9 @@ def report_json(report: Report) -> dict:
 def visit_report_json(visit_id: int) -> Response:
     visit = _visit(visit_id)
     return Response(
-        json.dumps(report_json(report_for(visit)), ensure_ascii=False, indent=2, default=str),
+        json.dumps(
+            report_json(stored.report_for(visit)), ensure_ascii=False, indent=2, default=str
+        ),
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="evaluation-visit-{visit.id}.json"'},
     )
@@ -148,7 +114,7 @@ def visit_report_json(visit_id: int) -> Response:
 @login_required
 def visit_report_table(visit_id: int, key: str) -> Response:
     visit = _visit(visit_id)
-    table = next((t for t in report_for(visit).all_tables() if t.key == key), None)
+    table = next((t for t in stored.report_for(visit).all_tables() if t.key == key), None)
     if table is None:
         abort(404)
     return csv_download(
@@ -168,7 +134,7 @@ def programme_report(programme_id: int) -> str:
     ).all()
     rows = []
     for visit in visits:
-        report = report_for(visit)
+        report = stored.report_for(visit)
         figures = report.figures
         density = next(
             (

@@ -13,14 +13,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
-from cop.computed.store import Result
 from cop.database import latest_today, utcnow
 from cop.directory.models import Person
 from cop.extensions import db
@@ -40,8 +39,7 @@ from cop.network.loading import (
 from cop.network.models import Channel, Contact, SurveyWave, TieSource
 from cop.network.report import graph_in
 from cop.pseudonyms import pseudonym
-from cop.queue import queue_is_immediate, refresh_stored_soon
-from cop.viewhelpers import form_status, offer_people
+from cop.viewhelpers import form_status, offer_people, stored_network
 from cop.visits.models import Membership, Programme, Visit
 
 blueprint = Blueprint("network", __name__)
@@ -171,30 +169,6 @@ def import_contacts(programme_id: int) -> str | WerkzeugResponse | tuple[str, in
 def _sources() -> tuple[str, ...]:
     chosen = tuple(s for s in request.args.getlist("ties") if s in ALL_SOURCES)
     return chosen or DEFAULT_SOURCES
-
-
-def stored_network(question: stored.NetworkQuestion) -> tuple[Result, dict]:
-    """The network report asked for and its pictures, from the shared store. A result stored
-    before the data last changed is shown as it is, saying when it was computed, while the
-    workers compute the new one; without workers (the queue immediate) it is computed now."""
-    secret = current_app.config["SECRET_KEY"]
-
-    def label(person_id: int) -> str:
-        return pseudonym(secret, person_id)
-
-    stale_is_enough = not queue_is_immediate()
-    computed = stored.report(db.session, question, label, stale_is_enough=stale_is_enough)
-    pictures = stored.pictures(
-        db.session,
-        question,
-        computed.value,
-        str(get_locale()),
-        label,
-        stale_is_enough=stale_is_enough,
-    )
-    if not computed.fresh:
-        refresh_stored_soon()
-    return computed, pictures.value
 
 
 @blueprint.route("/programmes/<int:programme_id>/network")
