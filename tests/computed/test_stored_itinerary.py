@@ -4,6 +4,7 @@ every app server, until something they show changes; then the next reader sees t
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 
 import pytest
@@ -260,3 +261,52 @@ def test_results_not_computed_for_a_month_are_forgotten_at_night(client, lyon) -
     ]
     page(client, f"/visits/{visit_id}/itinerary.ics")  # asked for again: computed again
     assert db.session.get(StoredView, f"ics:{visit_id}:en_GB") is not None
+
+
+def test_ten_people_saving_at_once_in_two_visits_all_get_through(app, make, lyon) -> None:
+    """Ten people adding items to the same two visits at once, in either order, all get
+    through: every commit writes both visits' versions (on PostgreSQL each waits its turn on
+    those rows; SQLite takes writers one at a time), none deadlocks and no item is lost."""
+    import threading
+    from datetime import timedelta
+
+    from cop.database import utcnow
+
+    visit, _lead, _participant, _first, _second = lyon
+    visit_ids = [visit.id, make.visit(title="Visit to Porto", host_city="Porto").id]
+    before = dict(db.session.execute(select(DataVersion.scope, DataVersion.version)).all())
+    failures: list[BaseException] = []
+    start = threading.Barrier(10)
+
+    def writer(number: int) -> None:
+        try:
+            with app.app_context():
+                start.wait()
+                for visit_id in visit_ids if number % 2 else visit_ids[::-1]:
+                    moment = utcnow() + timedelta(days=number)
+                    db.session.add(
+                        ItineraryItem(
+                            visit_id=visit_id,
+                            title=f"Meeting of writer {number}",
+                            starts_at=moment,
+                            ends_at=moment + timedelta(hours=1),
+                            time_zone="Europe/Paris",
+                        )
+                    )
+                    db.session.flush()
+                    time.sleep(0.01 * (number % 3))
+                db.session.commit()
+        except BaseException as failure:  # noqa: BLE001 - reported below
+            failures.append(failure)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    db.session.remove()
+    after = dict(db.session.execute(select(DataVersion.scope, DataVersion.version)).all())
+    assert all(after[f"visit:{v}"] != before[f"visit:{v}"] for v in visit_ids)
+    count = db.session.scalar(select(db.func.count(ItineraryItem.id)))
+    assert count == 2 + 20
