@@ -16,7 +16,7 @@ from sqlalchemy import Enum, String, select
 from cop.accounts.models import User
 from cop.actions.models import Action, ActionUpdate
 from cop.computed.models import StoredView
-from cop.correspondence.models import Direction, Message, MessageAttachment, Thread
+from cop.correspondence.models import Direction, Draft, Message, MessageAttachment, Thread
 from cop.database import utcnow
 from cop.demo import load_demo
 from cop.directory.models import Person
@@ -146,6 +146,15 @@ def everywhere(eilidh: Person, visit: Visit, other: Person) -> None:
                 author_person_id=other.id,
                 body=f"Chère {NAME}, merci. Écrivez à {EMAIL}.",
             ),
+            # A message she is still writing, kept while a worker translates it.
+            Draft(
+                thread_id=thread.id,
+                writer_person_id=eilidh.id,
+                recipient_person_id=other.id,
+                language="en",
+                target_language="fr",
+                body=f"Dear Claire, {NAME} again: my address is {EMAIL}.",
+            ),
         ]
     )
     # An interview of someone else in which she speaks; a document she shared; one another
@@ -269,6 +278,10 @@ def test_no_text_of_any_table_names_the_erased_person(app: Flask, erased) -> Non
 
 def test_no_stored_page_or_report_names_them(app: Flask, erased) -> None:
     assert stored_naming([NAME, EMAIL]) == []
+
+
+def test_the_messages_they_were_writing_go(app: Flask, erased) -> None:
+    assert db.session.scalar(select(db.func.count(Draft.id))) == 0
 
 
 def test_what_is_about_them_without_naming_them_goes_too(app: Flask, erased) -> None:
