@@ -243,8 +243,6 @@ def in_reader_language(record: Any, field: str) -> Any:
     """A visit's content (or an organisation's description) as the reader reads it: the
     translation into the interface's language when there is a current one, else the original.
     Each visit's translations are read once a request, whatever the page shows of it."""
-    from flask_babel import get_locale
-
     from cop.itinerary.models import ItineraryItem
     from cop.social.models import SocialProtocol
     from cop.translation import content

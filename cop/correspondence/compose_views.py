@@ -112,7 +112,7 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
         form.language.data = (
             own if own in visit.language_list else (visit.language_list or ["en"])[0]
         )
-    draft = _own_draft(thread, request.values.get("draft", type=int) or form.draft_id.data)
+    draft = _own_draft(thread, request.values.get("draft") or form.draft_id.data)
     if request.method == "GET" and draft is not None:
         _show(form, draft)
     if form.validate_on_submit():
@@ -149,13 +149,12 @@ def write(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
     ), (400 if form.errors else 200)
 
 
-def _own_draft(thread: Thread, draft_id: object) -> Draft | None:
-    """The writer's own draft in this thread; anyone else's is not found."""
-    try:
-        number = int(draft_id)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+def _own_draft(thread: Thread, draft_id: str | None) -> Draft | None:
+    """The writer's own draft in this thread (none asked for: None); anyone else's, or one
+    that is gone, is not found."""
+    if not draft_id or not draft_id.isdigit():
         return None
-    draft = db.session.get(Draft, number)
+    draft = db.session.get(Draft, int(draft_id))
     if draft is None or draft.thread_id != thread.id:
         abort(404)
     if draft.writer_person_id != current_user.person_id:
