@@ -8,16 +8,18 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from cop.calendars.ics import CalendarItem, Participant, build_calendar
 from cop.computed import store
 from cop.computed.changes import visit_scope
+from cop.computed.models import StoredView
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.formatting import language_name, regional_locale
 from cop.interpreting.bookings import confirmed_interpreters
 from cop.itinerary import logic
-from cop.itinerary.models import ItineraryItem
+from cop.itinerary.models import ItineraryItem, item_attendee
 from cop.itinerary.queries import items_attended_by, items_of_visit, visits_attended_by
 from cop.mail import language_of
 from cop.viewhelpers import CSRF_MARK, in_reader_language
@@ -164,34 +166,58 @@ def personal_feed(person: Person) -> bytes:
     return store.fresh_or_computed(db.session, key, _feed_scopes(person.id), build)
 
 
-def _scopes_of_key(stored_key: str) -> list[str]:
-    prefix, rest = stored_key.split(":", 1)
-    record_id = int(rest.split(":", 1)[0])
-    return _feed_scopes(record_id) if prefix + ":" == FEED else [visit_scope(record_id)]
+def _feed_scopes_of_stored() -> dict[int, list[str]]:
+    """The scopes of every stored feed, in two queries (a stale scan runs after each commit,
+    and there is a feed for everyone who subscribed)."""
+    people = {
+        int(key.removeprefix(FEED).split(":", 1)[0])
+        for key in db.session.scalars(select(StoredView.key).where(StoredView.key.startswith(FEED)))
+    }
+    scopes: dict[int, list[str]] = {person_id: [] for person_id in people}
+    if people:
+        for person_id, visit_id in db.session.execute(
+            select(item_attendee.c.person_id, ItineraryItem.visit_id)
+            .join(ItineraryItem, ItineraryItem.id == item_attendee.c.item_id)
+            .where(item_attendee.c.person_id.in_(people))
+            .distinct()
+            .order_by(item_attendee.c.person_id, ItineraryItem.visit_id)
+        ):
+            scopes[person_id].append(visit_scope(visit_id))
+    return scopes
+
+
+def _refresh(prefix: str, parts: list[str]) -> bool:
+    """Compute one stored result again from its key's parts; False when its record is gone."""
+    record_id = int(parts[0])
+    if prefix == FEED:
+        person = db.session.get(Person, record_id)
+        if person is not None:
+            personal_feed(person)
+        return person is not None
+    visit = db.session.get(Visit, record_id)
+    if visit is None:
+        return False
+    if prefix == CALENDAR:
+        visit_calendar(visit)
+    else:
+        days(visit, None if parts[3] == NO_ZONE else parts[3], parts[2] == "manage")
+    return True
 
 
 def refresh_stale() -> int:
     """Compute again the days, calendars and feeds stored before their visit changed (in a
     request context of the caller's); how many."""
+    feeds = _feed_scopes_of_stored()
+
+    def scopes_of(stored_key: str) -> list[str]:
+        prefix, rest = stored_key.split(":", 1)
+        record_id = int(rest.split(":", 1)[0])
+        return feeds.get(record_id, []) if prefix + ":" == FEED else [visit_scope(record_id)]
+
     done = 0
     for prefix in (DAYS, CALENDAR, FEED):
-        for stored_key in store.stale_keys(db.session, prefix, _scopes_of_key):
+        for stored_key in store.stale_keys(db.session, prefix, scopes_of):
             parts = stored_key.removeprefix(prefix).split(":")
-            record_id, language = int(parts[0]), parts[1]
-            with force_locale(language):
-                if prefix == FEED:
-                    person = db.session.get(Person, record_id)
-                    if person is not None:
-                        personal_feed(person)
-                        done += 1
-                    continue
-                visit = db.session.get(Visit, record_id)
-                if visit is None:
-                    continue
-                if prefix == CALENDAR:
-                    visit_calendar(visit)
-                else:
-                    zone = None if parts[3] == NO_ZONE else parts[3]
-                    days(visit, zone, parts[2] == "manage")
-                done += 1
+            with force_locale(parts[1]):
+                done += _refresh(prefix, parts)
     return done

@@ -310,3 +310,44 @@ def test_ten_people_saving_at_once_in_two_visits_all_get_through(app, make, lyon
     assert all(after[f"visit:{v}"] != before[f"visit:{v}"] for v in visit_ids)
     count = db.session.scalar(select(db.func.count(ItineraryItem.id)))
     assert count == 2 + 20
+
+
+def test_the_refresh_computes_again_each_stale_feed_calendar_and_page(app, client, make, lyon):
+    """What the workers run after a commit (the job refresh-stored): every stored itinerary,
+    calendar and feed whose visit changed is computed again, and none other."""
+    from benchmarks.pages import personal_feed_path
+    from cop.computed import store
+    from cop.itinerary import stored as itinerary_pages
+    from cop.jobs import JOBS
+
+    visit, lead, participant, first, _second = lyon
+    visit_id, person_id, item_id = visit.id, participant.person_id, first.id
+    porto = make.visit(title="Visit to Porto", host_city="Porto")
+    porto_item = make.item(porto, title="Orçamento participativo")
+    porto_id = porto.id
+    feed = personal_feed_path(db.session, app.config["SECRET_KEY"], person_id)
+    sign_in(client, lead)
+    for url in (f"/visits/{visit_id}/itinerary", f"/visits/{visit_id}/itinerary.ics", feed):
+        assert client.get(url).status_code == 200
+    db.session.get(ItineraryItem, item_id).title = "Budget participatif, deuxième séance"
+    porto_item.attendees.append(db.session.get(Person, person_id))
+    db.session.commit()
+
+    def fresh() -> dict[str, bool]:
+        db.session.remove()
+        found = {}
+        for key in db.session.scalars(select(StoredView.key)):
+            if key.startswith("feed:"):
+                scopes = [f"visit:{visit_id}", f"visit:{porto_id}"]
+            else:
+                scopes = [f"visit:{visit_id}"]
+            found[key.split(":")[0]] = store.read(
+                db.session, key, store.versions(db.session, scopes)
+            ).fresh
+        return found
+
+    assert fresh() == {"itinerary": False, "ics": False, "feed": False}
+    assert JOBS["refresh-stored"]()["itineraries and calendars"] == 3
+    assert fresh() == {"itinerary": True, "ics": True, "feed": True}
+    assert itinerary_pages.refresh_stale() == 0
+    assert "Orçamento participativo" in client.get(feed).get_data(as_text=True)
