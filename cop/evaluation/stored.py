@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import get_locale
+from sqlalchemy import select
 
 from cop.computed import store
 from cop.computed.changes import CONTACTS, programme_scope, visit_scope
+from cop.computed.models import StoredView
 from cop.computed.store import Result
 from cop.evaluation.report import Report, build
 from cop.extensions import db
@@ -23,9 +25,14 @@ PAGE = "report-page:"
 
 
 def scopes(visit: Visit) -> list[str]:
-    found = [visit_scope(visit.id), CONTACTS]
-    if visit.programme_id is not None:
-        found.append(programme_scope(visit.programme_id))
+    return scopes_of(visit.id, visit.programme_id)
+
+
+def scopes_of(visit_id: int, programme_id: int | None) -> list[str]:
+    """A report shows its visit, the contacts and (through the network) its programme."""
+    found = [visit_scope(visit_id), CONTACTS]
+    if programme_id is not None:
+        found.append(programme_scope(programme_id))
     return found
 
 
@@ -95,10 +102,24 @@ def report_page(visit: Visit, *, stale_is_enough: bool) -> store.Result:
 
 
 def stale_pages() -> list[tuple[int, str]]:
-    """The visits and languages of the report pages stored before their data changed."""
+    """The visits and languages of the report pages stored before their data changed (the
+    programmes of their visits read in one query)."""
+    stored_visits = {
+        visit_of_key(stored_key)[0]
+        for stored_key in db.session.scalars(
+            select(StoredView.key).where(StoredView.key.startswith(PAGE))
+        )
+    }
+    programmes = dict(
+        db.session.execute(
+            select(Visit.id, Visit.programme_id).where(Visit.id.in_(stored_visits))
+        ).all()
+    )
 
     def scopes_of_key(stored_key: str) -> list[str]:
-        visit = db.session.get(Visit, visit_of_key(stored_key)[0])
-        return scopes(visit) if visit is not None else [visit_scope(0)]
+        visit_id = visit_of_key(stored_key)[0]
+        if visit_id not in programmes:  # the visit is gone: never fresh, never computed
+            return [visit_scope(0)]
+        return scopes_of(visit_id, programmes[visit_id])
 
     return [visit_of_key(k) for k in store.stale_keys(db.session, PAGE, scopes_of_key)]
