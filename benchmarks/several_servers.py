@@ -187,9 +187,7 @@ def main() -> None:
         f"{percentile(tally.latencies, 0.5):.0f}, p95 {percentile(tally.latencies, 0.95):.0f}; "
         f"statuses {dict(sorted(tally.statuses.items()))}; 5xx: {server_errors}"
     )
-    print(
-        f"requests sent back to sign in after signing in (a session lost): {tally.sent_to_sign_in}"
-    )
+    print(f"requests sent back to sign in after signing in: {tally.sent_to_sign_in}")
     print(f"network page, computed at, as each server showed it: {computed_on}")
     print(
         f"sign-in limit: the guess refused was number {refused_at} "
