@@ -160,7 +160,7 @@ def _init_extensions(app: Flask) -> None:
 
 def select_language() -> str:
     """The user's profile language, else the one chosen with the switcher, else the browser's."""
-    from flask import current_app, has_request_context
+    from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
@@ -401,8 +401,10 @@ def _register_request_hooks(app: Flask) -> None:
         if g.get("signed_link_page"):
             # Every page or download a personal link opens is that person's alone.
             response.headers["Cache-Control"] = "no-store"
-        elif current_user and getattr(current_user, "is_authenticated", False):
-            # Pages with personal data must not be kept by shared browsers or proxies.
+        elif "_user_id" in session:
+            # Pages with personal data must not be kept by shared browsers or proxies. The
+            # session says whether someone signed in here; asking for current_user would load
+            # the account on pages that never needed it (the health check, static files).
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -413,34 +415,40 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.add_template_filter(formatting.language_name, "language_name")
 
+    # The same functions on every page: given to Jinja once, not built into each render's
+    # context.
+    app.jinja_env.globals.update(
+        language_name=formatting.language_name,
+        country_name=formatting.country_name,
+        format_day=formatting.format_day,
+        format_day_range=formatting.format_day_range,
+        format_moment=formatting.format_moment,
+        format_count=formatting.format_count,
+        format_decimal=formatting.format_measure,
+        format_clock=formatting.format_clock,
+        format_full_day=formatting.format_full_day,
+        format_full_day_in=formatting.format_full_day_in,
+        format_full_day_range=formatting.format_full_day_range,
+        zone_city=formatting.zone_city,
+        format_hours=formatting.format_hours,
+        format_money=formatting.format_money,
+        format_size=formatting.format_size,
+        in_reader_language=in_reader_language,
+    )
+
     @app.context_processor
     def helpers() -> dict[str, Any]:
+        locale = get_locale() or Locale("en")
         if has_request_context():
             # Read whether or not the page names a visit, so that a page's queries do not
             # depend on what it happens to list; an error page (the database down, say)
             # is shown without them.
             try:
-                visit_titles((get_locale() or Locale("en")).language)
+                visit_titles(locale.language)
             except SQLAlchemyError:
                 db.session.rollback()
         return {
-            "current_language": (get_locale() or Locale("en")).language,
-            "html_lang": str(get_locale() or "en").replace("_", "-"),
-            "language_name": formatting.language_name,
-            "country_name": formatting.country_name,
-            "format_day": formatting.format_day,
-            "format_day_range": formatting.format_day_range,
-            "format_moment": formatting.format_moment,
-            "format_count": formatting.format_count,
-            "format_decimal": formatting.format_measure,
-            "format_clock": formatting.format_clock,
-            "format_full_day": formatting.format_full_day,
-            "format_full_day_in": formatting.format_full_day_in,
-            "format_full_day_range": formatting.format_full_day_range,
-            "zone_city": formatting.zone_city,
-            "format_hours": formatting.format_hours,
-            "format_money": formatting.format_money,
-            "format_size": formatting.format_size,
+            "current_language": locale.language,
+            "html_lang": str(locale).replace("_", "-"),
             "nav_section": g.get("nav_section"),
-            "in_reader_language": in_reader_language,
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cop import create_app
+from cop.extensions import db
 from cop.viewhelpers import nav_section_of
 from tests.conftest import PASSWORD, redis_url, sign_in
 
@@ -22,6 +23,29 @@ def test_every_page_sends_the_security_headers(client) -> None:
 def test_pages_with_personal_data_are_not_cached(client, make) -> None:
     sign_in(client, make.user())
     assert client.get("/people").headers["Cache-Control"] == "no-store"
+
+
+def test_a_signed_in_browser_gets_nothing_cached_even_where_the_account_is_not_read(
+    client, make
+) -> None:
+    """The health check answers without loading the signed-in account (one SELECT, as a load
+    balancer asks it many times a second), and is still not kept by a shared browser."""
+    from sqlalchemy import event
+
+    sign_in(client, make.user())
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        answer = client.get("/healthz")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert not [s for s in statements if "user_account" in s], statements
 
 
 def test_the_session_cookie_is_http_only_and_same_site(client, make) -> None:
