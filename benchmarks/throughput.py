@@ -100,12 +100,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--scale", choices=["small", "national"], default="national")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data an earlier run built in the database"
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only pages containing this text"
+    )
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     from benchmarks.pages import benchmark_users, build, busiest_visit_id, main_pages
 
-    app, url = build(arguments.scale)
+    app, url = build(arguments.scale, reuse=arguments.reuse)
     from cop.extensions import db
     from cop.visits.models import Visit
 
@@ -115,6 +121,11 @@ def main() -> None:
         visit = busiest_visit_id(db.session)
         programme = db.session.get(Visit, visit).programme_id
     pages += [f"/programmes/{programme}/network", f"/visits/{visit}/report"]
+    # What no page can beat: the health check (one SELECT, through cop's request hooks) and
+    # an empty signed-in page (the sign-in check and the base template).
+    pages = ["/healthz", "/floor", *pages]
+    if arguments.only:
+        pages = [page for page in pages if any(part in page for part in arguments.only)]
     folder = Path(tempfile.mkdtemp(prefix="cop-throughput-"))
     script = folder / "report.lua"
     script.write_text(WRK_REPORT)
@@ -130,7 +141,8 @@ def main() -> None:
     cop_port, bare_port = free_port(), free_port()
     cop_log, bare_log = folder / "cop.log", folder / "bare.log"
     servers = [
-        serve(cop_port, cop_log, environment=environment),
+        # cop with one more page, the signed-in floor (benchmarks/floor_app.py).
+        serve(cop_port, cop_log, environment=environment, app="benchmarks.floor_app:create_app()"),
         serve(bare_port, bare_log, environment=environment, app="benchmarks.bare_app:create_app()"),
     ]
     try:
