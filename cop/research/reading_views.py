@@ -27,7 +27,7 @@ from cop.reflections import logic
 from cop.reflections.models import Passage, Reflection
 from cop.reflections.transcripts import format_timestamp
 from cop.research import exporting, queries, stories
-from cop.research.agreement import agreement_by_code
+from cop.research.agreement import Unit, agreement_by_code, alpha_by_code, programme_codings
 from cop.research.models import Code, CodedSegment
 from cop.research.quotes import quotes_of
 from cop.viewhelpers import csv_download
@@ -123,47 +123,37 @@ def segments_export(programme_id: int) -> Response:
 def agreement(programme_id: int) -> str:
     programme = _programme_for_research(programme_id)
     lines = logic.programme_codes(db.session, programme.id)
-    coded = db.session.execute(
-        select(CodedSegment.coder_id, CodedSegment.code_id, Passage.id, Passage.reflection_id)
-        .join(Passage, Passage.id == CodedSegment.passage_id)
-        .join(Reflection, Reflection.id == Passage.reflection_id)
-        .join(Visit, Visit.id == Reflection.visit_id)
-        .where(
-            Visit.programme_id == programme.id,
-            logic.readable_by_researchers(),
-        )
-    ).all()
-    coder_ids = sorted({row.coder_id for row in coded})
+    codings = programme_codings(db.session, programme.id)
+    coder_ids = codings.coder_ids
     coders = {
         user.id: user.display_name
         for user in db.session.scalars(select(User).where(User.id.in_(coder_ids)))
     }
+    try:
+        unit = Unit(request.args.get("unit", Unit.PASSAGE.value))
+    except ValueError:
+        unit = Unit.PASSAGE
     first = request.args.get("first", type=int)
     second = request.args.get("second", type=int)
     if first not in coders and len(coder_ids) >= 2:
         first = coder_ids[0]
     if second not in coders and len(coder_ids) >= 2:
         second = next(c for c in coder_ids if c != first)
+    used = {coding.code_id for coding in codings.applied}
+    names = {line.code.id: " › ".join(line.path) for line in lines}
+    code_ids = [line.code.id for line in lines if line.code.id in used]
+    alphas, overall = alpha_by_code(codings.passages, codings.applied, code_ids, unit)
     results, units, problem = [], 0, ""
     if first in coders and second in coders and first != second:
-        by_first = {(r.id, r.code_id) for r in coded if r.coder_id == first}
-        by_second = {(r.id, r.code_id) for r in coded if r.coder_id == second}
-        shared_reflections = {r.reflection_id for r in coded if r.coder_id == first} & {
-            r.reflection_id for r in coded if r.coder_id == second
-        }
-        passage_ids = db.session.scalars(
-            select(Passage.id).where(Passage.reflection_id.in_(shared_reflections))
-        ).all()
-        units = len(passage_ids)
-        used = {code_id for _, code_id in by_first | by_second}
-        names = {line.code.id: " › ".join(line.path) for line in lines}
+        shared = codings.shared_by(first, second)
+        units = len(shared)
         results = [
             (names.get(result.code_id, "?"), result)
             for result in agreement_by_code(
-                passage_ids,
-                by_first,
-                by_second,
-                [line.code.id for line in lines if line.code.id in used],
+                [passage.passage_id for passage in shared],
+                codings.pairs(first),
+                codings.pairs(second),
+                code_ids,
             )
         ]
     elif len(coder_ids) < 2:
@@ -179,6 +169,9 @@ def agreement(programme_id: int) -> str:
         results=results,
         units=units,
         problem=problem,
+        unit=unit,
+        alphas=[(names.get(result.code_id, "?"), result) for result in alphas],
+        overall=overall,
     )
 
 
