@@ -219,6 +219,24 @@ def removable_segment_url(world: World) -> str:
     )
 
 
+def disagreement_url(world: World) -> str:
+    """Two researchers coded the world's passage differently (the first applied the code, the
+    second another one): the page of where they disagree."""
+    first, second = world.users["researcher"], world.users["member_researcher"]
+    other_code = db.session.scalar(
+        db.select(Code.id).where(Code.programme_id == world.programme_id, Code.id != world.code_id)
+    )
+    for coder, code in ((first, world.code_id), (second, other_code)):
+        wanted = {"passage_id": world.passage_id, "code_id": code, "coder_id": coder.id}
+        if db.session.scalar(db.select(CodedSegment.id).filter_by(**wanted)) is None:
+            db.session.add(CodedSegment(**wanted, char_start=0, char_end=10))
+    db.session.commit()
+    return (
+        f"/programmes/{world.programme_id}/agreement/disagreements"
+        f"?first={first.id}&second={second.id}"
+    )
+
+
 def removable_code_url(world: World) -> str:
     code = Code(programme_id=world.programme_id, name="Spare code")
     db.session.add(code)
@@ -546,6 +564,7 @@ CASES = [
     Case("GET", lambda w: f"/programmes/{w.programme_id}/codebook.qdc", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/coded-segments.csv", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/agreement", only(RESEARCHERS)),
+    Case("GET", disagreement_url, only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/themes", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/themes/{w.code_id}", only(RESEARCHERS)),
     # A value-creation story: for researchers, and for the person it is about.
@@ -961,16 +980,17 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
         if case.url is removable_document_url:
             covered.add((case.method, "documents.delete"))
             continue
-        removals = {
+        made_afresh = {
             removable_unavailability_url: "interpreters.remove_unavailable",
             removable_embargo_url: "social.remove_embargo",
             removable_reflection_url: "reflections.delete_reflection",
             removable_segment_url: "coding.remove_code",
             removable_code_url: "coding.delete_code",
+            disagreement_url: "reading.disagreements",
             invitable_member_url: "admin_accounts.invite_member",
         }
-        if case.url in removals:
-            covered.add((case.method, removals[case.url]))
+        if case.url in made_afresh:
+            covered.add((case.method, made_afresh[case.url]))
             continue
         path, _, _query = case.url(world).partition("?")
         endpoint, _arguments = adapter.match(path, method=case.method)

@@ -112,6 +112,7 @@ class Applied:
     code_id: int
     start: int
     end: int
+    segment_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,47 @@ class ProgrammeCodings:
         return [p for p in self.passages if {first, second} <= p.coders]
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """Two coders decided differently on a code in a passage: each one's spans of it."""
+
+    passage_id: int
+    code_id: int
+    first: tuple[Applied, ...]
+    second: tuple[Applied, ...]
+
+
+def _covered(spans: Iterable[Applied], length: int) -> frozenset[int]:
+    return frozenset(
+        position for span in spans for position in range(max(span.start, 0), min(span.end, length))
+    )
+
+
+def disagreements(
+    codings: ProgrammeCodings, first: int, second: int, unit: Unit
+) -> list[Disagreement]:
+    """Where two coders disagree, passage by passage and code by code, in the passages both
+    decided on: one applied a code the other did not, or (characters) chose other words."""
+    spans: dict[tuple[int, int, int], list[Applied]] = defaultdict(list)
+    codes_in: dict[int, set[int]] = defaultdict(set)
+    for coding in codings.applied:
+        if coding.coder_id in (first, second):
+            spans[(coding.passage_id, coding.code_id, coding.coder_id)].append(coding)
+            codes_in[coding.passage_id].add(coding.code_id)
+    found = []
+    for passage in codings.shared_by(first, second):
+        for code_id in sorted(codes_in.get(passage.passage_id, ())):
+            by_first = tuple(spans.get((passage.passage_id, code_id, first), ()))
+            by_second = tuple(spans.get((passage.passage_id, code_id, second), ()))
+            if unit is Unit.PASSAGE:
+                differ = bool(by_first) != bool(by_second)
+            else:
+                differ = _covered(by_first, passage.length) != _covered(by_second, passage.length)
+            if differ:
+                found.append(Disagreement(passage.passage_id, code_id, by_first, by_second))
+    return found
+
+
 def programme_codings(session: Session, programme_id: int) -> ProgrammeCodings:
     """The codings of the programme's reflections that researchers may read, and each of their
     passages with the coders who have coded its reflection. Two queries."""
@@ -229,6 +271,7 @@ def programme_codings(session: Session, programme_id: int) -> ProgrammeCodings:
     )
     rows = session.execute(
         select(
+            CodedSegment.id,
             CodedSegment.coder_id,
             CodedSegment.passage_id,
             CodedSegment.code_id,
@@ -240,7 +283,9 @@ def programme_codings(session: Session, programme_id: int) -> ProgrammeCodings:
         .where(Passage.reflection_id.in_(readable))
         .order_by(CodedSegment.id)
     ).all()
-    applied = [Applied(r.coder_id, r.passage_id, r.code_id, r.char_start, r.char_end) for r in rows]
+    applied = [
+        Applied(r.coder_id, r.passage_id, r.code_id, r.char_start, r.char_end, r.id) for r in rows
+    ]
     coders_of: dict[int, set[int]] = defaultdict(set)
     for row in rows:
         coders_of[row.reflection_id].add(row.coder_id)

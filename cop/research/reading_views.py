@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from cop import access
 from cop.accounts.models import User
@@ -27,7 +28,13 @@ from cop.reflections import logic
 from cop.reflections.models import Passage, Reflection
 from cop.reflections.transcripts import format_timestamp
 from cop.research import exporting, queries, stories
-from cop.research.agreement import Unit, agreement_by_code, alpha_by_code, programme_codings
+from cop.research.agreement import (
+    Unit,
+    agreement_by_code,
+    alpha_by_code,
+    programme_codings,
+)
+from cop.research.agreement import disagreements as agreement_disagreements
 from cop.research.models import Code, CodedSegment
 from cop.research.quotes import quotes_of
 from cop.viewhelpers import csv_download
@@ -129,10 +136,7 @@ def agreement(programme_id: int) -> str:
         user.id: user.display_name
         for user in db.session.scalars(select(User).where(User.id.in_(coder_ids)))
     }
-    try:
-        unit = Unit(request.args.get("unit", Unit.PASSAGE.value))
-    except ValueError:
-        unit = Unit.PASSAGE
+    unit = _chosen_unit()
     first = request.args.get("first", type=int)
     second = request.args.get("second", type=int)
     if first not in coders and len(coder_ids) >= 2:
@@ -172,6 +176,72 @@ def agreement(programme_id: int) -> str:
         unit=unit,
         alphas=[(names.get(result.code_id, "?"), result) for result in alphas],
         overall=overall,
+    )
+
+
+DISAGREEMENTS_SHOWN = 100
+
+
+def _chosen_unit() -> Unit:
+    try:
+        return Unit(request.args.get("unit", Unit.PASSAGE.value))
+    except ValueError:
+        return Unit.PASSAGE
+
+
+@blueprint.route("/programmes/<int:programme_id>/agreement/disagreements")
+@login_required
+def disagreements(programme_id: int) -> str:
+    """Where two coders decided differently, side by side, so that they can settle it: each
+    of them can apply the code as the other did, or remove their own."""
+    programme = _programme_for_research(programme_id)
+    codings = programme_codings(db.session, programme.id)
+    coder_ids = codings.coder_ids
+    first = request.args.get("first", type=int)
+    second = request.args.get("second", type=int)
+    if first not in coder_ids or second not in coder_ids or first == second:
+        abort(404)
+    unit = _chosen_unit()
+    found = agreement_disagreements(codings, first, second, unit)
+    shown = found[:DISAGREEMENTS_SHOWN]
+    passages = {
+        passage.id: passage
+        for passage in db.session.scalars(
+            select(Passage)
+            .where(Passage.id.in_({d.passage_id for d in shown}))
+            .options(
+                selectinload(Passage.reflection).selectinload(Reflection.visit),
+                selectinload(Passage.reflection).selectinload(Reflection.person),
+            )
+        )
+    }
+    names = {
+        line.code.id: " › ".join(line.path)
+        for line in logic.programme_codes(db.session, programme.id)
+    }
+    coders = {
+        user.id: user.display_name
+        for user in db.session.scalars(select(User).where(User.id.in_([first, second])))
+    }
+    rows = [
+        {
+            "disagreement": disagreement,
+            "passage": passages[disagreement.passage_id],
+            "participant": _participant(passages[disagreement.passage_id].reflection, True),
+            "code": names.get(disagreement.code_id, "?"),
+        }
+        for disagreement in shown
+    ]
+    return render_template(
+        "reflections/disagreements.html",
+        programme=programme,
+        first=first,
+        second=second,
+        coders=coders,
+        unit=unit,
+        rows=rows,
+        total=len(found),
+        here=request.full_path,
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
+from cop.accounts.logic import is_safe_redirect
 from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.itinerary.models import ItineraryItem
@@ -214,10 +215,7 @@ def apply_code(visit_id: int, reflection_id: int, passage_id: int) -> Any:
         flash(_("The code has been applied."), "success")
     else:
         flash(_("You had already applied this code to these words."), "success")
-    return redirect(
-        url_for("reflections.reflection", visit_id=visit.id, reflection_id=reflection.id)
-        + f"#passage-{passage.id}"
-    )
+    return _back_to_passage(visit, reflection, passage)
 
 
 @blueprint.route(
@@ -237,6 +235,15 @@ def remove_code(visit_id: int, reflection_id: int, segment_id: int) -> WerkzeugR
     db.session.delete(segment)
     db.session.commit()
     flash(_("Your code has been removed."), "success")
+    return _back_to_passage(visit, reflection, passage)
+
+
+def _back_to_passage(visit: Visit, reflection: Reflection, passage: Passage) -> WerkzeugResponse:
+    """Back where the coder coded: the page of disagreements when settling one there (its
+    address in ``next``), else the passage on the reflection's page."""
+    back = request.form.get("next")
+    if is_safe_redirect(back):
+        return redirect(back)
     return redirect(
         url_for("reflections.reflection", visit_id=visit.id, reflection_id=reflection.id)
         + f"#passage-{passage.id}"
