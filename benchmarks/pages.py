@@ -219,9 +219,7 @@ def _already_built(session) -> bool:
 
     try:
         visit_id = busiest_visit_id(session)
-        items = session.scalar(
-            select(db.func.count()).where(ItineraryItem.visit_id == visit_id)
-        )
+        items = session.scalar(select(db.func.count()).where(ItineraryItem.visit_id == visit_id))
         return visit_id is not None and items >= 500
     except SQLAlchemyError:
         session.rollback()
