@@ -320,6 +320,17 @@ def researches_programme(user: User, programme_id: int) -> bool:
     return _has_role_in_programme(user, programme_id, (MembershipRole.RESEARCHER,))
 
 
+def codes_blind(user: User, programme: Programme) -> bool:
+    """Whether this researcher must not yet see the codes others applied: the programme codes
+    blind and they have not said they finished. Those who do not code (a writer reading the
+    codes on their own reflection) are not blinded."""
+    from cop.research.blinding import has_finished
+
+    if not programme.blind_coding or not researches_programme(user, programme.id):
+        return False
+    return not has_finished(db.session, programme.id, user.id)
+
+
 def reflects_on_visit(user: User, visit: Visit) -> bool:
     """Writes their own reflections on a visit: the participants and the leads who travel."""
     return visit_role(user, visit) in (MembershipRole.PARTICIPANT, MembershipRole.LEAD)

@@ -565,6 +565,9 @@ CASES = [
     Case("GET", lambda w: f"/programmes/{w.programme_id}/coded-segments.csv", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/agreement", only(RESEARCHERS)),
     Case("GET", disagreement_url, only(RESEARCHERS)),
+    # Sent without the box ticked: coding stays open for the cases that follow.
+    Case("POST", lambda w: f"/programmes/{w.programme_id}/coding/blind", only(RESEARCHERS, 302)),
+    Case("POST", lambda w: f"/programmes/{w.programme_id}/coding/finished", only(RESEARCHERS, 302)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/themes", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/themes/{w.code_id}", only(RESEARCHERS)),
     # A value-creation story: for researchers, and for the person it is about.

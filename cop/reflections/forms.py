@@ -173,6 +173,16 @@ class CodeForm(CopForm):
     parent_id = SelectField(_l("Place it under"), coerce=int, choices=[])
 
 
+class BlindCodingForm(CopForm):
+    blind = BooleanField(
+        _l("Code blind"),
+        description=_l(
+            "Each researcher sees the codes the others applied only once they say they have "
+            "finished coding, so that agreement measures independent judgements."
+        ),
+    )
+
+
 class ActionForm(CopForm):
     title = StringField(
         _l("Action"), validators=[DataRequired(_l("Name the action")), Length(max=300)]

@@ -66,6 +66,25 @@ class CodedSegment(db.Model):
         return self.passage.text[self.char_start : self.char_end]
 
 
+class FinishedCoding(db.Model):
+    """A researcher said they had finished coding a programme's reflections: where coding is
+    blind, from then on they see the codes the others applied."""
+
+    __tablename__ = "finished_coding"
+    __table_args__ = (UniqueConstraint("programme_id", "coder_id", name="finished_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    coder: Mapped[User] = relationship()
+
+
 class Memo(db.Model):
     """A researcher's note on a reflection."""
 

@@ -11,6 +11,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    make_response,
     render_template,
     request,
 )
@@ -23,6 +24,7 @@ from cop import access
 from cop.accounts.models import User
 from cop.directory.models import Person
 from cop.extensions import db
+from cop.forms import EmptyForm
 from cop.pseudonyms import pseudonym
 from cop.reflections import logic
 from cop.reflections.models import Passage, Reflection
@@ -53,6 +55,20 @@ def _secret() -> str:
 
 def _programme_for_research(programme_id: int) -> Programme:
     return access.programme_for(programme_id, research=True)
+
+
+def _withhold_while_blind(programme: Programme) -> None:
+    """Pages that show every coder's codes: while this researcher codes blind
+    (access.codes_blind), answered by a page that says so and lets them finish."""
+    if access.codes_blind(current_user, programme):
+        page = render_template("reflections/blind.html", programme=programme, form=EmptyForm())
+        abort(make_response(page, 403))
+
+
+def _coded_by_others(programme_id: int) -> Programme:
+    programme = _programme_for_research(programme_id)
+    _withhold_while_blind(programme)
+    return programme
 
 
 @blueprint.route("/programmes/<int:programme_id>/codebook.qdc")
@@ -91,7 +107,7 @@ def _speaker(passage: Passage, reflection: Reflection, with_names: bool) -> str:
 @blueprint.route("/programmes/<int:programme_id>/coded-segments.csv")
 @login_required
 def segments_export(programme_id: int) -> Response:
-    programme = _programme_for_research(programme_id)
+    programme = _coded_by_others(programme_id)
     # Pseudonymised unless asked; names only where the writer agreed to be named.
     with_names = request.args.get("names") == "1"
     paths = {line.code.id: line.path for line in logic.programme_codes(db.session, programme.id)}
@@ -128,7 +144,7 @@ def segments_export(programme_id: int) -> Response:
 @blueprint.route("/programmes/<int:programme_id>/agreement")
 @login_required
 def agreement(programme_id: int) -> str:
-    programme = _programme_for_research(programme_id)
+    programme = _coded_by_others(programme_id)
     lines = logic.programme_codes(db.session, programme.id)
     codings = programme_codings(db.session, programme.id)
     coder_ids = codings.coder_ids
@@ -194,7 +210,7 @@ def _chosen_unit() -> Unit:
 def disagreements(programme_id: int) -> str:
     """Where two coders decided differently, side by side, so that they can settle it: each
     of them can apply the code as the other did, or remove their own."""
-    programme = _programme_for_research(programme_id)
+    programme = _coded_by_others(programme_id)
     codings = programme_codings(db.session, programme.id)
     coder_ids = codings.coder_ids
     first = request.args.get("first", type=int)
@@ -248,7 +264,7 @@ def disagreements(programme_id: int) -> str:
 @blueprint.route("/programmes/<int:programme_id>/themes")
 @login_required
 def themes(programme_id: int) -> str:
-    programme = _programme_for_research(programme_id)
+    programme = _coded_by_others(programme_id)
     lines = logic.programme_codes(db.session, programme.id)
     readable = (
         select(CodedSegment.code_id, CodedSegment.passage_id, Reflection.person_id)
@@ -278,7 +294,7 @@ def themes(programme_id: int) -> str:
 @blueprint.route("/programmes/<int:programme_id>/themes/<int:code_id>")
 @login_required
 def theme(programme_id: int, code_id: int) -> str:
-    programme = _programme_for_research(programme_id)
+    programme = _coded_by_others(programme_id)
     code = db.session.get(Code, code_id)
     if code is None or code.programme_id != programme.id:
         abort(404)
@@ -323,6 +339,8 @@ def story(programme_id: int, key: str) -> str:
     is_self = person is not None and person.id == current_user.person_id
     if person is None or not (researcher or is_self):
         abort(404 if person is None else 403)
+    if not is_self:
+        _withhold_while_blind(programme)
     reader = logic.Reader(current_user.person_id, researcher)
     found = stories.story_of(db.session, programme.id, person.id, reader)
     label = (

@@ -27,9 +27,10 @@ from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.itinerary.models import ItineraryItem
 from cop.reflections import logic
-from cop.reflections.forms import CodeForm, CodingForm, ConsentForm, MemoForm
+from cop.reflections.forms import BlindCodingForm, CodeForm, CodingForm, ConsentForm, MemoForm
 from cop.reflections.models import Consent, Passage, Phase, Reflection
 from cop.reflections.transcripts import format_timestamp
+from cop.research import blinding
 from cop.research.models import Code, CodedSegment, Memo
 from cop.viewhelpers import child_of_visit, confirmation_page, form_status
 from cop.visits.models import Programme, Visit
@@ -99,6 +100,7 @@ def reflection_page(visit: Visit, reflection: Reflection, reader: logic.Reader) 
         .order_by(Passage.position)
     ).all()
     paths = {line.code.id: " › ".join(line.path) for line in lines}
+    blind = visit.programme is not None and access.codes_blind(current_user, visit.programme)
     coding_form = CodingForm()
     coding_form.code_id.choices = _code_choices(lines)
     consent_form = ConsentForm(consent=reflection.consent.value)
@@ -121,6 +123,13 @@ def reflection_page(visit: Visit, reflection: Reflection, reader: logic.Reader) 
         format_timestamp=format_timestamp,
         session_title=_session_title(reflection),
         speaker=lambda passage: _speaker_for(reader, reflection, passage),
+        blind=blind,
+        # Coding blind, a researcher sees only their own codes until they have finished.
+        segments_of=lambda passage: [
+            segment
+            for segment in passage.segments
+            if not blind or segment.coder_id == current_user.id
+        ],
     )
 
 
@@ -297,14 +306,16 @@ def codebook(programme_id: int) -> Any:
         db.session.commit()
         flash(_("The code has been added."), "success")
         return redirect(url_for("coding.codebook", programme_id=programme.id))
-    usage = dict(
-        db.session.execute(
-            select(CodedSegment.code_id, func.count(CodedSegment.id))
-            .join(Code, Code.id == CodedSegment.code_id)
-            .where(Code.programme_id == programme.id)
-            .group_by(CodedSegment.code_id)
-        ).all()
+    blind = access.codes_blind(current_user, programme)
+    counted = (
+        select(CodedSegment.code_id, func.count(CodedSegment.id))
+        .join(Code, Code.id == CodedSegment.code_id)
+        .where(Code.programme_id == programme.id)
+        .group_by(CodedSegment.code_id)
     )
+    if blind:
+        counted = counted.where(CodedSegment.coder_id == current_user.id)
+    usage = dict(db.session.execute(counted).all())
     return render_template(
         "reflections/codebook.html",
         programme=programme,
@@ -312,7 +323,42 @@ def codebook(programme_id: int) -> Any:
         usage=usage,
         definition=logic.code_definition,
         form=form,
+        blind=blind,
+        blind_form=BlindCodingForm(blind=programme.blind_coding),
+        finished=blinding.finished_coders(db.session, programme.id),
+        empty_form=EmptyForm(),
     ), form_status(form)
+
+
+@blueprint.route("/programmes/<int:programme_id>/coding/blind", methods=["POST"])
+@login_required
+def set_blind_coding(programme_id: int) -> WerkzeugResponse:
+    programme = _programme_for_research(programme_id)
+    form = BlindCodingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    programme.blind_coding = bool(form.blind.data)
+    db.session.commit()
+    if programme.blind_coding:
+        flash(
+            _("Coding is blind: each researcher sees the others’ codes once they have finished."),
+            "success",
+        )
+    else:
+        flash(_("Coding is open: every researcher sees every code."), "success")
+    return redirect(url_for("coding.codebook", programme_id=programme.id))
+
+
+@blueprint.route("/programmes/<int:programme_id>/coding/finished", methods=["POST"])
+@login_required
+def finish_coding(programme_id: int) -> WerkzeugResponse:
+    programme = _programme_for_research(programme_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if blinding.finish(db.session, programme.id, current_user.id):
+        db.session.commit()
+        flash(_("You have finished coding: the others’ codes are shown to you now."), "success")
+    return redirect(url_for("reading.agreement", programme_id=programme.id))
 
 
 @blueprint.route("/programmes/<int:programme_id>/codebook/<int:code_id>", methods=["GET", "POST"])

@@ -4,7 +4,16 @@ from datetime import date, datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
@@ -63,6 +72,9 @@ class Programme(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # ISO 4217 code in which the programme's costs are reported.
     reporting_currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    # Blinded double coding: each researcher sees the codes others applied only once they
+    # have said they finished coding (research.models.FinishedCoding).
+    blind_coding: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visits: Mapped[list[Visit]] = relationship(back_populates="programme")

@@ -110,6 +110,23 @@ def test_a_researcher_codes_without_javascript_and_reads_by_theme(
     axe.check(page)
     page.goto(f"{live_server}/visits/1/guide")
     axe.check(page)
+    # Blind coding, turned on and off again (other tests share this server's programme).
+    page.goto(f"{live_server}/programmes/1/codebook")
+    page.get_by_label("Code blind").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Coding is blind: each researcher sees").first).to_be_visible()
+    axe.check(page)
+    page.goto(f"{live_server}/programmes/1/themes")
+    expect(page.get_by_role("heading", name="Coding is blind")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="I have finished coding").click()
+    expect(page.get_by_role("heading", name="Agreement between coders")).to_be_visible()
+    page.goto(f"{live_server}/programmes/1/codebook")
+    page.get_by_label("Code blind").uncheck()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(
+        page.get_by_text("Coding is open: every researcher sees every code.").first
+    ).to_be_visible()
 
 
 def test_with_javascript_selecting_words_fills_in_the_words_to_code(
