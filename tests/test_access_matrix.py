@@ -565,6 +565,10 @@ CASES = [
     Case("GET", lambda w: f"/programmes/{w.programme_id}/coded-segments.csv", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/agreement", only(RESEARCHERS)),
     Case("GET", disagreement_url, only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/project.qdpx", only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/import", only(RESEARCHERS)),
+    # Sent without a file: the form's answer (400) for those allowed, 403 for the others.
+    Case("POST", lambda w: f"/programmes/{w.programme_id}/import", only(RESEARCHERS, 400)),
     # Sent without the box ticked: coding stays open for the cases that follow.
     Case("POST", lambda w: f"/programmes/{w.programme_id}/coding/blind", only(RESEARCHERS, 302)),
     Case("POST", lambda w: f"/programmes/{w.programme_id}/coding/finished", only(RESEARCHERS, 302)),

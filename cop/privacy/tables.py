@@ -11,6 +11,7 @@ TABLE_NAMES = {
     "booking": _l("Interpreter bookings"),
     "code": _l("Codebook"),
     "coded_segment": _l("Coded passages"),
+    "finished_coding": _l("Coders who finished coding"),
     "contact": _l("Contacts"),
     "data_version": _l("Marks of what changed, for computed pages"),
     "content_translation": _l("Translations of visit content"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -180,6 +180,29 @@ class BlindCodingForm(CopForm):
             "Each researcher sees the codes the others applied only once they say they have "
             "finished coding, so that agreement measures independent judgements."
         ),
+    )
+
+
+class QdaImportForm(CopForm):
+    file = FileField(
+        _l("REFI-QDA file"),
+        description=_l(
+            "A project (.qdpx) from QualCoder, NVivo, ATLAS.ti, MAXQDA or cop, or a codebook "
+            "(.qdc). A codebook brings its codes; a project its codes, text sources and codings."
+        ),
+        validators=[FileRequired(_l("Choose a .qdpx or .qdc file"))],
+    )
+    visit_id = SelectField(
+        _l("Visit the sources belong to"),
+        description=_l("Each text source of a project becomes a reflection of this visit."),
+        coerce=int,
+        choices=[],
+    )
+    phase = SelectField(_l("Phase of the sources"), choices=[])
+    consent = RadioField(
+        _l("What the people in the sources agreed to"),
+        choices=[],
+        validators=[InputRequired(_l("Choose what the people in the sources agreed to"))],
     )
 
 

@@ -138,6 +138,9 @@ class Reflection(db.Model):
     # Where the interview's recording is kept (a file name or an address); never the video itself.
     video_reference: Mapped[str] = mapped_column(String(500), default="")
     interviewed_on: Mapped[date | None] = mapped_column(Date)
+    # A text source imported from a REFI-QDA project keeps its GUID and name.
+    qda_guid: Mapped[str | None] = mapped_column(String(40))
+    qda_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )

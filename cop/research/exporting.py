@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from cop.reflections.logic import CodeLine
 from cop.reflections.transcripts import format_timestamp
+from cop.research.models import Code
 from cop.spreadsheets import csv_text
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -87,8 +88,14 @@ def segments_csv(rows: Iterable[SegmentRow]) -> str:
     )
 
 
-def code_guid(secret_scope: str, code_id: int) -> str:
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{secret_scope}:code:{code_id}"))
+def stable_guid(scope: str, kind: str, row_id: int) -> str:
+    """The same GUID for the same row of the same installation, export after export."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"{scope}:{kind}:{row_id}"))
+
+
+def code_guid(scope: str, code: Code) -> str:
+    """An imported code's own GUID, else one derived from the installation and its id."""
+    return code.qda_guid or stable_guid(scope, "code", code.id)
 
 
 def codebook_qdc(lines: list[CodeLine], definitions: dict[int, str], scope: str) -> bytes:
@@ -101,11 +108,10 @@ def codebook_qdc(lines: list[CodeLine], definitions: dict[int, str], scope: str)
         parent = elements.get(line.code.parent_id) if line.code.parent_id else codes
         if parent is None:
             continue
-        element = ET.SubElement(
-            parent,
-            f"{{{QDC_NAMESPACE}}}Code",
-            {"guid": code_guid(scope, line.code.id), "name": line.name, "isCodable": "true"},
-        )
+        attributes = {"guid": code_guid(scope, line.code), "name": line.name, "isCodable": "true"}
+        if line.code.colour:
+            attributes["color"] = line.code.colour
+        element = ET.SubElement(parent, f"{{{QDC_NAMESPACE}}}Code", attributes)
         definition = definitions.get(line.code.id, "")
         if definition:
             ET.SubElement(element, f"{{{QDC_NAMESPACE}}}Description").text = definition

@@ -31,6 +31,10 @@ class Code(db.Model):
     default_key: Mapped[str | None] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200), default="")
     definition: Mapped[str] = mapped_column(Text, default="")
+    # A code imported from a REFI-QDA codebook or project keeps its GUID, so that exporting it
+    # again (or importing the file twice) is recognised as the same code.
+    qda_guid: Mapped[str | None] = mapped_column(String(40))
+    colour: Mapped[str] = mapped_column(String(7), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -55,6 +59,8 @@ class CodedSegment(db.Model):
     )
     char_start: Mapped[int] = mapped_column()
     char_end: Mapped[int] = mapped_column()
+    # The GUID of the REFI-QDA selection it was imported from.
+    qda_guid: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     passage: Mapped[Passage] = relationship(back_populates="segments")

@@ -4,6 +4,8 @@ REFI-QDA)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections import defaultdict
 
 from flask import (
@@ -29,7 +31,7 @@ from cop.pseudonyms import pseudonym
 from cop.reflections import logic
 from cop.reflections.models import Passage, Reflection
 from cop.reflections.transcripts import format_timestamp
-from cop.research import exporting, queries, stories
+from cop.research import exporting, projects, qdpx, queries, stories
 from cop.research.agreement import (
     Unit,
     agreement_by_code,
@@ -51,6 +53,14 @@ SEGMENTS_READ = QUOTES_PER_PAGE * 4
 
 def _secret() -> str:
     return current_app.config["SECRET_KEY"]
+
+
+def _qda_scope(programme: Programme) -> str:
+    """What exported GUIDs are derived from: this installation (its address and a digest of
+    its secret key, as two installations may share an address such as 127.0.0.1) and the
+    programme, so that two installations never give one GUID to different codes."""
+    installation = hmac.new(_secret().encode(), b"refi-qda", hashlib.sha256).hexdigest()[:16]
+    return f"{current_app.config['BASE_URL']}/{installation}/programmes/{programme.id}"
 
 
 def _programme_for_research(programme_id: int) -> Programme:
@@ -79,7 +89,7 @@ def codebook_export(programme_id: int) -> Response:
     body = exporting.codebook_qdc(
         lines,
         {line.code.id: logic.code_definition(line.code) for line in lines},
-        scope=f"{current_app.config['BASE_URL']}/programmes/{programme.id}",
+        scope=_qda_scope(programme),
     )
     return Response(
         body,
@@ -87,6 +97,28 @@ def codebook_export(programme_id: int) -> Response:
         headers={
             "Content-Disposition": f'attachment; filename="codebook-programme-{programme.id}.qdc"'
         },
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/project.qdpx")
+@login_required
+def project_export(programme_id: int) -> Response:
+    """The programme as a REFI-QDA project: pseudonymised unless names are asked for, and then
+    named only where the writer agreed."""
+    programme = _coded_by_others(programme_id)
+    with_names = request.args.get("names") == "1"
+    project = projects.programme_project(
+        db.session,
+        programme,
+        secret=_secret(),
+        scope=_qda_scope(programme),
+        with_names=with_names,
+    )
+    name = f"programme-{programme.id}{'-named' if with_names else ''}.qdpx"
+    return Response(
+        qdpx.write_qdpx(project),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

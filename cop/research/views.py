@@ -27,10 +27,17 @@ from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.itinerary.models import ItineraryItem
 from cop.reflections import logic
-from cop.reflections.forms import BlindCodingForm, CodeForm, CodingForm, ConsentForm, MemoForm
+from cop.reflections.forms import (
+    BlindCodingForm,
+    CodeForm,
+    CodingForm,
+    ConsentForm,
+    MemoForm,
+    QdaImportForm,
+)
 from cop.reflections.models import Consent, Passage, Phase, Reflection
 from cop.reflections.transcripts import format_timestamp
-from cop.research import blinding
+from cop.research import blinding, projects, qdpx
 from cop.research.models import Code, CodedSegment, Memo
 from cop.viewhelpers import child_of_visit, confirmation_page, form_status
 from cop.visits.models import Programme, Visit
@@ -430,3 +437,98 @@ def delete_code(programme_id: int, code_id: int) -> Any:
     db.session.commit()
     flash(_("The code has been deleted."), "success")
     return redirect(url_for("coding.codebook", programme_id=programme.id))
+
+
+def _qda_problem(error: qdpx.QdaFileError) -> str:
+    """What is wrong with an uploaded REFI-QDA file, in the reader's language."""
+    messages = {
+        "not-zip": _("This file is neither a REFI-QDA project (.qdpx, a zip file) nor a codebook."),
+        "no-project": _("This .qdpx file holds no project.qde."),
+        "not-xml": _("The file’s XML cannot be read (%(detail)s).", detail=error.detail),
+        "not-project": _("This is not a REFI-QDA project or codebook."),
+        "not-codebook": _("This is not a REFI-QDA project or codebook."),
+        "external-source": _(
+            "The text of “%(name)s” is kept outside the project; export the project with its "
+            "sources inside it.",
+            name=error.detail,
+        ),
+        "missing-source": _(
+            "The text of “%(name)s” is missing from the project file.", name=error.detail
+        ),
+        "too-large": _("This file unpacks to more than 200 MB."),
+        "no-visit": _(
+            "The project has text sources, and each becomes a reflection of a visit: plan a "
+            "visit in this programme first, then choose it here."
+        ),
+    }
+    return messages.get(error.reason, _("This file cannot be read."))
+
+
+@blueprint.route("/programmes/<int:programme_id>/import", methods=["GET", "POST"])
+@login_required
+def import_qda(programme_id: int) -> Any:
+    """Bring a REFI-QDA codebook or project into the programme."""
+    programme = _programme_for_research(programme_id)
+    form = QdaImportForm()
+    visits = db.session.execute(
+        select(Visit.id, Visit.title).where(Visit.programme_id == programme.id).order_by(Visit.id)
+    ).all()
+    form.visit_id.choices = options((visit.id, visit.title) for visit in visits)
+    form.phase.choices = options(Phase.choices())
+    form.consent.choices = options(
+        (consent.value, consent.label) for consent in logic.readable_consents()
+    )
+    if request.method == "GET":
+        form.phase.data = Phase.AFTER.value
+        form.consent.data = Consent.PSEUDONYMISED.value
+    summary, problem = None, ""
+    # A codebook needs no visit (a programme without one may still import codes); a project's
+    # visit is checked against the programme when its sources are brought in.
+    form.visit_id.validate_choice = False
+    if form.validate_on_submit():
+        # The upload is no larger than MAX_CONTENT_LENGTH (a larger one is answered 413).
+        data = form.file.data.read()
+        try:
+            summary = _bring_in(programme, form, data, visits)
+        except qdpx.QdaFileError as error:
+            db.session.rollback()
+            problem = _qda_problem(error)
+        if summary is not None:
+            db.session.commit()
+    status = 400 if problem or form.errors else 200
+    return render_template(
+        "reflections/import_qda.html",
+        programme=programme,
+        form=form,
+        problem=problem,
+        summary=summary,
+        has_visits=bool(visits),
+    ), status
+
+
+def _bring_in(programme: Programme, form: QdaImportForm, data: bytes, visits: list) -> Any:
+    if not data.startswith(b"PK"):
+        if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            raise qdpx.QdaFileError("not-zip")
+        summary = projects.ImportSummary()
+        projects.import_codes(db.session, programme, qdpx.read_qdc(data), summary)
+        return summary
+    project = qdpx.read_qdpx(data)
+    if project.sources and not visits:
+        raise qdpx.QdaFileError("no-visit")
+    visit = db.session.get(Visit, form.visit_id.data) if project.sources else None
+    if project.sources and (visit is None or visit.programme_id != programme.id):
+        raise qdpx.QdaFileError("no-visit")
+    if visit is None:
+        summary = projects.ImportSummary()
+        projects.import_codes(db.session, programme, project.codes, summary)
+        return summary
+    return projects.import_project(
+        db.session,
+        programme,
+        project,
+        visit=visit,
+        phase=Phase(form.phase.data),
+        consent=Consent(form.consent.data),
+        importer=current_user,
+    )

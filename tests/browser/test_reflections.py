@@ -110,6 +110,12 @@ def test_a_researcher_codes_without_javascript_and_reads_by_theme(
     axe.check(page)
     page.goto(f"{live_server}/visits/1/guide")
     axe.check(page)
+    page.goto(f"{live_server}/programmes/1/codebook")
+    page.get_by_role("link", name="Import a REFI-QDA project or codebook").click()
+    axe.check(page)
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Choose a .qdpx or .qdc file").first).to_be_visible()
+    axe.check(page)
     # Blind coding, turned on and off again (other tests share this server's programme).
     page.goto(f"{live_server}/programmes/1/codebook")
     page.get_by_label("Code blind").check()
