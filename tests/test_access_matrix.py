@@ -244,6 +244,29 @@ def removable_code_url(world: World) -> str:
     return f"/programmes/{world.programme_id}/codebook/{code.id}/delete"
 
 
+def mergeable_code_url(world: World) -> str:
+    """A spare code to merge into the world's code, made afresh for each attempt."""
+    code = Code(programme_id=world.programme_id, name="Spare code to merge")
+    db.session.add(code)
+    db.session.commit()
+    return f"/programmes/{world.programme_id}/codebook/{code.id}/merge?into={world.code_id}"
+
+
+def undoable_coding_url(world: World) -> str:
+    """A coding of the installation's researcher, made afresh, for "undo my last coding"."""
+    db.session.add(
+        CodedSegment(
+            passage_id=world.passage_id,
+            code_id=world.code_id,
+            coder_id=world.users["researcher"].id,
+            char_start=next(SPANS),
+            char_end=41,
+        )
+    )
+    db.session.commit()
+    return f"/programmes/{world.programme_id}/coding/undo"
+
+
 def removable_unavailability_url(world: World) -> str:
     entry = Unavailability(
         interpreter_id=world.interpreter_id, first_day=date(2017, 1, 2), last_day=date(2017, 1, 3)
@@ -560,6 +583,12 @@ CASES = [
         blank_form,
     ),
     Case("POST", removable_code_url, only(RESEARCHERS, 302)),
+    Case("GET", mergeable_code_url, only(RESEARCHERS)),
+    Case("POST", mergeable_code_url, only(RESEARCHERS, 302)),
+    # The member researcher has no coding to undo: told so, and sent to the codebook.
+    Case("POST", undoable_coding_url, only(RESEARCHERS, 302)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/codes.css", only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/matrix", only(RESEARCHERS)),
     Case("GET", removable_code_url, only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/codebook.qdc", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/coded-segments.csv", only(RESEARCHERS)),
@@ -994,6 +1023,8 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             removable_segment_url: "coding.remove_code",
             removable_code_url: "coding.delete_code",
             disagreement_url: "reading.disagreements",
+            mergeable_code_url: "coding.merge_code",
+            undoable_coding_url: "coding.undo_coding",
             invitable_member_url: "admin_accounts.invite_member",
         }
         if case.url in made_afresh:

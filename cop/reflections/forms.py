@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp
 
 from cop.actions.models import ActionStatus
 from cop.forms import CopForm
@@ -171,6 +171,14 @@ class CodeForm(CopForm):
         validators=[Optional(), Length(max=5000)],
     )
     parent_id = SelectField(_l("Place it under"), coerce=int, choices=[])
+    colour = StringField(
+        _l("Colour"),
+        description=_l("The colour its coded words are marked with."),
+        validators=[
+            Optional(),
+            Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Give the colour as # and six hex digits")),
+        ],
+    )
 
 
 class BlindCodingForm(CopForm):

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from cop import access
@@ -31,7 +31,7 @@ from cop.pseudonyms import pseudonym
 from cop.reflections import logic
 from cop.reflections.models import Passage, Reflection
 from cop.reflections.transcripts import format_timestamp
-from cop.research import exporting, projects, qdpx, queries, stories
+from cop.research import exporting, matrix, projects, qdpx, queries, stories
 from cop.research.agreement import (
     Unit,
     agreement_by_code,
@@ -330,14 +330,15 @@ def theme(programme_id: int, code_id: int) -> str:
     code = db.session.get(Code, code_id)
     if code is None or code.programme_id != programme.id:
         abort(404)
-    below = logic.descendants(db.session, code)
+    # From the case-by-code matrix: this code alone, of one person or one organisation.
+    below = [code.id] if request.args.get("exact") == "1" else logic.descendants(db.session, code)
+    chosen = queries.readable_segments(programme.id).where(CodedSegment.code_id.in_(below))
+    case = _case_asked_for(programme)
+    if case is not None:
+        chosen = chosen.where(case)
     # Two coders' segments of the same words are one quote; a page of quotes may take more
     # segments than quotes, so more are read than shown.
-    found = db.session.scalars(
-        queries.readable_segments(programme.id)
-        .where(CodedSegment.code_id.in_(below))
-        .limit(SEGMENTS_READ)
-    ).all()
+    found = db.session.scalars(chosen.limit(SEGMENTS_READ)).all()
     merged = quotes_of(found)
     reader = logic.Reader(current_user.person_id, researcher=True)
     quotes = [
@@ -356,6 +357,62 @@ def theme(programme_id: int, code_id: int) -> str:
         format_timestamp=format_timestamp,
         story_key=lambda reflection: pseudonym(_secret(), reflection.person_id),
         code_name=logic.code_name,
+        one_case=case is not None,
+    )
+
+
+def _case_asked_for(programme: Programme) -> ColumnElement[bool] | None:
+    """The condition for one case of the matrix (``?person=<pseudonym>`` or
+    ``?organisation=<id>``, 0 for people of no organisation); 404 for one that is not there."""
+    if "person" in request.args:
+        person = _person_behind(programme.id, request.args["person"])
+        if person is None:
+            abort(404)
+        return Reflection.person_id == person.id
+    if "organisation" in request.args:
+        organisation = request.args.get("organisation", type=int)
+        if organisation is None:
+            abort(404)
+        writers = select(Person.id).where(
+            Person.organisation_id.is_(None)
+            if organisation == matrix.NO_ORGANISATION
+            else Person.organisation_id == organisation
+        )
+        return Reflection.person_id.in_(writers)
+    return None
+
+
+@blueprint.route("/programmes/<int:programme_id>/matrix")
+@login_required
+def case_matrix(programme_id: int) -> str:
+    """People, or their organisations, by codes: how many coded passages each has."""
+    programme = _coded_by_others(programme_id)
+    try:
+        kind = matrix.CaseKind(request.args.get("by", matrix.CaseKind.PERSON.value))
+    except ValueError:
+        kind = matrix.CaseKind.PERSON
+    reader = logic.Reader(current_user.person_id, researcher=True)
+
+    def person_label(person_id: int, name: str, named: bool) -> str:
+        if named or reader.person_id == person_id:
+            return name
+        return pseudonym(_secret(), person_id)
+
+    rows = matrix.coded_rows(db.session, programme.id)
+    cases = matrix.tally(
+        rows, kind, person_label=person_label, no_organisation=_("No organisation")
+    )
+    used = {row.code_id for row in rows}
+    lines = [
+        line for line in logic.programme_codes(db.session, programme.id) if line.code.id in used
+    ]
+    return render_template(
+        "reflections/matrix.html",
+        programme=programme,
+        kind=kind,
+        cases=cases,
+        lines=lines,
+        story_key=lambda case: pseudonym(_secret(), case.person_id),
     )
 
 

@@ -71,12 +71,18 @@ def story_of(session: Session, programme_id: int, person_id: int, reader: logic.
 
 def person_behind(session: Session, programme_id: int, key: str, secret: str) -> Person | None:
     """The person of the programme's visits whose pseudonym is ``key``, or None."""
-    person_ids = session.scalars(
+    members = (
         select(Membership.person_id)
         .join(Visit, Visit.id == Membership.visit_id)
         .where(Visit.programme_id == programme_id)
-        .distinct()
-    ).all()
+    )
+    # Writers who are no members: the people of sources imported from a REFI-QDA project.
+    writers = (
+        select(Reflection.person_id)
+        .join(Visit, Visit.id == Reflection.visit_id)
+        .where(Visit.programme_id == programme_id)
+    )
+    person_ids = session.scalars(members.union(writers)).all()
     for person_id in person_ids:
         if pseudonym(secret, person_id) == key:
             return session.get(Person, person_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -16,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -38,6 +40,7 @@ from cop.reflections.forms import (
 from cop.reflections.models import Consent, Passage, Phase, Reflection
 from cop.reflections.transcripts import format_timestamp
 from cop.research import blinding, projects, qdpx
+from cop.research import codebook as codebook_logic
 from cop.research.models import Code, CodedSegment, Memo
 from cop.viewhelpers import child_of_visit, confirmation_page, form_status
 from cop.visits.models import Programme, Visit
@@ -113,6 +116,14 @@ def reflection_page(visit: Visit, reflection: Reflection, reader: logic.Reader) 
     consent_form = ConsentForm(consent=reflection.consent.value)
     consent_form.consent.choices = options(Consent.choices())
     ratings = _ratings_against_baseline(reflection)
+
+    def segments_of(passage: Passage) -> list[CodedSegment]:
+        # Coding blind, a researcher sees only their own codes until they have finished.
+        return [s for s in passage.segments if not blind or s.coder_id == current_user.id]
+
+    last_coding = None
+    if reader.researcher and visit.programme_id is not None:
+        last_coding = codebook_logic.last_coding(db.session, visit.programme_id, current_user.id)
     return render_template(
         "reflections/reflection.html",
         visit=visit,
@@ -131,12 +142,13 @@ def reflection_page(visit: Visit, reflection: Reflection, reader: logic.Reader) 
         session_title=_session_title(reflection),
         speaker=lambda passage: _speaker_for(reader, reflection, passage),
         blind=blind,
-        # Coding blind, a researcher sees only their own codes until they have finished.
-        segments_of=lambda passage: [
-            segment
-            for segment in passage.segments
-            if not blind or segment.coder_id == current_user.id
-        ],
+        segments_of=segments_of,
+        # The coded words marked in the text, in their codes' colours, for researchers.
+        runs_of=lambda passage: codebook_logic.marked_runs(
+            passage.text, [(s.char_start, s.char_end, s.code_id) for s in segments_of(passage)]
+        ),
+        last_coding=last_coding,
+        last_coding_name=logic.code_name(last_coding.code) if last_coding else "",
     )
 
 
@@ -313,6 +325,16 @@ def codebook(programme_id: int) -> Any:
         db.session.commit()
         flash(_("The code has been added."), "success")
         return redirect(url_for("coding.codebook", programme_id=programme.id))
+    # The code list searched: a code matches by its name or definition, shown with its path.
+    q = request.args.get("q", "").strip()
+    if q:
+        wanted = q.casefold()
+        lines = [
+            line
+            for line in lines
+            if wanted in " ".join(line.path).casefold()
+            or wanted in logic.code_definition(line.code).casefold()
+        ]
     blind = access.codes_blind(current_user, programme)
     counted = (
         select(CodedSegment.code_id, func.count(CodedSegment.id))
@@ -334,6 +356,7 @@ def codebook(programme_id: int) -> Any:
         blind_form=BlindCodingForm(blind=programme.blind_coding),
         finished=blinding.finished_coders(db.session, programme.id),
         empty_form=EmptyForm(),
+        q=q,
     ), form_status(form)
 
 
@@ -382,6 +405,7 @@ def edit_code(programme_id: int, code_id: int) -> Any:
         name=logic.code_name(code),
         definition=logic.code_definition(code),
         parent_id=code.parent_id or TOP_LEVEL,
+        colour=codebook_logic.code_colour(code),
     )
     form.parent_id.choices = _parent_choices(lines, excluded=below)
     if form.validate_on_submit():
@@ -390,6 +414,9 @@ def edit_code(programme_id: int, code_id: int) -> Any:
             # A reworded default code no longer follows the reader's language.
             code.name, code.definition, code.default_key = name, definition, None
         code.parent_id = form.parent_id.data or None
+        colour = (form.colour.data or "").lower()
+        if colour and colour != codebook_logic.code_colour(code).lower():
+            code.colour = colour
         db.session.commit()
         flash(_("The code has been saved."), "success")
         return redirect(url_for("coding.codebook", programme_id=programme.id))
@@ -399,7 +426,106 @@ def edit_code(programme_id: int, code_id: int) -> Any:
         code=code,
         form=form,
         in_use=logic.is_in_use(db.session, code),
+        merge_choices=[
+            (line.code.id, " › ".join(line.path)) for line in lines if line.code.id not in below
+        ],
     ), form_status(form)
+
+
+@blueprint.route(
+    "/programmes/<int:programme_id>/codebook/<int:code_id>/merge", methods=["GET", "POST"]
+)
+@login_required
+def merge_code(programme_id: int, code_id: int) -> Any:
+    """Merge a code into another (asked on a confirmation page): its codings, ratings, actions'
+    themes and sub-codes go to the other, and it goes."""
+    programme = _programme_for_research(programme_id)
+    source = db.session.get(Code, code_id)
+    target = db.session.get(Code, request.values.get("into", type=int) or 0)
+    if source is None or source.programme_id != programme.id:
+        abort(404)
+    back = url_for("coding.edit_code", programme_id=programme.id, code_id=source.id)
+    if target is None or target.programme_id != programme.id or target.id == source.id:
+        flash(_("Choose the code to merge it into."), "error")
+        return redirect(back)
+    names = {
+        line.code.id: " › ".join(line.path)
+        for line in logic.programme_codes(db.session, programme.id)
+    }
+    if request.method == "GET":
+        return confirmation_page(
+            _(
+                "Merge “%(source)s” into “%(target)s”?",
+                source=names.get(source.id),
+                target=names.get(target.id),
+            ),
+            [
+                _(
+                    "Its codings, self-ratings, actions’ themes and the codes under it go to "
+                    "“%(target)s”, and “%(source)s” is deleted. This cannot be undone.",
+                    source=names.get(source.id),
+                    target=names.get(target.id),
+                )
+            ],
+            _("Merge the codes"),
+            (_("Keep them apart"), back),
+            caption=(programme.name, url_for("coding.codebook", programme_id=programme.id)),
+        )
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        merged = codebook_logic.merge_codes(db.session, source, target)
+    except codebook_logic.MergeRefused:
+        db.session.rollback()
+        flash(_("A code cannot be merged into a code below it."), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(
+        ngettext(
+            "Merged: %(num)d coding moved.", "Merged: %(num)d codings moved.", merged.codings_moved
+        ),
+        "success",
+    )
+    return redirect(url_for("coding.edit_code", programme_id=programme.id, code_id=target.id))
+
+
+@blueprint.route("/programmes/<int:programme_id>/coding/undo", methods=["POST"])
+@login_required
+def undo_coding(programme_id: int) -> WerkzeugResponse:
+    """Take back one's own last coding in the programme."""
+    programme = _programme_for_research(programme_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    last = codebook_logic.last_coding(db.session, programme.id, current_user.id)
+    if last is None:
+        flash(_("You have no coding to undo."), "error")
+        return redirect(url_for("coding.codebook", programme_id=programme.id))
+    passage = last.passage
+    reflection = passage.reflection
+    visit = reflection.visit
+    name = logic.code_name(last.code)
+    quote = last.quote
+    db.session.delete(last)
+    db.session.commit()
+    flash(_("Undone: “%(code)s” on “%(quote)s”.", code=name, quote=quote[:80]), "success")
+    return _back_to_passage(visit, reflection, passage)
+
+
+@blueprint.route("/programmes/<int:programme_id>/codes.css")
+@login_required
+def code_colours(programme_id: int) -> Response:
+    """Each code's colour as a class, for the marks on coded words (the pages' policy lets
+    styles come only from cop's own addresses, not from inline style attributes)."""
+    programme = _programme_for_research(programme_id)
+    rules = []
+    for code in db.session.scalars(select(Code).where(Code.programme_id == programme.id)):
+        colour = codebook_logic.code_colour(code)
+        rules.append(
+            f".coded--{code.id}{{background-color:{codebook_logic.tint(colour)};"
+            f"border-bottom:3px solid {colour}}}"
+            f".swatch--{code.id}{{background-color:{colour}}}"
+        )
+    return Response("\n".join(rules) + "\n", mimetype="text/css")
 
 
 @blueprint.route(
