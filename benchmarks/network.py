@@ -105,6 +105,8 @@ def hand_written_measures(people: list, contacts: list, first, last) -> dict:
         return (2 * external - len(known)) / len(known) if known else None
 
     degrees = [d for _node, d in undirected.degree()]
+    sample = {"k": 200, "seed": 2016} if n > 500 else {}
+    between = list(nx.betweenness_centrality(undirected, **sample).values())
     communities = nx.community.louvain_communities(undirected, seed=2016) if ties else []
     label = {node: i for i, group in enumerate(communities) for node in group}
     tied = [v for v in label if undirected.degree(v) and organisation[v] is not None]
@@ -120,10 +122,12 @@ def hand_written_measures(people: list, contacts: list, first, last) -> dict:
         "average_clustering": nx.average_clustering(undirected),
         "reciprocity": nx.overall_reciprocity(graph) if graph.number_of_edges() else None,
         "centralisation": sum(max(degrees) - d for d in degrees) / ((n - 1) * (n - 2)),
+        "betweenness_centralisation": sum(max(between) - b for b in between) / (n - 1),
         "ei_organisation": ei(organisation),
         "ei_country": ei(country),
         "max_core": max(nx.core_number(undirected).values()),
         "communities": len(communities),
+        "modularity": nx.community.modularity(undirected, communities) if communities else None,
         "community_organisation_agreement": _nmi(
             [label[v] for v in tied], [organisation[v] for v in tied]
         ),
@@ -182,7 +186,7 @@ def side_by_side(session, engine, programme_id: int, repeats: int = 5) -> None:
     ):
         timings[name], timings[name + " value"] = timed(step, repeats)
     ours, theirs = timings.pop("cop compute value"), timings.pop("script compute value")
-    for key in ("ties", "density", "transitivity", "ei_organisation", "max_core"):
+    for key in ("ties", "density", "transitivity", "ei_organisation", "max_core", "modularity"):
         assert all(a[key] == b[key] for a, b in zip(ours, theirs, strict=True)), key
     print("the same rows, the indicators of both windows, medians of", repeats)
     for step in ("load", "compute"):

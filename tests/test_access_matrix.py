@@ -434,7 +434,14 @@ CASES = [
         only(ANALYSTS, 400),
         blank_form,
     ),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/network-panel.zip", only(ANALYSTS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/surveys/{w.wave_id}", only(ANALYSTS)),
+    # Before the wave is closed (the next case closes it): everyone silent is reminded once.
+    Case(
+        "POST",
+        lambda w: f"/programmes/{w.programme_id}/surveys/{w.wave_id}/remind",
+        only(ANALYSTS, 302),
+    ),
     Case(
         "POST",
         lambda w: f"/programmes/{w.programme_id}/surveys/{w.wave_id}/close",

@@ -693,6 +693,7 @@ INDICATOR_LABELS = {
     "average_clustering": _l("Average clustering"),
     "reciprocity": _l("Reciprocity"),
     "centralisation": _l("Degree centralisation"),
+    "betweenness_centralisation": _l("Betweenness centralisation"),
     "ei_organisation": _l("E-I index by organisation"),
     "ei_country": _l("E-I index by country"),
     "cross_organisation_ties": _l("Ties across organisations"),

@@ -116,6 +116,19 @@ def freeman_degree_centralisation(graph: nx.Graph) -> float | None:
     return sum(top - degree for degree in degrees) / ((n - 1) * (n - 2))
 
 
+def betweenness_centralisation(graph: nx.Graph) -> float | None:
+    """Freeman's centralisation of betweenness: how far the network depends on one person to
+    pass between others; 1 for a star, 0 when everyone brokers alike. With normalised
+    betweenness c' (networkx), it is the sum of (max c' - c'_i) over n - 1."""
+    undirected = nx.Graph(graph.to_undirected(as_view=True)) if graph.is_directed() else graph
+    n = undirected.number_of_nodes()
+    if n < 3:
+        return None
+    values = list(betweenness(undirected).values())
+    top = max(values)
+    return sum(top - value for value in values) / (n - 1)
+
+
 BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
 
 
@@ -152,6 +165,24 @@ def betweenness(graph: nx.Graph) -> dict[Hashable, float]:
     if undirected.number_of_nodes() > BETWEENNESS_EXACT_UP_TO:
         return nx.betweenness_centrality(undirected, k=BETWEENNESS_SAMPLE, seed=SEED)
     return nx.betweenness_centrality(undirected)
+
+
+def without_people(graph: nx.DiGraph, people: Iterable[Hashable]) -> nx.DiGraph:
+    """The network of the others: the people who did not answer, and every tie with them,
+    left out (the respondents-only reading of a survey network)."""
+    left_out = set(people)
+    return graph.subgraph(node for node in graph if node not in left_out).copy()
+
+
+def symmetrised_towards(graph: nx.DiGraph, people: Iterable[Hashable]) -> nx.DiGraph:
+    """Every tie someone reported with one of these people made mutual: the reading that
+    assumes those who did not answer would have named everyone who named them."""
+    silent = set(people)
+    reading = graph.copy()
+    for source, target, data in graph.edges(data=True):
+        if target in silent and not reading.has_edge(target, source):
+            reading.add_edge(target, source, **data)
+    return reading
 
 
 def undirected_pairs(graph: nx.Graph) -> set[frozenset]:
@@ -224,11 +255,16 @@ def measures(graph: nx.DiGraph) -> dict[str, float | int | None]:
         "average_clustering": nx.average_clustering(undirected) if n else None,
         "reciprocity": nx.overall_reciprocity(graph) if graph.number_of_edges() else None,
         "centralisation": freeman_degree_centralisation(undirected),
+        "betweenness_centralisation": betweenness_centralisation(undirected),
         "ei_organisation": _ei(by_organisation),
         "ei_country": _ei(_grouped_ties(undirected, "country")),
         "cross_organisation_ties": sum(1 for a, b in by_organisation if a != b),
         "max_core": max(core.values(), default=0),
         "communities": len(communities),
+        # How clearly the network falls into the communities found (Newman's modularity of
+        # the Louvain partition): printed beside the verdict, not judged, since a community
+        # of practice may form inside clusters as well as across them.
+        "modularity": nx_community.modularity(undirected, communities) if communities else None,
         "communities_spanning_organisations": mixed,
         "community_organisation_agreement": _agreement(graph, communities),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Select, String, select, type_coerce
@@ -52,10 +52,76 @@ def programme_people(programme_id: int) -> Select:
     )
 
 
+@dataclass(frozen=True)
+class WaveResponse:
+    """Who a survey wave asked and who answered, and the day its answers are dated at."""
+
+    wave_id: int
+    title: str
+    day: date
+    asked: frozenset
+    answered: frozenset
+
+    @property
+    def silent(self) -> frozenset:
+        return self.asked - self.answered
+
+    @property
+    def rate(self) -> float | None:
+        return len(self.answered) / len(self.asked) if self.asked else None
+
+
 @dataclass
 class Scope:
     people: list[analysis.Person]
     ties: list[analysis.Tie]
+    waves: list[WaveResponse] = field(default_factory=list)
+
+    def silent_in(self, first: date, last: date) -> frozenset:
+        """The people a wave dated in the window asked who did not answer it."""
+        return frozenset().union(*(wave.silent for wave in self.waves if first <= wave.day <= last))
+
+
+def survey_day(asked_on: date, months: int) -> date:
+    """Where a wave's answers sit in time: its day of asking less half the period asked about."""
+    return asked_on - timedelta(days=int(months * 30.4 / 2))
+
+
+def wave_responses(session: Session, programme_id: int, ids: set) -> list[WaveResponse]:
+    """Each wave of the programme with the people in scope it asked and those who answered."""
+    rows = session.execute(
+        select(
+            SurveyWave.id,
+            SurveyWave.title,
+            SurveyWave.asked_on,
+            SurveyWave.months,
+            SurveyRespondent.person_id,
+            SurveyRespondent.answered_at,
+        )
+        .join(SurveyRespondent, SurveyRespondent.wave_id == SurveyWave.id)
+        .where(SurveyWave.programme_id == programme_id)
+        .order_by(SurveyWave.asked_on, SurveyWave.id)
+    )
+    asked: dict[int, set] = {}
+    answered: dict[int, set] = {}
+    about: dict[int, tuple[str, date]] = {}
+    for wave_id, title, asked_on, months, person_id, answered_at in rows:
+        about[wave_id] = (title, survey_day(asked_on, months))
+        if person_id not in ids:
+            continue
+        asked.setdefault(wave_id, set()).add(person_id)
+        if answered_at is not None:
+            answered.setdefault(wave_id, set()).add(person_id)
+    return [
+        WaveResponse(
+            wave_id,
+            title,
+            day,
+            frozenset(asked.get(wave_id, ())),
+            frozenset(answered.get(wave_id, ())),
+        )
+        for wave_id, (title, day) in about.items()
+    ]
 
 
 def load_scope(
@@ -110,7 +176,7 @@ def load_scope(
         ties += correspondence_ties(session, in_scope)
     if TieSource.CO_ATTENDANCE.value in sources:
         ties += co_attendance_ties(session, programme_id)
-    return Scope(people, ties)
+    return Scope(people, ties, wave_responses(session, programme_id, ids))
 
 
 def survey_ties(session: Session, programme_id: int, ids: set) -> list[analysis.Tie]:
@@ -132,7 +198,7 @@ def survey_ties(session: Session, programme_id: int, ids: set) -> list[analysis.
         analysis.Tie(
             respondent,
             named,
-            asked_on - timedelta(days=int(months * 30.4 / 2)),
+            survey_day(asked_on, months),
             TieSource.SURVEY.value,
             False,
             frequency.weight,

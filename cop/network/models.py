@@ -136,6 +136,8 @@ class SurveyRespondent(db.Model):
     wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a reminder went to someone who had not answered (each is reminded once).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     wave: Mapped[SurveyWave] = relationship(back_populates="respondents")
     person: Mapped[Person] = relationship()

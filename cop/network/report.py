@@ -14,6 +14,51 @@ from cop.network import analysis, verdict
 from cop.network.loading import ALL_SOURCES, Scope, Windows, load_scope, windows_around
 
 
+@dataclass(frozen=True)
+class Range:
+    """An indicator's lowest and highest value over the three readings of each window, and
+    whether its direction is the same in all three."""
+
+    key: str
+    before: tuple[float | int | None, float | int | None]
+    after: tuple[float | int | None, float | int | None]
+    direction_holds: bool
+
+
+def _span(values: list) -> tuple:
+    known = [value for value in values if value is not None]
+    return (min(known), max(known)) if known else (None, None)
+
+
+def sensitivity(
+    before: nx.DiGraph, after: nx.DiGraph, silent_before: frozenset, silent_after: frozenset
+) -> tuple[Range, ...]:
+    """Each judged indicator recomputed without the people who did not answer and with their
+    ties made mutual, before and after: the range, and whether the direction holds."""
+    readings = []
+    for observed, silent in ((before, silent_before), (after, silent_after)):
+        readings.append(
+            [
+                analysis.measures(observed),
+                analysis.measures(analysis.without_people(observed, silent)),
+                analysis.measures(analysis.symmetrised_towards(observed, silent)),
+            ]
+        )
+    ranges = []
+    for key in verdict.EXPECTED:
+        pairs = [(b.get(key), a.get(key)) for b, a in zip(*readings, strict=True)]
+        directions = {verdict.direction(b, a) for b, a in pairs}
+        ranges.append(
+            Range(
+                key,
+                _span([b for b, _a in pairs]),
+                _span([a for _b, a in pairs]),
+                len(directions) == 1,
+            )
+        )
+    return tuple(ranges)
+
+
 @dataclass
 class NetworkReport:
     windows: Windows | None
@@ -32,6 +77,16 @@ class NetworkReport:
     # people and ties, left out of every measure between groups.
     without_organisation: int = 0
     without_country: int = 0
+    # Survey waves' response: (title, day, asked, answered) each; and, where some did not
+    # answer, each indicator's range over the network as observed, without the people who did
+    # not answer, and with the ties others reported with them made mutual.
+    response: tuple = ()
+    sensitivity: tuple = ()
+    silent_before: int = 0
+    silent_after: int = 0
+
+    def range_of(self, key: str) -> Range | None:
+        return next((r for r in self.sensitivity if r.key == key), None)
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), default=str, indent=2, sort_keys=True)
@@ -80,6 +135,7 @@ def analyse_scope(
             [],
             without_organisation=analysis.without_group(whole, "organisation"),
             without_country=analysis.without_group(whole, "country"),
+            response=response_of(scope),
         )
     before = graph_in(scope, *windows.before)
     after = graph_in(scope, *windows.after)
@@ -89,6 +145,12 @@ def analyse_scope(
         for key in ("density", "ei_organisation")
     }
     indicators, too_small = verdict.judge(measured_before, measured_after, p_values)
+    silent_before, silent_after = scope.silent_in(*windows.before), scope.silent_in(*windows.after)
+    ranges = (
+        sensitivity(before, after, silent_before, silent_after)
+        if silent_before or silent_after
+        else ()
+    )
     roles = analysis.brokerage(after, "organisation")
     brokers = sorted(
         ((label(node), counts) for node, counts in roles.items() if sum(counts.values())),
@@ -112,6 +174,17 @@ def analyse_scope(
         timeline(scope),
         analysis.without_group(after, "organisation"),
         analysis.without_group(after, "country"),
+        response_of(scope),
+        ranges,
+        len(silent_before),
+        len(silent_after),
+    )
+
+
+def response_of(scope: Scope) -> tuple:
+    """(title, day, asked, answered) of each survey wave, for the page."""
+    return tuple(
+        (wave.title, wave.day, len(wave.asked), len(wave.answered)) for wave in scope.waves
     )
 
 

@@ -24,7 +24,8 @@ from cop.network.loading import DEFAULT_SOURCES, Windows
 from cop.network.pictures import draw
 from cop.network.report import NetworkReport, analyse
 
-REPORT = "network:"
+# The stored reports' shape: raised when NetworkReport changes, so that no page reads an older one.
+REPORT = "network-2:"
 PICTURES = "network-pictures:"
 KEY_LENGTH = 250
 

@@ -121,13 +121,60 @@ def wave(programme_id: int, wave_id: int) -> str:
     if found is None:
         abort(404)
     answered = sum(1 for respondent in found.respondents if respondent.answered_at)
+    silent = sorted(
+        (respondent for respondent in found.respondents if respondent.answered_at is None),
+        key=lambda respondent: respondent.person.name.casefold(),
+    )
     return render_template(
         "network/wave.html",
         programme=programme,
         wave=found,
         answered=answered,
+        silent=silent,
+        not_reminded=sum(1 for respondent in silent if respondent.reminded_at is None),
         close_form=EmptyForm(),
     )
+
+
+@blueprint.route("/programmes/<int:programme_id>/surveys/<int:wave_id>/remind", methods=["POST"])
+@login_required
+def remind_wave(programme_id: int, wave_id: int) -> Response:
+    """Mail each person who has not answered, and has not been reminded, a reminder with their
+    own link; only while the wave is open."""
+    programme = access.programme_for(programme_id)
+    found = db.get_or_404(SurveyWave, wave_id)
+    if found.programme_id != programme.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    back = url_for("surveys.wave", programme_id=programme.id, wave_id=found.id)
+    if found.closed_at is not None:
+        flash(_("The wave is closed: nobody can answer it any more."), "error")
+        return redirect(back)
+    reminded = 0
+    for respondent in found.respondents:
+        if respondent.answered_at is not None or respondent.reminded_at is not None:
+            continue
+        sent = mail_person(
+            respondent.person,
+            "network_survey_reminder",
+            programme=programme,
+            wave=found,
+            link=_link_for(respondent),
+        )
+        if sent is not None:
+            respondent.reminded_at = utcnow()
+            reminded += 1
+    db.session.commit()
+    flash(
+        ngettext(
+            "A reminder is on its way to %(num)s person.",
+            "A reminder is on its way to %(num)s people.",
+            reminded,
+        ),
+        "success",
+    )
+    return redirect(back)
 
 
 @blueprint.route("/programmes/<int:programme_id>/surveys/<int:wave_id>/close", methods=["POST"])

@@ -16,6 +16,7 @@ EXPECTED = {
     "average_clustering": "up",
     "reciprocity": "up",
     "centralisation": "down",
+    "betweenness_centralisation": "down",
     "ei_organisation": "up",
     "ei_country": "up",
     "cross_organisation_ties": "up",
@@ -38,7 +39,7 @@ class Indicator:
     p_value: float | None = None
 
 
-def _direction(before, after) -> str:
+def direction(before: float | None, after: float | None) -> str:
     if before is None or after is None:
         return "unknown"
     if abs(after - before) < 1e-9:
@@ -63,14 +64,14 @@ def judge(
     p_values = p_values or {}
     indicators = []
     for key, expected in EXPECTED.items():
-        direction = _direction(before.get(key), after.get(key))
-        supports = None if direction in {"unknown", "same"} else direction == expected
+        moved = direction(before.get(key), after.get(key))
+        supports = None if moved in {"unknown", "same"} else moved == expected
         indicators.append(
             Indicator(
                 key,
                 before.get(key),
                 after.get(key),
-                direction,
+                moved,
                 expected,
                 supports,
                 _evidence(before.get(key), after.get(key), p_values.get(key)),

@@ -24,7 +24,7 @@ from cop.database import latest_today, utcnow
 from cop.directory.models import Person
 from cop.extensions import db
 from cop.forms import options
-from cop.network import export, stored
+from cop.network import export, panel, stored
 from cop.network.analysis import build_graph
 from cop.network.forms import ContactForm, ContactImportForm
 from cop.network.importing import contacts_for_programme, save_contacts
@@ -261,4 +261,34 @@ def network_export(programme_id: int, kind: str) -> Response:
         body,
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/network-panel.zip")
+@login_required
+def network_panel(programme_id: int) -> Response:
+    """Panel data for RSiena: a matrix per survey wave (or per window, without two waves),
+    organisation and country covariates, pseudonymised."""
+    programme = access.programme_for(programme_id)
+    scope = load_scope(db.session, programme.id, _sources())
+    ids = {person.id for person in scope.people}
+    observations = panel.survey_observations(db.session, programme.id, ids)
+    if len(observations) < 2:
+        windows = windows_around(db.session, programme.id, request.args.get("visit", type=int))
+        if windows is None:
+            abort(404)
+        observations = [
+            panel.window_observation(scope, "before", *windows.before),
+            panel.window_observation(scope, "after", *windows.after),
+        ]
+    secret = current_app.config["SECRET_KEY"]
+    body = panel.panel_zip(
+        scope.people, observations, lambda person_id: pseudonym(secret, person_id), utcnow().date()
+    )
+    return Response(
+        body,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="programme-{programme.id}-panel.zip"'
+        },
     )
