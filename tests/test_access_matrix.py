@@ -596,6 +596,8 @@ CASES = [
     Case("POST", undoable_coding_url, only(RESEARCHERS, 302)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/codes.css", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/matrix", only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/value-creation", only(RESEARCHERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/value-creation.csv", only(RESEARCHERS)),
     Case("GET", removable_code_url, only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/codebook.qdc", only(RESEARCHERS)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}/coded-segments.csv", only(RESEARCHERS)),

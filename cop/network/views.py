@@ -202,6 +202,7 @@ def network(programme_id: int) -> str:
         "network/network.html",
         programme=programme,
         can_import=access.can_import_contacts(current_user, programme.id),
+        can_research=access.researches_programme(current_user, programme.id),
         report=report,
         visits=visits,
         sources=_sources(),

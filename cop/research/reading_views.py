@@ -29,9 +29,10 @@ from cop.extensions import db
 from cop.forms import EmptyForm
 from cop.pseudonyms import pseudonym
 from cop.reflections import logic
+from cop.reflections.defaults import CYCLES_ROOT
 from cop.reflections.models import Passage, Reflection
 from cop.reflections.transcripts import format_timestamp
-from cop.research import exporting, matrix, projects, qdpx, queries, stories
+from cop.research import exporting, matrix, projects, qdpx, queries, stories, value
 from cop.research.agreement import (
     Unit,
     agreement_by_code,
@@ -41,6 +42,7 @@ from cop.research.agreement import (
 from cop.research.agreement import disagreements as agreement_disagreements
 from cop.research.models import Code, CodedSegment
 from cop.research.quotes import quotes_of
+from cop.spreadsheets import csv_text
 from cop.viewhelpers import csv_download
 from cop.visits.models import Programme, Visit
 
@@ -413,6 +415,46 @@ def case_matrix(programme_id: int) -> str:
         cases=cases,
         lines=lines,
         story_key=lambda case: pseudonym(_secret(), case.person_id),
+    )
+
+
+def _value_of_new_ties(programme: Programme) -> tuple[list, tuple | None, int]:
+    ties, after = value.new_ties(db.session, programme.id, request.args.get("visit", type=int))
+
+    def label(person: Person, named: bool) -> str:
+        return person.name if named else pseudonym(_secret(), person.id)
+
+    return value.value_of_ties(db.session, programme.id, ties, label), after, len(ties)
+
+
+@blueprint.route("/programmes/<int:programme_id>/value-creation")
+@login_required
+def value_creation(programme_id: int) -> str:
+    """Each tie first made after the visit, with what both people wrote about each other and
+    the actions it fed, in the value-creation cycles."""
+    programme = _coded_by_others(programme_id)
+    values, after, made = _value_of_new_ties(programme)
+    return render_template(
+        "reflections/value_creation.html",
+        programme=programme,
+        values=values,
+        after=after,
+        made=made,
+        cycles=[
+            logic.code_name(code)
+            for code in logic.children_of(db.session, programme.id, CYCLES_ROOT)
+        ],
+    )
+
+
+@blueprint.route("/programmes/<int:programme_id>/value-creation.csv")
+@login_required
+def value_creation_export(programme_id: int) -> Response:
+    programme = _coded_by_others(programme_id)
+    values, _after, _made = _value_of_new_ties(programme)
+    return csv_download(
+        csv_text(value.VALUE_COLUMNS, value.value_rows(values)),
+        f"value-creation-programme-{programme.id}.csv",
     )
 
 

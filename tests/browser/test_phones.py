@@ -40,6 +40,10 @@ def pages_to_check(live_app) -> dict[str, list[str]]:
         "researcher@wws.example": [
             "/programmes/1/network",
             "/programmes/1/codebook",
+            "/programmes/1/matrix",
+            "/programmes/1/value-creation",
+            "/programmes/1/agreement",
+            "/programmes/1/import",
             "/programmes/1/report",
             "/visits/1/reflections",
         ],
