@@ -114,6 +114,17 @@ def close_polls() -> dict[str, int]:
     return {"closed": close_overdue_polls(db.session, utcnow())}
 
 
+def remind_polls() -> dict[str, int]:
+    """Mail those who have not answered a poll whose reminder time has come."""
+    from flask import current_app
+
+    from cop.polls.notices import remind_silent_invitees
+
+    return {
+        "reminded": remind_silent_invitees(db.session, utcnow(), current_app.config["SECRET_KEY"])
+    }
+
+
 def remind(today: date | None = None) -> dict[str, int]:
     from cop.reflections.notices import send_reminders
 
@@ -221,6 +232,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "send-mail": send_mail,
     "translate-pending": translate_pending,
     "close-polls": close_polls,
+    "poll-reminders": remind_polls,
     "remind": remind,
     "retention": apply_retention,
     "sessions": forget_old_sessions,

@@ -357,6 +357,13 @@ CASES = [
     Case("GET", lambda w: f"/visits/{w.visit.id}/polls/new", only(ORGANISERS)),
     Case("POST", lambda w: f"/visits/{w.visit.id}/polls/new", only(ORGANISERS, 400), blank_form),
     Case("GET", lambda w: f"/visits/{w.visit.id}/polls/{w.poll_id}", only(VISIT_VIEWERS)),
+    # Sent without a moment: the form's answer for the leads.
+    Case(
+        "POST",
+        lambda w: f"/visits/{w.visit.id}/polls/{w.poll_id}/reminder",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/polls/{w.poll_id}/answer", only(INVITED)),
     Case(
         "POST",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from cop.forms import CheckboxListField, CopForm, options
@@ -60,3 +60,12 @@ def answer_form(option_labels: list[tuple[int, str, str]]) -> type[CopForm]:
 
 class CloseForm(CopForm):
     option_id = SelectField(_l("Dates of the visit"), coerce=int, choices=[])
+
+
+class ReminderForm(CopForm):
+    remind_at = DateTimeLocalField(
+        _l("Remind those who have not answered on"),
+        description=_l("A day and time in the visit’s time zone, before the deadline."),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Enter the day and time of the reminder"))],
+    )

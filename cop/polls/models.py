@@ -40,6 +40,10 @@ class DatePoll(db.Model):
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     everyone_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When those who have not answered are reminded (the lead chooses, before the deadline),
+    # and when that was done: each poll reminds once.
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visit: Mapped[Visit] = relationship()
@@ -89,6 +93,7 @@ class PollInvitee(db.Model):
     key_person: Mapped[bool] = mapped_column(Boolean, default=False)
     comment: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     poll: Mapped[DatePoll] = relationship(back_populates="invitees")
     person: Mapped[Person] = relationship()

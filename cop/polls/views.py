@@ -5,6 +5,7 @@ from datetime import time, timedelta
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -28,6 +29,7 @@ from cop.formatting import (
     format_day_range,
     format_full_day,
     format_full_day_range,
+    format_moment,
     regional_locale,
 )
 from cop.forms import options
@@ -35,18 +37,17 @@ from cop.itinerary.logic import to_utc
 from cop.links import LinkError
 from cop.mail import language_of, mail_person
 from cop.polls import logic
-from cop.polls.forms import CloseForm, PollForm, answer_form
+from cop.polls.forms import CloseForm, PollForm, ReminderForm, answer_form
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
-from cop.polls.notices import ANSWER_PURPOSE, end_answer_links, tell_leads
+from cop.polls.notices import ANSWER_PURPOSE, answer_url, end_answer_links, tell_leads
 from cop.viewhelpers import (
     form_status,
     link_problem_page,
-    mailed_link,
     object_behind_link,
     speak_to,
 )
 from cop.visits.logic import agree_dates as agree_visit_dates
-from cop.visits.models import Membership, MembershipRole, Visit
+from cop.visits.models import MembershipRole, Visit
 from cop.visits.queries import members_of_visit
 
 blueprint = Blueprint("polls", __name__)
@@ -70,21 +71,7 @@ def _poll_of(visit: Visit, poll_id: int) -> DatePoll:
 
 
 def _answer_url(invitee: PollInvitee) -> str:
-    """The invitee's own answer link; a member's ends when they leave the visit (someone asked
-    from outside the visit keeps theirs until the poll closes)."""
-    member = db.session.scalar(
-        select(Membership.id).where(
-            Membership.visit_id == invitee.poll.visit_id,
-            Membership.person_id == invitee.person_id,
-        )
-    )
-    return mailed_link(
-        ANSWER_PURPOSE,
-        invitee.id,
-        invitee.person_id,
-        "polls.answer_by_link",
-        visit_id=invitee.poll.visit_id if member else None,
-    )
+    return answer_url(db.session, invitee, current_app.config["SECRET_KEY"])
 
 
 @blueprint.route("/visits/<int:visit_id>/polls/new", methods=["GET", "POST"])
@@ -200,7 +187,10 @@ def _scores(poll: DatePoll, language: str) -> list[logic.OptionScore]:
 @login_required
 def poll(visit_id: int, poll_id: int) -> str:
     visit = access.visit_for(visit_id)
-    found = _poll_of(visit, poll_id)
+    return _poll_page(visit, _poll_of(visit, poll_id), ReminderForm())
+
+
+def _poll_page(visit: Visit, found: DatePoll, reminder_form: ReminderForm) -> str:
     scores = _scores(found, get_locale().language if get_locale() else "en")
     close_form = CloseForm()
     close_form.option_id.choices = options(
@@ -222,6 +212,7 @@ def poll(visit_id: int, poll_id: int) -> str:
         can_manage=access.can_manage_visit(current_user, visit),
         my_invitation=mine,
         close_form=close_form,
+        reminder_form=reminder_form,
     )
 
 
@@ -329,6 +320,37 @@ def answer_by_link(token: str) -> str | Response | tuple[str, int]:
     speak_to(invitee.person)
     visit = invitee.poll.visit
     return _answer(_poll_of(visit, invitee.poll_id), invitee, {"visit": visit})
+
+
+@blueprint.route("/visits/<int:visit_id>/polls/<int:poll_id>/reminder", methods=["POST"])
+@login_required
+def set_reminder(visit_id: int, poll_id: int) -> str | Response | tuple[str, int]:
+    """The lead chooses when those who have not answered are reminded: once, before the
+    deadline, each by their own link."""
+    visit = access.visit_for(visit_id, manage=True)
+    found = _poll_of(visit, poll_id)
+    form = ReminderForm()
+    now = utcnow()
+    if form.validate_on_submit():
+        moment = to_utc(form.remind_at.data.date(), form.remind_at.data.time(), visit.time_zone)
+        if not found.is_open(now) or found.reminded_at is not None:
+            form.remind_at.errors = [_("This poll has closed or has already sent its reminder.")]
+        elif moment <= now:
+            form.remind_at.errors = [_("Choose a moment still to come.")]
+        elif found.deadline is not None and moment >= found.deadline:
+            form.remind_at.errors = [_("Choose a moment before the poll’s deadline.")]
+        else:
+            found.remind_at = moment
+            db.session.commit()
+            flash(
+                _(
+                    "Those who have not answered by %(moment)s will be reminded then.",
+                    moment=format_moment(moment, visit.time_zone),
+                ),
+                "success",
+            )
+            return redirect(url_for("polls.poll", visit_id=visit.id, poll_id=found.id))
+    return _poll_page(visit, found, form), 400
 
 
 @blueprint.route("/visits/<int:visit_id>/polls/<int:poll_id>/close", methods=["POST"])

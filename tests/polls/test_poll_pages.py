@@ -5,54 +5,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from icalendar import Calendar
 
 from cop.database import utcnow
 from cop.extensions import db
 from cop.polls.models import DatePoll, PollInvitee
 from cop.visits.models import MembershipRole, VisitStatus
-from tests.conftest import Factory, sign_in, visible_text
-from tests.mailserver import MailServer
-
-
-@pytest.fixture
-def mail_server():
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture
-def config_overrides(mail_server) -> dict:
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mail_server.port}
-
-
-@pytest.fixture
-def visit_to_paris(make: Factory):
-    glasgow = make.organisation(name="Glasgow City Council", subdivision="SCT")
-    ville = make.organisation(
-        name="Ville de Paris",
-        country="FR",
-        subdivision=None,
-        language="fr",
-        time_zone="Europe/Paris",
-    )
-    visit = make.visit(start_date=None, end_date=None)
-    lead = make.user("lead@glasgow.example")
-    lead.person.organisation_id = glasgow.id
-    participant = make.user("participant@glasgow.example")
-    participant.person.organisation_id = glasgow.id
-    host = make.person(
-        name="Claire Dubois",
-        email="hote@paris.example",
-        organisation_id=ville.id,
-        preferred_language="fr",
-    )
-    db.session.commit()
-    make.member(visit, lead.person, MembershipRole.LEAD)
-    make.member(visit, participant.person)
-    make.member(visit, host, MembershipRole.HOST)
-    return visit, lead, participant, host
+from tests.conftest import sign_in, visible_text
 
 
 def open_poll(client, visit, **extra) -> DatePoll:
