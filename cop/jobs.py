@@ -125,6 +125,13 @@ def remind_polls() -> dict[str, int]:
     }
 
 
+def itinerary_changes() -> dict[str, int]:
+    """One mail per person of what changed in an itinerary since they last heard."""
+    from cop.itinerary.changes import send_changes
+
+    return {"mailed": send_changes(db.session, utcnow())}
+
+
 def remind(today: date | None = None) -> dict[str, int]:
     from cop.reflections.notices import send_reminders
 
@@ -233,6 +240,7 @@ JOBS: dict[str, Callable[[], dict[str, int]]] = {
     "translate-pending": translate_pending,
     "close-polls": close_polls,
     "poll-reminders": remind_polls,
+    "itinerary-changes": itinerary_changes,
     "remind": remind,
     "retention": apply_retention,
     "sessions": forget_old_sessions,

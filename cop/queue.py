@@ -105,6 +105,7 @@ def init_app(app: Flask) -> Queue:
         "refresh-stored": every_minute,
         "close-polls": every_minute,
         "poll-reminders": every_minute,
+        "itinerary-changes": every_minute,
         "remind": crontab(minute="*/15"),
         "retention": crontab(minute="17", hour="3"),
         "sessions": crontab(minute="27", hour="3"),

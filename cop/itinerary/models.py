@@ -82,3 +82,23 @@ class ItineraryItem(db.Model):
         """Record a change that calendars must pick up."""
         self.sequence = (self.sequence or 0) + 1
         self.updated_at = utcnow()
+
+
+class ItineraryNotice(db.Model):
+    """What a person was last told about an itinerary item (by its invitation or the last mail
+    of changes), so that later edits reach them together, as what changed since."""
+
+    __tablename__ = "itinerary_notice"
+    __table_args__ = (UniqueConstraint("item_id", "person_id", name="one_notice_per_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("itinerary_item.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    # The item as told: title, start, end, place, address and whether cancelled, as JSON.
+    told: Mapped[str] = mapped_column(Text)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[ItineraryItem] = relationship()
+    person: Mapped[Person] = relationship()

@@ -26,7 +26,7 @@ from cop.extensions import db
 from cop.formatting import language_name, regional_locale
 from cop.forms import EmptyForm, options
 from cop.interpreting.bookings import confirmed_interpreters
-from cop.itinerary import logic, stored
+from cop.itinerary import changes, logic, stored
 from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
 from cop.itinerary.queries import (
@@ -219,6 +219,8 @@ def _send_invitations(visit: Visit, item: ItineraryItem, method: str) -> int:
             interpreting=lambda: interpreting_line(item, interpreters),
         )
         sent += 1
+    # What they were told: later edits reach them together, as what changed since.
+    changes.record_told(db.session, item, [p.id for p in item.attendees if p.email])
     return sent
 
 

@@ -29,6 +29,7 @@ TABLE_NAMES = {
     "interpreter_unavailability": _l("Interpreters’ unavailable days"),
     "itinerary_attendee": _l("Attendees of itinerary items"),
     "itinerary_item": _l("Itinerary"),
+    "itinerary_notice": _l("What people were told of the itinerary"),
     "language_pair": _l("Interpreters’ languages"),
     "media_consent": _l("Photo and video consents"),
     "membership": _l("Members of visits"),
