@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask, current_app
@@ -244,6 +245,20 @@ def removable_code_url(world: World) -> str:
     return f"/programmes/{world.programme_id}/codebook/{code.id}/delete"
 
 
+def day_sheet_url(world: World) -> str:
+    """The participant's day sheet: they attend the world's item (made so once)."""
+    from cop.directory.models import Person as DirectoryPerson
+    from cop.itinerary.models import ItineraryItem
+
+    item = db.session.get(ItineraryItem, world.item_id)
+    participant = db.session.get(DirectoryPerson, world.users["participant"].person_id)
+    if participant not in item.attendees:
+        item.attendees.append(participant)
+        db.session.commit()
+    day = item.starts_at.astimezone(ZoneInfo(item.time_zone)).date()
+    return f"/visits/{world.visit.id}/day-sheets/{day}.pdf?person={participant.id}"
+
+
 def mergeable_code_url(world: World) -> str:
     """A spare code to merge into the world's code, made afresh for each attempt."""
     code = Code(programme_id=world.programme_id, name="Spare code to merge")
@@ -334,6 +349,8 @@ CASES = [
         only(ORGANISERS, 302),
     ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/cancel", only(ORGANISERS)),
+    # Their own sheet for the participant, any member's for the visit's organisers.
+    Case("GET", day_sheet_url, only(ORGANISERS | {"participant"})),
     Case(
         "POST",
         lambda w: f"/visits/{w.visit.id}/itinerary/{w.item_id}/cancel",
@@ -1040,6 +1057,7 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             removable_code_url: "coding.delete_code",
             disagreement_url: "reading.disagreements",
             mergeable_code_url: "coding.merge_code",
+            day_sheet_url: "itinerary.day_sheet",
             undoable_coding_url: "coding.undo_coding",
             invitable_member_url: "admin_accounts.invite_member",
         }

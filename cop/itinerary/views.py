@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -22,11 +23,20 @@ from cop import access
 from cop.accounts.logic import is_safe_redirect
 from cop.calendars.ics import Participant, build_calendar
 from cop.database import utcnow
+from cop.directory.models import Person
 from cop.extensions import db
-from cop.formatting import language_name, regional_locale
+from cop.formatting import (
+    format_clock,
+    format_full_day,
+    format_moment,
+    language_name,
+    regional_locale,
+    zone_city,
+)
 from cop.forms import EmptyForm, options
 from cop.interpreting.bookings import confirmed_interpreters
 from cop.itinerary import changes, logic, stored
+from cop.itinerary import day_sheet as day_sheet_logic
 from cop.itinerary.forms import ItemForm
 from cop.itinerary.models import ItineraryItem
 from cop.itinerary.queries import (
@@ -41,6 +51,7 @@ from cop.viewhelpers import (
     child_of_visit,
     commit_written,
     form_status,
+    in_reader_language,
     link_problem_page,
     object_behind_link,
     with_form_token,
@@ -94,6 +105,11 @@ def itinerary(visit_id: int) -> str:
         else None,
         has_person=person is not None,
         button_form=EmptyForm(),
+        sheet_days=day_sheet_logic.days_of(
+            db.session.execute(day_sheet_logic.days_with_items(visit.id, person.id)).all()
+        )
+        if person is not None
+        else [],
     )
 
 
@@ -313,3 +329,76 @@ def reset_feed_link() -> WerkzeugResponse:
     flash(_("Your calendar link is ready. Any earlier link no longer works."), "success")
     target = request.form.get("next", "")
     return redirect(target if is_safe_redirect(target) else url_for("accounts.profile"))
+
+
+@blueprint.route("/visits/<int:visit_id>/day-sheets/<day>.pdf")
+@login_required
+def day_sheet(visit_id: int, day: str) -> Response:
+    """One person's day as a PDF to print or keep offline: their own, or (for a lead) a
+    member's chosen with ``?person=``."""
+    visit = access.visit_for(visit_id)
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    person = current_user.person
+    asked = request.args.get("person", type=int)
+    if asked is not None and (person is None or asked != person.id):
+        if not access.can_manage_visit(current_user, visit):
+            abort(403)
+        person = db.session.get(Person, asked)
+    if person is None:
+        abort(404)
+    items = day_sheet_logic.on_day(
+        list(db.session.scalars(day_sheet_logic.items_of(visit.id, person.id)).unique()), wanted
+    )
+    if not items:
+        abort(404)
+    interpreters = confirmed_interpreters(db.session, [item.id for item in items])
+    sheet = [
+        day_sheet_logic.SheetItem(
+            when=(
+                f"{format_clock(item.starts_at, item.time_zone)}–"
+                f"{format_clock(item.ends_at, item.time_zone)}"
+            ),
+            title=in_reader_language(item, "title").text,
+            lines=(
+                ", ".join(part for part in (item.place, item.address.replace("\n", ", ")) if part),
+                _(
+                    "Host contact: %(name)s %(email)s",
+                    name=item.host_contact.name,
+                    email=item.host_contact.email or "",
+                )
+                if item.host_contact
+                else "",
+                interpreting_line(item, interpreters.get(item.id, [])) or "",
+                _(
+                    "With: %(names)s",
+                    names=", ".join(p.name for p in item.attendees if p.id != person.id),
+                )
+                if len(item.attendees) > 1
+                else "",
+                in_reader_language(item, "notes").text,
+            ),
+        )
+        for item in items
+    ]
+    body = day_sheet_logic.render(
+        in_reader_language(visit, "title").text,
+        person.name,
+        format_full_day(wanted),
+        sheet,
+        _(
+            "Times are in %(city)s time. Printed %(moment)s; the itinerary in cop is the one "
+            "that counts.",
+            city=zone_city(visit.time_zone),
+            moment=format_moment(utcnow(), visit.time_zone),
+        ),
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="day-sheet-{visit.id}-{wanted}.pdf"'
+        },
+    )
