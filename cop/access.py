@@ -138,6 +138,27 @@ def _leads_visit_of(user: User, person_id: int) -> bool:
     )
 
 
+def can_hand_over(user: User, person: Person) -> bool:
+    """Hands someone's work to a successor when they leave their post: an administrator, or
+    a lead of a visit the person is in."""
+    return user.is_admin or _leads_visit_of(user, person.id)
+
+
+def visits_led_by(user: User) -> set[int] | None:
+    """The visits whose work a user may hand over (None: every visit, for an administrator)."""
+    if user.is_admin:
+        return None
+    if user.person_id is None:
+        return set()
+    return set(
+        db.session.scalars(
+            db.select(Membership.visit_id).where(
+                Membership.person_id == user.person_id, Membership.role == MembershipRole.LEAD
+            )
+        )
+    )
+
+
 def _in_any_visit(person_id: int) -> bool:
     return (
         db.session.scalar(

@@ -755,6 +755,14 @@ CASES = [
         "POST", lambda w: f"/people/{w.other_person_id}/consent", only({"admin"}, 302), blank_form
     ),
     Case("GET", lambda w: f"/people/{w.member_person_id}/consent", only(ORGANISERS)),
+    # Handing over the work of a member of the visit: its lead, or an administrator.
+    Case("GET", lambda w: f"/people/{w.member_person_id}/hand-over", only(ORGANISERS)),
+    Case(
+        "POST",
+        lambda w: f"/people/{w.member_person_id}/hand-over",
+        only(ORGANISERS, 400),
+        blank_form,
+    ),
     Case(
         "POST", lambda w: f"/people/{w.member_person_id}/consent", only(ORGANISERS, 302), blank_form
     ),

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from cop.accounts.forms import LANGUAGE_CHOICES
 from cop.directory.models import OrganisationKind
 from cop.forms import (
+    CheckboxListField,
     CopForm,
     CountryField,
     LanguageField,
@@ -82,3 +83,19 @@ class PersonForm(CopForm):
         _l("Languages they work in"), validators=[Optional(), language_codes_are_known]
     )
     preferred_language = SelectField(_l("Language for emails"), choices=options(LANGUAGE_CHOICES))
+
+
+class HandOverForm(CopForm):
+    successor_id = SelectField(
+        _l("Successor"),
+        description=_l("Someone new? Add them to the directory first."),
+        coerce=int,
+        choices=[],
+        validators=[InputRequired(_l("Choose the successor"))],
+    )
+    action_ids = CheckboxListField(_l("Open actions at home"), coerce=int, choices=[])
+    contact_ids = CheckboxListField(_l("Contacts to keep up"), coerce=int, choices=[])
+    thread_ids = CheckboxListField(_l("Correspondence they answered"), coerce=int, choices=[])
+    note = TextAreaField(
+        _l("Note for the successor (optional)"), validators=[Optional(), Length(max=2000)]
+    )

@@ -109,3 +109,44 @@ class Person(db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.name}>"
+
+
+class HandOver(db.Model):
+    """Someone left their post: a lead gave their open actions, contacts to keep up and open
+    threads to a successor. Kept as the record both people's pages show."""
+
+    __tablename__ = "hand_over"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leaver_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    successor_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    actions_moved: Mapped[int] = mapped_column(default=0)
+    threads_moved: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    leaver: Mapped[Person] = relationship(foreign_keys=[leaver_id])
+    successor: Mapped[Person] = relationship(foreign_keys=[successor_id])
+    contacts: Mapped[list[HandOverContact]] = relationship(
+        back_populates="hand_over", cascade="all, delete-orphan"
+    )
+
+
+class HandOverContact(db.Model):
+    """One of the leaver's contacts the successor is to keep up."""
+
+    __tablename__ = "hand_over_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hand_over_id: Mapped[int] = mapped_column(
+        ForeignKey("hand_over.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+
+    hand_over: Mapped[HandOver] = relationship(back_populates="contacts")
+    person: Mapped[Person] = relationship()

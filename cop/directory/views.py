@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -17,10 +19,12 @@ from werkzeug.wrappers import Response
 
 from cop import access
 from cop.accounts.logic import is_safe_redirect
-from cop.directory.forms import OrganisationForm, PersonForm
+from cop.directory import handover
+from cop.directory.forms import HandOverForm, OrganisationForm, PersonForm
 from cop.directory.models import Organisation, OrganisationKind, Person
 from cop.directory.queries import organisation_choices, search_organisations, search_people
 from cop.extensions import db
+from cop.formatting import format_moment
 from cop.forms import options
 from cop.viewhelpers import commit_written, form_status, paginate, search_text, with_chosen
 from cop.visits.models import Membership
@@ -146,7 +150,73 @@ def person(person_id: int) -> str:
         show_special_category=access.can_see_special_category(current_user, found),
         can_edit=access.can_edit_person(current_user, found),
         can_record_consent=access.can_record_consent_for(current_user, found),
+        can_hand_over=access.can_hand_over(current_user, found),
+        hand_overs=handover.hand_overs_of(db.session, found.id),
     )
+
+
+@blueprint.route("/people/<int:person_id>/hand-over", methods=["GET", "POST"])
+@login_required
+def hand_over(person_id: int) -> Any:
+    """Someone leaves their post: a lead gives their open actions, contacts to keep up and the
+    correspondence they answered to a successor, and both people's pages keep the record."""
+    leaver = db.get_or_404(Person, person_id)
+    if not access.can_hand_over(current_user, leaver):
+        abort(403)
+    leaving = handover.what_they_leave(db.session, leaver.id, access.visits_led_by(current_user))
+    form = HandOverForm()
+    colleagues = db.session.scalars(
+        select(Person)
+        .where(
+            Person.id != leaver.id,
+            Person.organisation_id == leaver.organisation_id
+            if leaver.organisation_id is not None
+            else Person.id.in_(select(Membership.person_id)),
+        )
+        .order_by(Person.name)
+        .limit(500)
+    ).all()
+    form.successor_id.choices = options((p.id, p.name) for p in colleagues)
+    form.action_ids.choices = options((a.id, a.title) for a in leaving.actions)
+    form.contact_ids.choices = options((p.id, p.name) for p in leaving.contacts)
+    form.thread_ids.choices = options((t.id, t.subject) for t in leaving.threads)
+    if request.method == "GET":
+        form.action_ids.data = [a.id for a in leaving.actions]
+        form.contact_ids.data = [p.id for p in leaving.contacts]
+        form.thread_ids.data = [t.id for t in leaving.threads]
+    if form.validate_on_submit():
+        successor = db.session.get(Person, form.successor_id.data)
+        record = handover.hand_over(
+            db.session,
+            leaver,
+            successor,
+            by_user_id=current_user.id,
+            by_person_id=current_user.person_id,
+            leaving=leaving,
+            action_ids=form.action_ids.data or [],
+            contact_ids=form.contact_ids.data or [],
+            thread_ids=form.thread_ids.data or [],
+            note=form.note.data or "",
+            timeline_note=_(
+                "Handed over from %(leaver)s to %(successor)s.",
+                leaver=leaver.name,
+                successor=successor.name,
+            ),
+        )
+        db.session.commit()
+        flash(
+            _(
+                "The work of %(leaver)s is handed over to %(name)s (%(when)s).",
+                leaver=leaver.name,
+                name=successor.name,
+                when=format_moment(record.created_at),
+            ),
+            "success",
+        )
+        return redirect(url_for("directory.person", person_id=successor.id))
+    return render_template(
+        "directory/hand_over.html", form=form, leaver=leaver, leaving=leaving
+    ), form_status(form)
 
 
 def _person_form(person: Person | None) -> PersonForm:

@@ -12,6 +12,8 @@ TABLE_NAMES = {
     "code": _l("Codebook"),
     "coded_segment": _l("Coded passages"),
     "finished_coding": _l("Coders who finished coding"),
+    "hand_over": _l("Hand-overs to a successor"),
+    "hand_over_contact": _l("Contacts handed over"),
     "contact": _l("Contacts"),
     "data_version": _l("Marks of what changed, for computed pages"),
     "content_translation": _l("Translations of visit content"),
