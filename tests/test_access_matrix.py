@@ -374,6 +374,9 @@ CASES = [
     Case("GET", lambda w: f"/visits/{w.visit.id}/polls/new", only(ORGANISERS)),
     Case("POST", lambda w: f"/visits/{w.visit.id}/polls/new", only(ORGANISERS, 400), blank_form),
     Case("GET", lambda w: f"/visits/{w.visit.id}/polls/{w.poll_id}", only(VISIT_VIEWERS)),
+    # The host's side: the visit's hosts only.
+    Case("GET", lambda w: f"/visits/{w.visit.id}/hosting", only({"host"})),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/hosting", only({"host"}, 400), blank_form),
     # Sent without a moment: the form's answer for the leads.
     Case(
         "POST",

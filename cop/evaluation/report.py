@@ -24,7 +24,13 @@ from cop.evaluation import measures
 from cop.interpreting.models import Booking, BookingStatus
 from cop.itinerary.models import ItineraryItem
 from cop.planning.logic import CostRow, EffortRow
-from cop.planning.models import CostCategory, EffortCategory, PlanningTask, TaskStatus
+from cop.planning.models import (
+    CostCategory,
+    EffortCategory,
+    HostContribution,
+    PlanningTask,
+    TaskStatus,
+)
 from cop.polls.models import DatePoll
 from cop.reflections.defaults import CYCLES_ROOT, THEMES_ROOT
 from cop.reflections.logic import (
@@ -138,6 +144,12 @@ class Evidence:
             )
             .order_by(CodedSegment.id)
         ).all()
+        self.host_accounts = session.scalars(
+            select(HostContribution)
+            .where(HostContribution.visit_id == visit.id)
+            .options(selectinload(HostContribution.person))
+            .order_by(HostContribution.id)
+        ).all()
         self.actions = session.scalars(
             select(Action)
             .where(Action.visit_id == visit.id)
@@ -240,6 +252,8 @@ class Figures:
     members: int
     accepted_protocol: int
     network: Any | None
+    # The hosts' own accounts: (name, minutes, who worked, what they gained, its language).
+    host_accounts: tuple = ()
 
     @property
     def new_ties(self) -> int | None:
@@ -337,6 +351,10 @@ def compute(evidence: Evidence, network: Any | None) -> Figures:
         members=evidence.members or 0,
         accepted_protocol=evidence.accepted_protocol or 0,
         network=network,
+        host_accounts=tuple(
+            (a.person.name, a.minutes, a.staff, a.gained, a.language)
+            for a in evidence.host_accounts
+        ),
     )
 
 
@@ -625,6 +643,18 @@ def efficiency(figures: Figures, currency: str) -> Section:
             ],
         )
     )
+    if figures.host_accounts:
+        section.tables.append(
+            Table(
+                "host_side",
+                str(_l("The hosts’ side")),
+                [str(_l("Host")), str(_l("Hours")), str(_l("Who worked on it"))],
+                [
+                    [name, round(minutes / 60, 1), staff]
+                    for name, minutes, staff, _gained, _language in figures.host_accounts
+                ],
+            )
+        )
     section.tables.append(
         Table(
             "less_tangible",
@@ -672,6 +702,12 @@ def efficiency(figures: Figures, currency: str) -> Section:
                 )
             )
         )
+    # The hosts' words, after the figures' own findings.
+    section.findings += [
+        str(_l("What %(host)s gained: “%(words)s”", host=name, words=gained))
+        for name, _minutes, _staff, gained, _language in figures.host_accounts
+        if gained
+    ]
     return section
 
 

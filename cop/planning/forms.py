@@ -84,3 +84,27 @@ class TaskForm(CopForm):
     owner_id = SelectField(_l("Owner"), coerce=int, choices=[])
     due_date = DateField(_l("Due (optional)"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=[])
+
+
+class HostForm(CopForm):
+    hours = DecimalField(
+        _l("Hours your side spent on the visit"),
+        description=_l("Preparing, receiving and following up, all your staff together."),
+        places=2,
+        validators=[
+            InputRequired(_l("Enter the hours, 0 if none")),
+            NumberRange(min=0, max=10000, message=_l("Enter between 0 and 10,000 hours")),
+        ],
+    )
+    staff = StringField(
+        _l("Who worked on it (optional)"),
+        description=_l("For example: two officers of the participatory budget team."),
+        validators=[Optional(), Length(max=300)],
+    )
+    gained = TextAreaField(
+        _l("What did your side gain from the visit?"),
+        description=_l(
+            "In your own words and language: ideas, contacts, a fresh look at your own work."
+        ),
+        validators=[Optional(), Length(max=5000)],
+    )

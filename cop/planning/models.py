@@ -169,3 +169,22 @@ class ExchangeRate(db.Model):
     day: Mapped[date] = mapped_column(Date, index=True)
     currency: Mapped[str] = mapped_column(String(3))
     per_euro: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+
+
+class HostContribution(db.Model):
+    """A host's own account of a visit: the staff time their side gave it and what they
+    gained, written in their language. One per host and visit, which they keep up to date."""
+
+    __tablename__ = "host_contribution"
+    __table_args__ = (UniqueConstraint("visit_id", "person_id", name="one_account_per_host"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    staff: Mapped[str] = mapped_column(String(300), default="")
+    gained: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(12), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship()

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from cop import access
@@ -16,19 +17,20 @@ from cop.database import utcnow
 from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.planning import logic, rates
-from cop.planning.forms import CostForm, CostRateForm, EffortForm, TaskForm
+from cop.planning.forms import CostForm, CostRateForm, EffortForm, HostForm, TaskForm
 from cop.planning.models import (
     Cost,
     CostCategory,
     EffortCategory,
     EffortEntry,
+    HostContribution,
     PlanningTask,
     TaskStatus,
 )
 from cop.planning.queries import cost_rows, effort_rows
 from cop.planning.rates import reporting_currency
-from cop.viewhelpers import child_of_visit, csv_download
-from cop.visits.models import Visit
+from cop.viewhelpers import child_of_visit, csv_download, form_status
+from cop.visits.models import MembershipRole, Visit
 from cop.visits.queries import members_of_visit
 from cop.visits.tasks import ticked_checks
 
@@ -371,3 +373,43 @@ def correspondence_counts(visit_id: int) -> dict[str, int]:
         "reviewed": sum(n for s, n in by_status.items() if s.value == "reviewed"),
         "pending": sum(n for s, n in by_status.items() if s.value == "pending"),
     }
+
+
+@blueprint.route("/visits/<int:visit_id>/hosting", methods=["GET", "POST"])
+@login_required
+def hosting(visit_id: int) -> Any:
+    """The host's side: each host records the staff time their side gave the visit and what it
+    gained, and reads the other hosts' accounts."""
+    visit = access.visit_for(visit_id)
+    if access.visit_role(current_user, visit) is not MembershipRole.HOST:
+        abort(403)
+    mine = db.session.scalar(
+        select(HostContribution).where(
+            HostContribution.visit_id == visit.id,
+            HostContribution.person_id == current_user.person_id,
+        )
+    )
+    form = HostForm(obj=mine)
+    if request.method == "GET" and mine is not None:
+        form.hours.data = Decimal(mine.minutes) / 60
+    if form.validate_on_submit():
+        if mine is None:
+            mine = HostContribution(visit_id=visit.id, person_id=current_user.person_id)
+            db.session.add(mine)
+        mine.minutes = int(round(form.hours.data * 60))
+        mine.staff = form.staff.data or ""
+        mine.gained = form.gained.data or ""
+        locale = get_locale()
+        mine.language = locale.language if locale else "en"
+        db.session.commit()
+        flash(_("Thank you: your side of the visit is recorded."), "success")
+        return redirect(url_for("planning.hosting", visit_id=visit.id))
+    accounts = db.session.scalars(
+        select(HostContribution)
+        .where(HostContribution.visit_id == visit.id)
+        .options(selectinload(HostContribution.person))
+        .order_by(HostContribution.id)
+    ).all()
+    return render_template(
+        "planning/hosting.html", visit=visit, form=form, accounts=accounts
+    ), form_status(form)

@@ -197,6 +197,10 @@ def visit(visit_id: int) -> str:
         can_manage=can_manage,
         can_read_report=access.can_read_evaluation(current_user, found),
         can_see_planning=access.can_see_planning(current_user, found),
+        # From the members already read: a host records their side of the visit.
+        is_host=any(
+            m.person_id == current_user.person_id and m.role is MembershipRole.HOST for m in members
+        ),
         can_read_records=access.belongs_to_visit(current_user, found),
         can_correct_translations=access.can_correct_translations(current_user, found),
         status_form=status_form,
