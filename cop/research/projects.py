@@ -348,3 +348,34 @@ def _bring_selections(
                 )
             )
             summary.codings_added += 1
+
+
+def bring_in(
+    session: Session,
+    programme: Programme,
+    data: bytes,
+    *,
+    visit: Visit | None,
+    phase: Phase,
+    consent: Consent,
+    importer: User,
+) -> ImportSummary:
+    """An uploaded file into the programme, whichever it is: a codebook (.qdc, XML) brings its
+    codes; a project (.qdpx, a zip) its codes and, into ``visit`` (of this programme), its text
+    sources and codings. :class:`qdpx.QdaFileError` says why a file cannot come in."""
+    if not data.startswith(b"PK"):
+        if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            raise qdpx.QdaFileError("not-zip")
+        codes, project = qdpx.read_qdc(data), None
+    else:
+        project = qdpx.read_qdpx(data)
+        codes = project.codes
+    if project is None or not project.sources:
+        summary = ImportSummary()
+        import_codes(session, programme, codes, summary)
+        return summary
+    if visit is None or visit.programme_id != programme.id:
+        raise qdpx.QdaFileError("no-visit")
+    return import_project(
+        session, programme, project, visit=visit, phase=phase, consent=consent, importer=importer
+    )

@@ -615,7 +615,16 @@ def import_qda(programme_id: int) -> Any:
         # The upload is no larger than MAX_CONTENT_LENGTH (a larger one is answered 413).
         data = form.file.data.read()
         try:
-            summary = _bring_in(programme, form, data, visits)
+            visit = db.session.get(Visit, form.visit_id.data) if form.visit_id.data else None
+            summary = projects.bring_in(
+                db.session,
+                programme,
+                data,
+                visit=visit,
+                phase=Phase(form.phase.data),
+                consent=Consent(form.consent.data),
+                importer=current_user,
+            )
         except qdpx.QdaFileError as error:
             db.session.rollback()
             problem = _qda_problem(error)
@@ -630,31 +639,3 @@ def import_qda(programme_id: int) -> Any:
         summary=summary,
         has_visits=bool(visits),
     ), status
-
-
-def _bring_in(programme: Programme, form: QdaImportForm, data: bytes, visits: list) -> Any:
-    if not data.startswith(b"PK"):
-        if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            raise qdpx.QdaFileError("not-zip")
-        summary = projects.ImportSummary()
-        projects.import_codes(db.session, programme, qdpx.read_qdc(data), summary)
-        return summary
-    project = qdpx.read_qdpx(data)
-    if project.sources and not visits:
-        raise qdpx.QdaFileError("no-visit")
-    visit = db.session.get(Visit, form.visit_id.data) if project.sources else None
-    if project.sources and (visit is None or visit.programme_id != programme.id):
-        raise qdpx.QdaFileError("no-visit")
-    if visit is None:
-        summary = projects.ImportSummary()
-        projects.import_codes(db.session, programme, project.codes, summary)
-        return summary
-    return projects.import_project(
-        db.session,
-        programme,
-        project,
-        visit=visit,
-        phase=Phase(form.phase.data),
-        consent=Consent(form.consent.data),
-        importer=current_user,
-    )
