@@ -35,6 +35,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "QUEUE_URL": str,
     "WORKER_THREADS": int,
     "INTERPRETING_SOLO_LIMIT_MINUTES": int,
+    "INTERPRETING_CANCELLATION_TERMS": str,
     "RETENTION_YEARS": int,
     "TIME_ZONE": str,
 }
@@ -94,6 +95,10 @@ class Defaults:
     WORKER_THREADS = 4
     # Simultaneous interpreting one interpreter may do alone (AIIC: a team of two beyond ~30 min).
     INTERPRETING_SOLO_LIMIT_MINUTES = 30
+    # The cancellation terms a new booking starts with ("days: percent", shortest notice the
+    # dearest), as interpreters' contracts commonly set them; the organiser changes them per
+    # booking.
+    INTERPRETING_CANCELLATION_TERMS = "30: 50, 7: 100"
     # Personal data of visits that ended longer ago than this is removed (0: kept).
     RETENTION_YEARS = 0
 

@@ -245,6 +245,17 @@ def removable_code_url(world: World) -> str:
     return f"/programmes/{world.programme_id}/codebook/{code.id}/delete"
 
 
+def interpreting_day_url(world: World) -> str:
+    """A day with an item that needs an interpreter (made once: other cases may cancel the
+    world's own item before this one runs)."""
+    from cop.itinerary.models import ItineraryItem
+
+    title = "Needs an interpreter"
+    if not db.session.scalar(db.select(ItineraryItem.id).where(ItineraryItem.title == title)):
+        Factory().item(world.visit, title=title, day=date(2016, 12, 9), needs_interpreter=True)
+    return f"/visits/{world.visit.id}/interpreting/days/2016-12-09"
+
+
 def day_sheet_url(world: World) -> str:
     """The participant's day sheet: they attend the world's item (made so once)."""
     from cop.directory.models import Person as DirectoryPerson
@@ -698,6 +709,9 @@ CASES = [
         blank_form,
     ),
     Case("GET", lambda w: f"/visits/{w.visit.id}/interpreting", only(VISIT_VIEWERS)),
+    # The interpreters' day: read by the visit's people, booked from by its organisers.
+    Case("GET", interpreting_day_url, only(VISIT_VIEWERS)),
+    Case("POST", interpreting_day_url, only(ORGANISERS, 400), blank_form),
     Case(
         "POST",
         lambda w: f"/visits/{w.visit.id}/bookings/{w.booking_id}",
@@ -1069,6 +1083,7 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             disagreement_url: "reading.disagreements",
             mergeable_code_url: "coding.merge_code",
             day_sheet_url: "itinerary.day_sheet",
+            interpreting_day_url: "interpreting.day",
             undoable_coding_url: "coding.undo_coding",
             invitable_member_url: "admin_accounts.invite_member",
         }

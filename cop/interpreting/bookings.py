@@ -13,14 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cop.directory.models import Organisation, Person
 from cop.documents.models import VisitDocument
-from cop.interpreting import logic
-from cop.interpreting.models import Booking, BookingStatus, Interpreter, Mode
+from cop.interpreting import logic, teams
+from cop.interpreting.models import Booking, BookingStatus, Engagement, Interpreter, Mode
 from cop.itinerary.logic import Slot, in_zone
 from cop.itinerary.models import ItineraryItem
 from cop.planning.models import Cost, CostCategory
@@ -156,9 +157,15 @@ def change_status(
     status: BookingStatus,
     solo_limit_minutes: int,
     now: datetime,
+    cancellation_label: str = "Cancellation fee",
 ) -> list[logic.Problem]:
-    """Move a booking on. Returns the problems that refuse it (then nothing has changed)."""
+    """Move a booking on. Returns the problems that refuse it (then nothing has changed).
+
+    A booking of an engagement has no cost of its own: the engagement's fees line follows its
+    confirmed days, and cancelling confirmed work adds the fee its terms ask for (worded in the
+    visit's costs with ``cancellation_label``)."""
     item = booking.item
+    was_confirmed = booking.status is BookingStatus.CONFIRMED
     if status is BookingStatus.CONFIRMED:
         refusing = [
             problem
@@ -169,7 +176,11 @@ def change_status(
         ]
         if refusing:
             return refusing
-        if booking.cost_id is None and booking.estimate is not None:
+        if (
+            booking.engagement_id is None
+            and booking.cost_id is None
+            and booking.estimate is not None
+        ):
             booking.cost_id = _cost_of(session, booking).id
     elif booking.cost_id is not None:
         cost = session.get(Cost, booking.cost_id)
@@ -178,7 +189,94 @@ def change_status(
         booking.cost_id = None
     booking.status = status
     booking.answered_at = now
+    if booking.engagement is not None:
+        if was_confirmed and status is BookingStatus.CANCELLED:
+            _charge_cancellation(session, booking, now, cancellation_label)
+        _follow_fees(session, booking.engagement)
     return []
+
+
+def _confirmed_slots(engagement: Engagement, besides: Booking | None = None) -> list[Slot]:
+    return [
+        slot_of(b.item)
+        for b in engagement.bookings
+        if (b.status is BookingStatus.CONFIRMED and not b.item.cancelled) or b is besides
+    ]
+
+
+def _engagement_cost(session: Session, engagement: Engagement, description: str) -> Cost:
+    first = min(b.item.starts_at for b in engagement.bookings)
+    zone = engagement.bookings[0].item.time_zone
+    day = in_zone(first, zone).date()
+    cost = Cost(
+        visit_id=engagement.visit_id,
+        day=day,
+        category=CostCategory.INTERPRETING,
+        description=description,
+        amount=0,
+        currency=engagement.currency,
+        rate=rate_for(session, engagement.visit, engagement.currency, day),
+        paid_by="",
+    )
+    session.add(cost)
+    session.flush()
+    return cost
+
+
+def _follow_fees(session: Session, engagement: Engagement) -> None:
+    """The engagement's fees line: one fee per confirmed day at the rates asked with, or no
+    line when no day is confirmed."""
+    fees = teams.day_fees(
+        _confirmed_slots(engagement), engagement.day_rate, engagement.half_day_rate
+    )
+    line = session.get(Cost, engagement.fees_cost_id) if engagement.fees_cost_id else None
+    if fees is None or fees.total is None:
+        if line is not None:
+            session.delete(line)
+        engagement.fees_cost_id = None
+        return
+    titles = ", ".join(
+        b.item.title for b in engagement.bookings if b.status is BookingStatus.CONFIRMED
+    )
+    if line is None:
+        line = _engagement_cost(session, engagement, "")
+        engagement.fees_cost_id = line.id
+    line.amount = fees.total
+    line.description = f"{engagement.interpreter.person.name}: {titles}"[:300]
+
+
+def _charge_cancellation(
+    session: Session, booking: Booking, now: datetime, cancellation_label: str
+) -> None:
+    """What cancelling this confirmed item costs: the part of the fees it takes away (a day
+    whose other items stay costs nothing more), times the share the terms ask for at this
+    notice, counted in days on the host's clock."""
+    engagement = booking.engagement
+    assert engagement is not None
+    rates = (engagement.day_rate, engagement.half_day_rate)
+    before = teams.day_fees(_confirmed_slots(engagement, besides=booking), *rates)
+    after = teams.day_fees(_confirmed_slots(engagement), *rates)
+    lost = (before.total if before and before.total else 0) - (
+        after.total if after and after.total else 0
+    )
+    zone = booking.item.time_zone
+    notice = (in_zone(booking.item.starts_at, zone).date() - in_zone(now, zone).date()).days
+    percent = teams.cancellation_percent(engagement.terms, notice)
+    fee = (Decimal(lost) * percent / 100).quantize(Decimal("0.01"))
+    if fee <= 0:
+        return
+    line = (
+        session.get(Cost, engagement.cancellation_cost_id)
+        if engagement.cancellation_cost_id
+        else None
+    )
+    if line is None:
+        line = _engagement_cost(session, engagement, "")
+        line.description = f"{engagement.interpreter.person.name}: {cancellation_label}"
+        engagement.cancellation_cost_id = line.id
+    line.amount = Decimal(line.amount or 0) + fee
+    separator = " – " if line.amount == fee else "; "
+    line.description = f"{line.description}{separator}{booking.item.title} ({percent} %)"[:300]
 
 
 def _cost_of(session: Session, booking: Booking) -> Cost:

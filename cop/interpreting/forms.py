@@ -9,10 +9,20 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from cop.forms import CheckboxListField, CopForm
+from cop.interpreting.teams import parse_terms
 
 
 class InterpreterForm(CopForm):
@@ -59,6 +69,9 @@ class UnavailableForm(CopForm):
 
 
 class BookingForm(CopForm):
+    """Asking one interpreter for one item or several: who, how, their journey (for the rest
+    they need) and the terms on which the organisers may cancel."""
+
     interpreter_id = SelectField(
         _l("Interpreter"),
         coerce=int,
@@ -66,8 +79,50 @@ class BookingForm(CopForm):
         validators=[InputRequired(_l("Choose an interpreter"))],
     )
     mode = SelectField(_l("Mode"), choices=[])
+    cancellation = StringField(
+        _l("Cancellation terms"),
+        description=_l(
+            "What is due if the organisers cancel: for each notice, the days before the work "
+            "and the share of its fee, like “30 days: 50 %, 7 days: 100 %”. Leave empty when "
+            "nothing is due."
+        ),
+        validators=[Optional(), Length(max=200)],
+    )
+    arrival_day = DateField(_l("Arrives on (optional)"), validators=[Optional()])
+    arrival_time = TimeField(_l("At, on the host’s clock (optional)"), validators=[Optional()])
+    journey_hours = DecimalField(
+        _l("Length of their journey, in hours (optional)"),
+        description=_l("After a long journey an interpreter needs a night’s rest before working."),
+        places=1,
+        validators=[Optional(), NumberRange(min=0, max=72)],
+    )
     note = TextAreaField(_l("Note to the interpreter (optional)"), validators=[Optional()])
     accept_warnings = BooleanField(_l("Book anyway: the warnings above are understood"))
+
+    def validate_cancellation(self, field: StringField) -> None:
+        try:
+            parse_terms(field.data or "")
+        except ValueError as error:
+            raise ValidationError(
+                _l(
+                    "“%(part)s” cannot be read: write each notice as days and a share, like "
+                    "“7 days: 100 %%”, the shorter notice asking for at least as much",
+                    part=str(error),
+                )
+            ) from error
+
+    def validate_arrival_time(self, field: TimeField) -> None:
+        if field.data is not None and self.arrival_day.data is None:
+            raise ValidationError(_l("Enter the day they arrive as well"))
+
+
+class DayBookingForm(BookingForm):
+    items = CheckboxListField(
+        _l("Items to interpret"),
+        coerce=int,
+        choices=[],
+        validators=[InputRequired(_l("Choose at least one item"))],
+    )
 
 
 class BookingStatusForm(CopForm):

@@ -20,16 +20,19 @@ PAIR = re.compile(r"^\s*([a-zA-Z]{2,3})\s*(>|<>|<)\s*([a-zA-Z]{2,3})\s*$")
 
 @dataclass(frozen=True)
 class Problem:
-    """``kind``: clash, unavailable (both refuse the booking), travel, second_interpreter (both
-    only warn). ``other`` names the other item, ``minutes`` the time short or too long."""
+    """``kind``: clash, unavailable, parallel (two items asked together that run at the same
+    time: all three refuse the booking), travel, second_interpreter, rest (these only warn).
+    ``other`` names the other item, ``minutes`` the time short or too long (for rest, the rest
+    there is; ``needed``, the rest needed)."""
 
     kind: str
     other: str = ""
     minutes: int = 0
+    needed: int = 0
 
     @property
     def refuses(self) -> bool:
-        return self.kind in ("clash", "unavailable")
+        return self.kind in ("clash", "unavailable", "parallel")
 
 
 def parse_pairs(text: str) -> list[tuple[str, str]]:

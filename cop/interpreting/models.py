@@ -7,14 +7,26 @@ from decimal import Decimal
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cop.database import UTCDateTime, utcnow
 from cop.directory.models import Person
 from cop.enums import EnumList, LabelledEnum, stored_enum
 from cop.extensions import db
+from cop.interpreting.teams import CancellationTerm
 from cop.itinerary.models import ItineraryItem
+from cop.visits.models import Visit
 
 
 class Mode(LabelledEnum):
@@ -157,5 +169,57 @@ class Booking(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Set when the booking was asked as part of a day or several items (its fee is the
+    # engagement's, by the day); a booking asked alone has its own estimate and cost.
+    engagement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interpreting_engagement.id", ondelete="CASCADE"), index=True
+    )
+
     interpreter: Mapped[Interpreter] = relationship()
     item: Mapped[ItineraryItem] = relationship()
+    engagement: Mapped[Engagement | None] = relationship(back_populates="bookings")
+
+
+class Engagement(db.Model):
+    """One request to an interpreter for several items of a visit (a whole day, or a few items
+    on one or more days), answered in one go, with one fee per day of work and the terms on
+    which the organisers may cancel. Its bookings are the items; its costs are two lines of the
+    visit's planning: the fees of the confirmed days, and any cancellation fees."""
+
+    __tablename__ = "interpreting_engagement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    interpreter_id: Mapped[int] = mapped_column(
+        ForeignKey("interpreter.id", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[Mode] = mapped_column(stored_enum(Mode, 20))
+    # The interpreter's journey to the visit, for the rest they need before working.
+    arrives_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    journey_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    # [[days, percent], ...]: cancelled less than ``days`` days before, ``percent`` is due.
+    cancellation_terms: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    # The interpreter's rates when asked, so later changes of rate do not move agreed fees;
+    # the estimate is the fees of every day asked for.
+    day_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    half_day_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    estimate: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    fees_cost_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cost.id", ondelete="SET NULL"), index=True
+    )
+    cancellation_cost_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cost.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    interpreter: Mapped[Interpreter] = relationship()
+    visit: Mapped[Visit] = relationship()
+    bookings: Mapped[list[Booking]] = relationship(
+        back_populates="engagement", order_by="Booking.id"
+    )
+
+    @property
+    def terms(self) -> list[CancellationTerm]:
+        return [CancellationTerm(days, percent) for days, percent in self.cancellation_terms or []]

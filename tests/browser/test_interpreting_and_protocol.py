@@ -33,6 +33,13 @@ def test_a_lead_books_and_the_interpreter_answers_by_link(
         page.get_by_role("cell", name="Observation of the Paris PB steering group", exact=True)
     ).to_be_visible()
     axe.check(page)
+    # The interpreters' day, with its form to book one interpreter for several items.
+    page.locator("a[href$='/interpreting/days/2016-12-08']").click()
+    expect(
+        page.get_by_role("heading", name="Book one interpreter for several items")
+    ).to_be_visible()
+    axe.check(page)
+    page.go_back()
     page.get_by_role("link", name="Anne Moreau").click()
     expect(page.get_by_role("heading", name="Briefing pack for Anne Moreau")).to_be_visible()
     axe.check(page)

@@ -117,17 +117,20 @@ def set_status(paris, booking, status):
 def test_a_booking_is_requested_then_confirmed_and_its_cost_recorded(app: Flask, paris) -> None:
     assert book(paris, paris["morning"]).status_code == 302
     booking = db.session.scalar(db.select(Booking))
-    assert booking.status is BookingStatus.REQUESTED and booking.estimate == Decimal("450")
+    assert booking.status is BookingStatus.REQUESTED
+    # Asked alone, the item is a request of its own: half a day's fee (it lasts 1 h 30).
+    assert booking.engagement.estimate == Decimal("450")
     request_mail = db.session.scalar(db.select(OutboxMail))
     assert request_mail.recipient == "anne@interpretes.example"
     assert request_mail.subject == "Pouvez-vous interpréter « Meeting 1 » ?"
     assert set_status(paris, booking, "confirmed").status_code == 302
-    cost = db.session.get(Cost, booking.cost_id)
+    cost = db.session.get(Cost, booking.engagement.fees_cost_id)
     assert cost.category is CostCategory.INTERPRETING and cost.amount == Decimal("450")
     # The visit already converts euros at 0.85: the interpreter's cost uses the same rate.
     assert cost.rate == Decimal("0.85")
+    # Asked without cancellation terms: cancelling costs nothing.
     assert set_status(paris, booking, "cancelled").status_code == 302
-    assert booking.cost_id is None
+    assert booking.engagement.fees_cost_id is None
     assert (
         db.session.scalar(
             db.select(db.func.count(Cost.id)).where(Cost.category == CostCategory.INTERPRETING)
@@ -196,7 +199,8 @@ def test_the_interpreter_answers_through_their_link_in_french(app: Flask, paris)
     answered = anonymous.post(path, data={"booking": booking.id, "answer": "confirmed"})
     assert answered.status_code == 302
     db.session.refresh(booking)
-    assert booking.status is BookingStatus.CONFIRMED and booking.cost_id is not None
+    assert booking.status is BookingStatus.CONFIRMED
+    assert booking.engagement.fees_cost_id is not None
     # The lead hears of it, in their language, with the time where the item takes place.
     told = db.session.scalar(db.select(OutboxMail).order_by(OutboxMail.id.desc()))
     assert told.recipient == paris["lead_user"].email
