@@ -222,6 +222,7 @@ def _register_blueprints(app: Flask) -> None:
     from cop.correspondence.compose_views import blueprint as compose
     from cop.correspondence.import_views import blueprint as mail_import
     from cop.correspondence.views import blueprint as correspondence
+    from cop.designs.views import blueprint as designs
     from cop.directory.views import blueprint as directory
     from cop.documents.views import blueprint as documents
     from cop.evaluation.views import blueprint as evaluation
@@ -279,6 +280,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(correspondence)
     app.register_blueprint(mail_import)
     app.register_blueprint(compose)
+    app.register_blueprint(designs)
     register_commands(app)
 
 

@@ -4,9 +4,16 @@ from cop.accounts.models import SignInSession, User
 from cop.actions.models import Action, ActionUpdate
 from cop.computed.models import DataVersion, StoredView
 from cop.correspondence.models import Message, MessageAttachment, MessageTranslation, Thread
+from cop.designs.models import VisitDesign
 from cop.directory.models import Organisation, Person
 from cop.documents.models import VisitDocument
-from cop.interpreting.models import Booking, Interpreter, LanguagePair, Unavailability
+from cop.interpreting.models import (
+    Booking,
+    Engagement,
+    Interpreter,
+    LanguagePair,
+    Unavailability,
+)
 from cop.itinerary.models import ItineraryItem
 from cop.links import SignedLink
 from cop.mail import OutboxAttachment, OutboxMail
@@ -32,6 +39,8 @@ __all__ = [
     "AuditEntry",
     "Erasure",
     "Booking",
+    "Engagement",
+    "VisitDesign",
     "Interpreter",
     "LanguagePair",
     "Unavailability",

@@ -25,6 +25,7 @@ from cop.correspondence.models import (
     Thread,
 )
 from cop.database import utcnow
+from cop.designs.models import VisitDesign
 from cop.directory.models import Person
 from cop.documents.models import VisitDocument
 from cop.documents.storage import store
@@ -108,6 +109,7 @@ class World:
     member_person_id: int = 0
     account_person_id: int = 0
     item_id: int = 0
+    design_id: int = 0
     poll_id: int = 0
     task_id: int = 0
     cost_id: int = 0
@@ -243,6 +245,18 @@ def removable_code_url(world: World) -> str:
     db.session.add(code)
     db.session.commit()
     return f"/programmes/{world.programme_id}/codebook/{code.id}/delete"
+
+
+def removable_design_url(world: World) -> str:
+    """A design of the programme's library, made afresh for each attempt to remove it."""
+    design = VisitDesign(programme_id=world.programme_id, title="Spare", content=world_design())
+    db.session.add(design)
+    db.session.commit()
+    return f"/programmes/{world.programme_id}/designs/{design.id}/remove"
+
+
+def world_design() -> dict:
+    return {"format": "cop-visit-design", "version": 1, "title": "A design"}
 
 
 def interpreting_day_url(world: World) -> str:
@@ -830,6 +844,29 @@ CASES = [
     Case("GET", lambda w: "/programmes", everyone()),
     Case("GET", lambda w: "/programmes/new", only(ANY_ORGANISER)),
     Case("GET", lambda w: f"/programmes/{w.programme_id}", everyone()),
+    # A visit's design: its leads export and keep it; any organiser uses a library.
+    Case("GET", lambda w: f"/visits/{w.visit.id}/design", only(ORGANISERS)),
+    Case("POST", lambda w: f"/visits/{w.visit.id}/design", only(ORGANISERS, 400), blank_form),
+    Case("GET", lambda w: f"/visits/{w.visit.id}/design.json", only(ORGANISERS)),
+    Case("GET", lambda w: f"/programmes/{w.programme_id}/designs", only(ANY_ORGANISER)),
+    Case("POST", lambda w: f"/programmes/{w.programme_id}/designs", only(ANY_ORGANISER, 400)),
+    Case(
+        "GET",
+        lambda w: f"/programmes/{w.programme_id}/designs/{w.design_id}.json",
+        only(ANY_ORGANISER),
+    ),
+    Case(
+        "GET",
+        lambda w: f"/programmes/{w.programme_id}/designs/{w.design_id}/start",
+        only(ANY_ORGANISER),
+    ),
+    Case(
+        "POST",
+        lambda w: f"/programmes/{w.programme_id}/designs/{w.design_id}/start",
+        only(ANY_ORGANISER, 400),
+        blank_form,
+    ),
+    Case("POST", removable_design_url, only(ANY_ORGANISER, 302)),
     Case("GET", lambda w: "/organisations", everyone()),
     Case("GET", lambda w: "/organisations/new", only(ANY_ORGANISER)),
     Case("GET", lambda w: f"/organisations/{w.organisation_id}", everyone()),
@@ -1018,6 +1055,10 @@ def world(app: Flask, make: Factory) -> World:
     db.session.add_all([booking, check])
     db.session.commit()
     built.interpreter_id, built.booking_id = interpreter.id, booking.id
+    design = VisitDesign(programme_id=programme.id, title="Kept", content=world_design())
+    db.session.add(design)
+    db.session.commit()
+    built.design_id = design.id
     built.post_check_id = check.id
     return built
 
@@ -1084,6 +1125,7 @@ def test_the_matrix_covers_every_route_of_the_application(app: Flask) -> None:
             mergeable_code_url: "coding.merge_code",
             day_sheet_url: "itinerary.day_sheet",
             interpreting_day_url: "interpreting.day",
+            removable_design_url: "designs.remove",
             undoable_coding_url: "coding.undo_coding",
             invitable_member_url: "admin_accounts.invite_member",
         }

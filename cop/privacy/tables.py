@@ -14,6 +14,7 @@ TABLE_NAMES = {
     "finished_coding": _l("Coders who finished coding"),
     "hand_over": _l("Hand-overs to a successor"),
     "host_contribution": _l("The hosts' own account of a visit"),
+    "visit_design": _l("A programme’s library of visit designs"),
     "interpreting_engagement": _l("Interpreters engaged for a day or several items"),
     "hand_over_contact": _l("Contacts handed over"),
     "contact": _l("Contacts"),
