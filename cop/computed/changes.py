@@ -33,7 +33,7 @@ COMMITTED_KEY = "cop.computed.committed"
 
 # Rows no computed view shows: the outbox, the audit log, sign-in sessions and links, accounts
 # (a view's access is checked before it is read, never stored), the translation memory,
-# messages being written, and this module's own tables.
+# messages being written, the library of visit designs, and this module's own tables.
 NOT_SHOWN = frozenset(
     {
         "outbox_mail",
@@ -45,6 +45,7 @@ NOT_SHOWN = frozenset(
         "translation_memory",
         "reminder",
         "message_draft",
+        "visit_design",
         DataVersion.__tablename__,
         StoredView.__tablename__,
     }

@@ -126,31 +126,6 @@ def candidates_for(session: Session, visit: Visit, item: ItineraryItem) -> Candi
     return Candidates(suitable, [i for i in everyone if i not in suitable])
 
 
-def request_booking(
-    session: Session,
-    interpreter: Interpreter,
-    item: ItineraryItem,
-    mode: Mode,
-    *,
-    warnings: str = "",
-    note: str = "",
-) -> Booking:
-    """Ask an interpreter for an item (the caller has checked ``problems_for``): the estimate
-    is fixed now from their rates, so later changes of rate do not move agreed figures."""
-    booking = Booking(
-        interpreter_id=interpreter.id,
-        item_id=item.id,
-        mode=mode,
-        estimate=logic.estimate(slot_of(item), interpreter.day_rate, interpreter.half_day_rate),
-        currency=interpreter.currency,
-        warnings=warnings,
-        note=note,
-    )
-    session.add(booking)
-    session.flush()
-    return booking
-
-
 def change_status(
     session: Session,
     booking: Booking,
@@ -194,6 +169,21 @@ def change_status(
             _charge_cancellation(session, booking, now, cancellation_label)
         _follow_fees(session, booking.engagement)
     return []
+
+
+def release_for_cancelled_item(
+    session: Session, item: ItineraryItem, now: datetime, cancellation_label: str
+) -> list[tuple[Booking, bool]]:
+    """An item cancelled in the itinerary cancels the bookings that held an interpreter for it
+    (confirmed work then costs what its terms ask); returns them, for the interpreters to be
+    told, each with whether their work had been confirmed (then the terms apply)."""
+    released = []
+    for booking in bookings_of_item(session, item):
+        if booking.status in HOLDING:
+            confirmed = booking.status is BookingStatus.CONFIRMED
+            change_status(session, booking, BookingStatus.CANCELLED, 0, now, cancellation_label)
+            released.append((booking, confirmed))
+    return released
 
 
 def _confirmed_slots(engagement: Engagement, besides: Booking | None = None) -> list[Slot]:

@@ -1,4 +1,5 @@
-"""Whether an interpreter can take an itinerary item, and what it will cost (no Flask here).
+"""Whether an interpreter can take an itinerary item (no Flask here; what it costs is
+``cop.interpreting.teams.day_fees``).
 
 Two steps, as Indico does for room bookings: the database gives the interpreter's other bookings
 near the item, then these functions classify each problem. Times are compared in UTC, so items in
@@ -10,11 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from cop.itinerary.logic import Slot
 
-HALF_DAY = timedelta(hours=4)
 PAIR = re.compile(r"^\s*([a-zA-Z]{2,3})\s*(>|<>|<)\s*([a-zA-Z]{2,3})\s*$")
 
 
@@ -107,17 +106,6 @@ def booking_problems(
     if simultaneous and length > solo_limit_minutes and simultaneous_colleagues == 0:
         problems.append(Problem("second_interpreter", minutes=length))
     return problems
-
-
-def estimate(slot: Slot, day_rate: Decimal | None, half_day_rate: Decimal | None) -> Decimal | None:
-    """Half a day's rate for up to four hours, a day's rate per day beyond; None without rates."""
-    length = slot.ends_at - slot.starts_at
-    if length <= HALF_DAY and half_day_rate is not None:
-        return half_day_rate
-    if day_rate is None:
-        return None
-    days = max(1, len(slot.local_days()))
-    return day_rate * days
 
 
 def term_used(term: str, text: str) -> bool:

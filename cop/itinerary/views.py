@@ -34,7 +34,12 @@ from cop.formatting import (
     zone_city,
 )
 from cop.forms import EmptyForm, options
-from cop.interpreting.bookings import confirmed_interpreters
+from cop.interpreting.bookings import (
+    HOLDING,
+    bookings_of_item,
+    confirmed_interpreters,
+    release_for_cancelled_item,
+)
 from cop.itinerary import changes, logic, stored
 from cop.itinerary import day_sheet as day_sheet_logic
 from cop.itinerary.forms import ItemForm
@@ -270,6 +275,11 @@ def cancel(visit_id: int, item_id: int) -> Any:
             visit=visit,
             item=item,
             told=[p for p in item.attendees if p.email],
+            interpreters=[
+                b.interpreter.person
+                for b in bookings_of_item(db.session, item)
+                if b.status in HOLDING
+            ],
             form=EmptyForm(),
         )
     if not EmptyForm().validate_on_submit():
@@ -278,6 +288,16 @@ def cancel(visit_id: int, item_id: int) -> Any:
         item.cancelled = True
         item.touch()
         _send_invitations(visit, item, "CANCEL")
+        released = release_for_cancelled_item(db.session, item, utcnow(), _("Cancellation fee"))
+        for booking, was_confirmed in released:
+            terms = booking.engagement.terms if booking.engagement else []
+            mail_person(
+                booking.interpreter.person,
+                "interpreter_released",
+                booking=booking,
+                visit=visit,
+                terms_apply=was_confirmed and bool(terms),
+            )
         db.session.commit()
     flash(_("“%(title)s” is cancelled; attendees have been told.", title=item.title), "success")
     return redirect(url_for("itinerary.itinerary", visit_id=visit.id))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cop.directory.models import Organisation, OrganisationKind
-from cop.interpreting import bookings
+from cop.interpreting import bookings, engagements
 from cop.interpreting.models import BookingStatus, Mode
 from cop.planning.models import Cost, CostCategory, ExchangeRate
 from cop.translation.models import GlossaryTerm
@@ -112,20 +112,25 @@ def test_a_second_simultaneous_interpreter_lifts_the_warning(
     assert bookings.problems_for(session, first, long_item, Mode.SIMULTANEOUS, SOLO_LIMIT) == []
 
 
-def test_a_request_fixes_the_estimate_from_the_rates_of_the_day(
+def test_a_request_fixes_the_fees_from_the_rates_of_the_day(
     build: Factory, session: Session
 ) -> None:
-    item = build.item(build.visit(), start=time(9, 0), end=time(11, 0))
+    visit = build.visit()
+    item = build.item(visit, start=time(9, 0), end=time(11, 0))
     interpreter = build.interpreter(half_day_rate=Decimal("320"), currency="EUR")
-    booking = bookings.request_booking(
-        session, interpreter, item, Mode.WHISPERED, warnings="", note="Bring a headset"
+    engagement = engagements.engage(
+        session, visit, interpreter, [item], Mode.WHISPERED, [], note="Bring a headset"
     )
     interpreter.half_day_rate = Decimal("999")
-    assert (booking.estimate, booking.mode, booking.status) == (
+    [booking] = engagement.bookings
+    assert (engagement.estimate, booking.mode, booking.status) == (
         Decimal("320"),
         Mode.WHISPERED,
         BookingStatus.REQUESTED,
     )
+    # Confirmed later, the fee is still the one asked with.
+    bookings.change_status(session, booking, BookingStatus.CONFIRMED, SOLO_LIMIT, NOW)
+    assert session.get(Cost, engagement.fees_cost_id).amount == Decimal("320")
 
 
 def test_an_interpreters_euros_are_not_counted_as_pounds_when_no_rate_is_known(

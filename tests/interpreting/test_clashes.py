@@ -4,14 +4,12 @@ of summer time, travel between places, unavailable days and simultaneous work al
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from decimal import Decimal
 
 import pytest
 
 from cop.interpreting.logic import (
     Slot,
     booking_problems,
-    estimate,
     format_pairs,
     parse_pairs,
     term_used,
@@ -155,15 +153,6 @@ def test_unreadable_pairs_are_refused(text: str) -> None:
 
 def test_pairs_are_written_back_as_they_are_typed() -> None:
     assert format_pairs([("fr", "en"), ("en", "fr"), ("de", "en")]) == "de>en, en<>fr"
-
-
-def test_the_estimate_follows_the_length() -> None:
-    short = slot(1, DAY, time(9, 0), time(12, 0))
-    long = slot(2, DAY, time(9, 0), time(17, 0))
-    assert estimate(short, Decimal(750), Decimal(450)) == Decimal(450)
-    assert estimate(long, Decimal(750), Decimal(450)) == Decimal(750)
-    assert estimate(short, Decimal(750), None) == Decimal(750)
-    assert estimate(long, None, Decimal(450)) is None
 
 
 def test_glossary_terms_are_found_in_the_plural_too() -> None:

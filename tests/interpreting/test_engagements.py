@@ -289,3 +289,34 @@ def test_a_single_item_is_asked_with_its_terms_too(app: Flask, day) -> None:
     mail = latest_mail()
     assert mail.subject == "Pouvez-vous interpréter « Youth council » ?"
     assert "moins de 14 jours avant : 100 % de ses honoraires" in mail.body_text
+
+
+def test_an_item_cancelled_in_the_itinerary_releases_its_interpreter_on_their_terms(
+    app: Flask, day
+) -> None:
+    ask(day, "anne", ["plenary", "budget"], accept_warnings="y")
+    engagement = db.session.scalar(db.select(Engagement))
+    link = re.search(r"/interpreting/\S+", latest_mail().body_text).group(0)
+    app.test_client().post(link, data={"engagement": engagement.id, "answer": "confirmed"})
+    visit = day["visit"]
+    confirm = day["lead"].get(f"/visits/{visit.id}/itinerary/{day['plenary'].id}/cancel")
+    assert "Anne Moreau" in visible_text(confirm.get_data(as_text=True))
+    assert (
+        day["lead"].post(f"/visits/{visit.id}/itinerary/{day['plenary'].id}/cancel").status_code
+        == 302
+    )
+    db.session.expire_all()
+    plenary = next(b for b in engagement.bookings if b.item.title == "Plenary")
+    assert plenary.status is BookingStatus.CANCELLED
+    # The budget office alone is half a day: 300 of the day's fee lost, 50 % of it due.
+    assert db.session.get(Cost, engagement.fees_cost_id).amount == Decimal("450")
+    assert db.session.get(Cost, engagement.cancellation_cost_id).amount == Decimal("150.00")
+    told = db.session.scalar(
+        db.select(OutboxMail)
+        .where(OutboxMail.recipient == "anne@interpretes.example")
+        .order_by(OutboxMail.id.desc())
+    )
+    assert told.subject == "Annulé : « Plenary »"
+    assert (
+        "les conditions d’annulation que vous avez acceptées s’appliquent" in told.body_text.lower()
+    )
