@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -196,21 +196,10 @@ def _confirmed_slots(engagement: Engagement, besides: Booking | None = None) -> 
 
 def _engagement_cost(session: Session, engagement: Engagement, description: str) -> Cost:
     first = min(b.item.starts_at for b in engagement.bookings)
-    zone = engagement.bookings[0].item.time_zone
-    day = in_zone(first, zone).date()
-    cost = Cost(
-        visit_id=engagement.visit_id,
-        day=day,
-        category=CostCategory.INTERPRETING,
-        description=description,
-        amount=0,
-        currency=engagement.currency,
-        rate=rate_for(session, engagement.visit, engagement.currency, day),
-        paid_by="",
+    day = in_zone(first, engagement.bookings[0].item.time_zone).date()
+    return _interpreting_cost(
+        session, engagement.visit, day, description, Decimal(0), engagement.currency
     )
-    session.add(cost)
-    session.flush()
-    return cost
 
 
 def _follow_fees(session: Session, engagement: Engagement) -> None:
@@ -271,15 +260,33 @@ def _charge_cancellation(
 
 def _cost_of(session: Session, booking: Booking) -> Cost:
     item = booking.item
-    day = in_zone(item.starts_at, item.time_zone).date()
+    return _interpreting_cost(
+        session,
+        item.visit,
+        in_zone(item.starts_at, item.time_zone).date(),
+        f"{booking.interpreter.person.name}: {item.title}",
+        booking.estimate,
+        booking.currency,
+    )
+
+
+def _interpreting_cost(
+    session: Session,
+    visit: Visit,
+    day: date,
+    description: str,
+    amount: Decimal | None,
+    currency: str,
+) -> Cost:
+    """A line of the visit's costs for interpreting, converted at the visit's rate of the day."""
     cost = Cost(
-        visit_id=item.visit_id,
+        visit_id=visit.id,
         day=day,
         category=CostCategory.INTERPRETING,
-        description=f"{booking.interpreter.person.name}: {item.title}",
-        amount=booking.estimate,
-        currency=booking.currency,
-        rate=rate_for(session, item.visit, booking.currency, day),
+        description=description,
+        amount=amount,
+        currency=currency,
+        rate=rate_for(session, visit, currency, day),
         paid_by="",
     )
     session.add(cost)
