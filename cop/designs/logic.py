@@ -37,6 +37,8 @@ FORMAT = "cop-visit-design"
 VERSION = 1
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+# Days counted from day 1 that a design may name (ten years either way: anything a visit held).
+MAX_DAYS = 3660
 PROTOCOL_FIELDS = ("hashtags", "accounts", "forbidden_topics", "photo_rules", "video_rules")
 GUIDE_KEYS = {key for questions in DEFAULT_GUIDE.values() for key, _kind in questions}
 CODE_KEYS = {root for root, _children in DEFAULT_CODEBOOK} | {
@@ -58,16 +60,38 @@ class DesignError(ValueError):
 # Writing
 
 
-def _itinerary(session: Session, visit: Visit) -> list[dict[str, Any]]:
-    items = session.scalars(
-        select(ItineraryItem)
-        .where(ItineraryItem.visit_id == visit.id, ItineraryItem.cancelled.is_(False))
-        .order_by(ItineraryItem.starts_at, ItineraryItem.id)
-    ).all()
-    if not items:
-        return []
-    zone = ZoneInfo(visit.time_zone or items[0].time_zone)
-    first = visit.start_date or items[0].starts_at.astimezone(zone).date()
+# Items as far as this before the first day or after the last still belong to the visit's
+# own days (an arrival dinner, a follow-up call); an itinerary further away was left behind
+# when the visit's dates moved, and its own first day is then day 1.
+NEAR_THE_VISIT = timedelta(days=30)
+
+
+def _items(session: Session, visit: Visit) -> list[ItineraryItem]:
+    return list(
+        session.scalars(
+            select(ItineraryItem)
+            .where(ItineraryItem.visit_id == visit.id, ItineraryItem.cancelled.is_(False))
+            .order_by(ItineraryItem.starts_at, ItineraryItem.id)
+        )
+    )
+
+
+def day_one(visit: Visit, items: list[ItineraryItem]) -> date | None:
+    """The day the design counts from: the visit's first day, unless its itinerary lies far
+    from the visit's dates (or it has none), when the itinerary's own first day."""
+    zone = ZoneInfo(visit.time_zone or (items[0].time_zone if items else "UTC"))
+    days = [item.starts_at.astimezone(zone).date() for item in items]
+    if visit.start_date is None or visit.end_date is None:
+        return min(days, default=None)
+    if days and (
+        min(days) < visit.start_date - NEAR_THE_VISIT or max(days) > visit.end_date + NEAR_THE_VISIT
+    ):
+        return min(days)
+    return visit.start_date
+
+
+def _itinerary(items: list[ItineraryItem], zone_name: str, first: date) -> list[dict[str, Any]]:
+    zone = ZoneInfo(zone_name)
     rows = []
     for item in items:
         starts = item.starts_at.astimezone(zone)
@@ -141,7 +165,15 @@ def design_of(session: Session, visit: Visit, now: datetime) -> dict[str, Any]:
         .where(applying_to(visit), ~everywhere())
         .order_by(GlossaryTerm.term_a, GlossaryTerm.id)
     ).all()
-    start = visit.start_date
+    items = _items(session, visit)
+    start = day_one(visit, items)
+    zone = visit.time_zone or (items[0].time_zone if items else "UTC")
+    if start is not None and start == visit.start_date and visit.end_date is not None:
+        days = (visit.end_date - start).days + 1
+    elif items and start is not None:
+        days = max((i.ends_at.astimezone(ZoneInfo(zone)).date() - start).days + 1 for i in items)
+    else:
+        days = None
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -152,10 +184,8 @@ def design_of(session: Session, visit: Visit, now: datetime) -> dict[str, Any]:
         "host_country": visit.host_country,
         "time_zone": visit.time_zone,
         "languages": visit.language_list,
-        "days": (visit.end_date - visit.start_date).days + 1
-        if visit.start_date and visit.end_date
-        else None,
-        "itinerary": _itinerary(session, visit),
+        "days": days,
+        "itinerary": _itinerary(items, zone, start) if start is not None else [],
         "interview_guide": [
             {
                 "phase": q.phase.value,
@@ -244,10 +274,10 @@ def _read_itinerary(design: dict[str, Any]) -> list[dict[str, Any]]:
     read = []
     for position, row in enumerate(_rows(design, "itinerary"), start=1):
         where = f"itinerary {position}"
-        day = _number(row, "day", where, -30, 365)
+        day = _number(row, "day", where, -MAX_DAYS, MAX_DAYS)
         if day is None:
             raise DesignError("field", f"{where}: day")
-        end_day = _number(row, "end_day", where, -30, 366) or day
+        end_day = _number(row, "end_day", where, -MAX_DAYS, MAX_DAYS) or day
         start, end = _clock_of(row.get("start"), where), _clock_of(row.get("end"), where)
         if (end_day, end) <= (day, start):
             raise DesignError("field", f"{where}: end")
@@ -338,7 +368,11 @@ def _read_checklist(design: dict[str, Any]) -> list[dict[str, Any]]:
         if key is None and not title:
             raise DesignError("field", f"{where}: title")
         read.append(
-            {"key": key, "title": title, "due_day": _number(row, "due_day", where, -730, 730)}
+            {
+                "key": key,
+                "title": title,
+                "due_day": _number(row, "due_day", where, -MAX_DAYS, MAX_DAYS),
+            }
         )
     return read
 
@@ -418,7 +452,7 @@ def read_design(content: Any) -> Design:
         host_country=_text(content, "host_country", "design", 2).upper(),
         time_zone=zone,
         languages=[code.strip().lower() for code in languages if code.strip()][:10],
-        days=_number(content, "days", "design", 1, 60),
+        days=_number(content, "days", "design", 1, MAX_DAYS),
         itinerary=_read_itinerary(content),
         interview_guide=_read_guide(content),
         codebook=_read_codebook(content),

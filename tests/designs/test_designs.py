@@ -400,3 +400,20 @@ def test_only_organisers_use_a_library_and_only_leads_export(
     sign_in(client, participant)
     assert client.get(f"/visits/{glasgow['visit'].id}/design.json").status_code == 403
     assert client.get(f"/programmes/{glasgow['programme'].id}/designs").status_code == 403
+
+
+def test_an_itinerary_left_behind_by_moved_dates_counts_from_its_own_first_day(
+    app: Flask, glasgow
+) -> None:
+    # The visit moved a year on; its items stayed in March 2017.
+    visit = glasgow["visit"]
+    visit.start_date, visit.end_date = date(2018, 3, 13), date(2018, 3, 14)
+    db.session.commit()
+    design = exported(glasgow)
+    assert [(row["day"], row["title"]) for row in design["itinerary"]] == [
+        (1, "Welcome at the Hôtel de Ville"),
+        (2, "Steering group"),
+    ]
+    assert design["days"] == 2
+    # Every file cop writes, it reads back.
+    assert upload(glasgow, json.dumps(design).encode()).status_code == 302
