@@ -340,7 +340,13 @@ def bookings_of_interpreter(
             select(Booking)
             .where(Booking.interpreter_id == interpreter.id)
             .join(ItineraryItem, ItineraryItem.id == Booking.item_id)
-            .options(selectinload(Booking.item).selectinload(ItineraryItem.visit))
+            .options(
+                selectinload(Booking.item).selectinload(ItineraryItem.visit),
+                # The interpreter's page answers whole requests: each with all its items.
+                selectinload(Booking.engagement)
+                .selectinload(Engagement.bookings)
+                .selectinload(Booking.item),
+            )
             .order_by(order)
         )
     )

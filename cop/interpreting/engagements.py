@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,24 +15,16 @@ from sqlalchemy.orm import Session, selectinload
 from cop.interpreting import logic, teams
 from cop.interpreting.bookings import HOLDING, change_status, problems_for, slot_of
 from cop.interpreting.models import Booking, BookingStatus, Engagement, Interpreter, Mode
+from cop.itinerary.logic import in_zone
 from cop.itinerary.models import ItineraryItem
+from cop.itinerary.queries import live_items_of_visit
 from cop.visits.models import Visit
 
 WORKING_MODES = (Mode.SIMULTANEOUS, Mode.WHISPERED)
 
 
 def local_day(item: ItineraryItem) -> date:
-    return item.starts_at.astimezone(ZoneInfo(item.time_zone)).date()
-
-
-def _items_of_visit(session: Session, visit: Visit) -> list[ItineraryItem]:
-    return list(
-        session.scalars(
-            select(ItineraryItem)
-            .where(ItineraryItem.visit_id == visit.id, ItineraryItem.cancelled.is_(False))
-            .order_by(ItineraryItem.starts_at, ItineraryItem.id)
-        )
-    )
+    return in_zone(item.starts_at, item.time_zone).date()
 
 
 def _holding_bookings(session: Session, item_ids: Sequence[int]) -> list[Booking]:
@@ -55,8 +46,14 @@ def _holding_bookings(session: Session, item_ids: Sequence[int]) -> list[Booking
 
 def interpreting_days(session: Session, visit: Visit) -> list[date]:
     """The days on the host's clock with an item that needs an interpreter or has one."""
-    items = _items_of_visit(session, visit)
-    held = {b.item_id for b in _holding_bookings(session, [i.id for i in items])}
+    items = session.scalars(live_items_of_visit(visit.id)).all()
+    held = set(
+        session.scalars(
+            select(Booking.item_id).where(
+                Booking.item_id.in_([i.id for i in items]), Booking.status.in_(HOLDING)
+            )
+        )
+    )
     return sorted({local_day(i) for i in items if i.needs_interpreter or i.id in held})
 
 
@@ -65,7 +62,6 @@ class Day:
     """One day's interpreting: its items (those that need an interpreter or have one), who is
     held for each, and what the rules find."""
 
-    visit: Visit
     day: date
     items: list[ItineraryItem]
     held: dict[int, list[Booking]]
@@ -88,7 +84,15 @@ def _interpreting(booking: Booking) -> teams.Interpreting:
 
 
 def day_of_visit(session: Session, visit: Visit, day: date, solo_limit_minutes: int) -> Day:
-    on_day = [item for item in _items_of_visit(session, visit) if local_day(item) == day]
+    # A day on any clock lies within a day either side of the same date in UTC.
+    around = datetime.combine(day, time(0), tzinfo=UTC)
+    nearby = session.scalars(
+        live_items_of_visit(visit.id).where(
+            ItineraryItem.starts_at >= around - timedelta(days=1),
+            ItineraryItem.starts_at < around + timedelta(days=2),
+        )
+    )
+    on_day = [item for item in nearby if local_day(item) == day]
     bookings = _holding_bookings(session, [item.id for item in on_day])
     held: dict[int, list[Booking]] = {}
     for booking in bookings:
@@ -103,7 +107,7 @@ def day_of_visit(session: Session, visit: Visit, day: date, solo_limit_minutes: 
         for item in items
     ]
     findings = teams.day_findings(work, visit.language_list, solo_limit_minutes)
-    return Day(visit, day, items, held, findings)
+    return Day(day, items, held, findings)
 
 
 def engagement_problems(
@@ -129,20 +133,10 @@ def engagement_problems(
             if other.starts_at < item.ends_at:
                 found.append((other, logic.Problem("parallel", item.title)))
     if arrives_at is not None and ordered:
-        first = ordered[0]
-        rest = first.starts_at - arrives_at
-        needed = teams.rest_needed(journey_minutes)
-        if rest < needed:
-            found.append(
-                (
-                    first,
-                    logic.Problem(
-                        "rest",
-                        minutes=max(0, int(rest.total_seconds() // 60)),
-                        needed=int(needed.total_seconds() // 60),
-                    ),
-                )
-            )
+        short = teams.rest_short(ordered[0].starts_at, arrives_at, journey_minutes)
+        if short is not None:
+            rest, needed = short
+            found.append((ordered[0], logic.Problem("rest", minutes=rest, needed=needed)))
     return found
 
 

@@ -101,10 +101,6 @@ class Finding:
     pivot: str = ""
 
 
-def _overlap(first: Slot, second: Slot) -> bool:
-    return first.starts_at < second.ends_at and second.starts_at < first.ends_at
-
-
 def _worked_minutes(slots: Iterable[Slot]) -> int:
     """Minutes covered by the slots, overlaps counted once."""
     total, reach = timedelta(0), None
@@ -210,6 +206,18 @@ def rest_needed(journey_minutes: int) -> timedelta:
     return REST_AFTER_SHORT_JOURNEY
 
 
+def rest_short(
+    starts_at: datetime, arrives_at: datetime, journey_minutes: int
+) -> tuple[int, int] | None:
+    """The minutes of rest between arriving and first working, and the minutes needed, when
+    there are too few; None when the rest is enough."""
+    rest = starts_at - arrives_at
+    needed = rest_needed(journey_minutes)
+    if rest >= needed:
+        return None
+    return max(0, int(rest.total_seconds() // 60)), int(needed.total_seconds() // 60)
+
+
 def _rest_findings(work: Sequence[WorkItem]) -> list[Finding]:
     first_work: dict[str, tuple[datetime, Interpreting]] = {}
     for item in work:
@@ -222,17 +230,9 @@ def _rest_findings(work: Sequence[WorkItem]) -> list[Finding]:
     found = []
     for name, (starts_at, person) in sorted(first_work.items()):
         assert person.arrives_at is not None
-        rest = starts_at - person.arrives_at
-        needed = rest_needed(person.journey_minutes)
-        if rest < needed:
-            found.append(
-                Finding(
-                    "rest",
-                    names=(name,),
-                    minutes=max(0, int(rest.total_seconds() // 60)),
-                    needed=int(needed.total_seconds() // 60),
-                )
-            )
+        short = rest_short(starts_at, person.arrives_at, person.journey_minutes)
+        if short is not None:
+            found.append(Finding("rest", names=(name,), minutes=short[0], needed=short[1]))
     return found
 
 

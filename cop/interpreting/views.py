@@ -30,6 +30,7 @@ from cop.formatting import format_clock, language_name
 from cop.forms import EmptyForm, options
 from cop.interpreting import bookings as booking_logic
 from cop.interpreting import engagements, logic, teams
+from cop.interpreting.directory import directory_query
 from cop.interpreting.engagements import local_day
 from cop.interpreting.forms import (
     BookingForm,
@@ -260,8 +261,7 @@ def day(visit_id: int, day: str) -> Any:
     warnings: list[str] = []
     if can_manage:
         form = DayBookingForm()
-        candidates = booking_logic.candidates_for(db.session, visit, found.items[0])
-        everyone = candidates.all
+        everyone = list(db.session.scalars(directory_query([], None)))
         form.interpreter_id.choices = options((i.id, i.person.name) for i in everyone)
         form.mode.choices = options(Mode.choices())
         form.items.choices = options(
@@ -330,7 +330,7 @@ def finding_text(finding: teams.Finding) -> str:
     if finding.kind == "relay":
         return _(
             "%(items)s: from %(source)s into %(target)s only through %(pivot)s (relay, which AIIC "
-            "advises against): ask someone who works directly from %(source)s into %(target)s.",
+            "advises against): ask someone who works directly from one into the other.",
             items=items,
             source=language_name(finding.source),
             target=language_name(finding.target),
@@ -433,18 +433,16 @@ def linked(token: str) -> Any:
         return _answer_engagement(found, token)
     if request.method == "POST":
         booking = db.session.get(Booking, request.form.get("booking", type=int) or 0)
-        answer = request.form.get("answer")
-        if (
-            not EmptyForm().validate_on_submit()
-            or booking is None
-            or booking.interpreter_id != found.id
-            or answer not in ("confirmed", "declined")
-            or booking.status is not BookingStatus.REQUESTED
-        ):
+        answer = _answer_given(
+            found,
+            booking.interpreter_id if booking else None,
+            booking is not None and booking.status is BookingStatus.REQUESTED,
+        )
+        if booking is None or answer is None:
             flash(_("This booking cannot be answered any more."), "error")
             status = 400
         else:
-            problem = change_status(booking, BookingStatus(answer))
+            problem = change_status(booking, answer)
             if problem:
                 db.session.rollback()
                 flash(problem, "error")
@@ -463,6 +461,20 @@ def linked(token: str) -> Any:
                 flash(_("Thank you: your answer is recorded."), "success")
                 return redirect(request.path)
     return _linked_page(found, token, status)
+
+
+def _answer_given(found: Interpreter, owner_id: int | None, waiting: bool) -> BookingStatus | None:
+    """The interpreter's answer, when the form is theirs to send: their own booking or request,
+    still waiting, answered yes or no (the same check for one item and for a whole request)."""
+    answer = request.form.get("answer")
+    if (
+        not EmptyForm().validate_on_submit()
+        or owner_id != found.id
+        or not waiting
+        or answer not in ("confirmed", "declined")
+    ):
+        return None
+    return BookingStatus(answer)
 
 
 def _linked_page(found: Interpreter, token: str, status: int) -> Any:
@@ -487,19 +499,15 @@ def _answer_engagement(found: Interpreter, token: str) -> Any:
     """The interpreter answers every waiting item of one request at once: all are confirmed,
     or none when one now clashes with other work."""
     engagement = db.session.get(Engagement, request.form.get("engagement", type=int) or 0)
-    answer = request.form.get("answer")
-    if (
-        not EmptyForm().validate_on_submit()
-        or engagement is None
-        or engagement.interpreter_id != found.id
-        or answer not in ("confirmed", "declined")
-        or not engagements.waiting(engagement)
-    ):
+    answer = _answer_given(
+        found,
+        engagement.interpreter_id if engagement else None,
+        engagement is not None and engagements.waiting(engagement),
+    )
+    if engagement is None or answer is None:
         flash(_("This booking cannot be answered any more."), "error")
         return _linked_page(found, token, 400)
-    refused = engagements.answer_engagement(
-        db.session, engagement, BookingStatus(answer), _solo_limit(), utcnow()
-    )
+    refused = engagements.answer_engagement(db.session, engagement, answer, _solo_limit(), utcnow())
     if refused:
         db.session.rollback()
         flash(
@@ -513,7 +521,7 @@ def _answer_engagement(found: Interpreter, token: str) -> Any:
         engagement.visit,
         "engagement_answered",
         engagement=engagement,
-        answer=answer,
+        answer=answer.value,
         bookings=answered,
         interpreter=found.person,
         link=site_url("interpreting.visit_bookings", visit_id=engagement.visit_id),

@@ -21,6 +21,16 @@ def items_of_visit(visit_id: int) -> Select:
     )
 
 
+def live_items_of_visit(visit_id: int) -> Select:
+    """A visit's items that are not cancelled, in time order, with nothing loaded beside them
+    (what the interpreters' day and a visit's design read)."""
+    return (
+        select(ItineraryItem)
+        .where(ItineraryItem.visit_id == visit_id, ItineraryItem.cancelled.is_(False))
+        .order_by(ItineraryItem.starts_at, ItineraryItem.id)
+    )
+
+
 def item_titles(visit_id: int, *, with_cancelled: bool = True) -> Select:
     """(id, title) of a visit's items in time order: the choices of forms that name an item."""
     query = select(ItineraryItem.id, ItineraryItem.title).where(ItineraryItem.visit_id == visit_id)

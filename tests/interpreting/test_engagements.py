@@ -320,3 +320,31 @@ def test_an_item_cancelled_in_the_itinerary_releases_its_interpreter_on_their_te
     assert (
         "les conditions d’annulation que vous avez acceptées s’appliquent" in told.body_text.lower()
     )
+
+
+def test_relay_is_named_to_a_french_reader_in_their_words(app: Flask, day, make: Factory) -> None:
+    # A speaker from Madrid: María works between Spanish and French, Anne between French and
+    # English, so the visitors hear Spanish only through French.
+    visit = day["visit"]
+    visit.languages = "en,fr,es"
+    day["plenary"].language = "es"
+    db.session.commit()
+    maria = interpreter(
+        make, "María López", "maria@interpretes.example", [("es", "fr"), ("fr", "es")]
+    )
+    ask(day, "anne", ["plenary"], mode="consecutive", accept_warnings="y")
+    day["lead"].post(
+        day_path(day),
+        data={
+            "interpreter_id": maria.id,
+            "mode": "consecutive",
+            "items": [day["plenary"].id],
+            "accept_warnings": "y",
+        },
+    )
+    lead_fr = make.user(locale="fr")
+    make.member(visit, lead_fr.person, MembershipRole.LEAD)
+    french = app.test_client()
+    sign_in(french, lead_fr)
+    text = visible_text(french.get(day_path(day)).get_data(as_text=True))
+    assert "interprétation espagnol → anglais seulement par relais, via français" in text
