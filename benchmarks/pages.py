@@ -31,6 +31,8 @@ from cop.accounts.models import User
 from cop.database import count_queries
 from cop.directory.models import Organisation, Person
 from cop.extensions import db
+from cop.interpreting.engagements import local_day
+from cop.itinerary.models import ItineraryItem
 from cop.visits.models import Membership, MembershipRole, Programme, Visit
 
 BENCHMARK_PASSWORD = "benchmark password"  # noqa: S105 - throwaway benchmark database
@@ -66,6 +68,12 @@ def main_pages(session) -> list[str]:
     organisation = session.scalar(select(Organisation.id).order_by(Organisation.id).limit(1))
     programme = session.scalar(select(Programme.id).order_by(Programme.id).limit(1))
     busiest_programme = session.scalar(select(Visit.programme_id).where(Visit.id == busiest_visit))
+    interpreted = session.scalar(
+        select(ItineraryItem)
+        .where(ItineraryItem.visit_id == busiest_visit, ItineraryItem.needs_interpreter)
+        .order_by(ItineraryItem.starts_at)
+        .limit(1)
+    )
     return [
         "/",
         "/visits",
@@ -77,6 +85,13 @@ def main_pages(session) -> list[str]:
         f"/visits/{busiest_visit}/planning",
         f"/visits/{busiest_visit}/documents",
         f"/visits/{busiest_visit}/interpreting",
+        *(
+            [f"/visits/{busiest_visit}/interpreting/days/{local_day(interpreted).isoformat()}"]
+            if interpreted is not None
+            else []
+        ),
+        f"/visits/{busiest_visit}/design",
+        f"/programmes/{busiest_programme}/designs",
         f"/visits/{busiest_visit}/protocol",
         f"/visits/{busiest_visit}/reflections",
         f"/visits/{busiest_visit}/actions",
