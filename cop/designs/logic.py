@@ -19,15 +19,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from cop.itinerary.logic import NonexistentLocalTime, to_utc
+from cop.itinerary.logic import to_utc
 from cop.itinerary.models import ItineraryItem
+from cop.itinerary.queries import live_items_of_visit
 from cop.planning.logic import CHECKLIST_KEYS
 from cop.planning.models import PlanningTask
 from cop.reflections.defaults import DEFAULT_CODEBOOK, DEFAULT_GUIDE
 from cop.reflections.models import GuideQuestion, Phase, QuestionKind
 from cop.research.models import Code
 from cop.social.logic import protocol_of
-from cop.social.models import Platform
+from cop.social.models import Platform, SocialProtocol
 from cop.translation.models import GlossaryTerm
 from cop.translation.scopes import applying_to, everywhere
 from cop.visits.logic import agree_dates, start_visit
@@ -64,16 +65,6 @@ class DesignError(ValueError):
 # own days (an arrival dinner, a follow-up call); an itinerary further away was left behind
 # when the visit's dates moved, and its own first day is then day 1.
 NEAR_THE_VISIT = timedelta(days=30)
-
-
-def _items(session: Session, visit: Visit) -> list[ItineraryItem]:
-    return list(
-        session.scalars(
-            select(ItineraryItem)
-            .where(ItineraryItem.visit_id == visit.id, ItineraryItem.cancelled.is_(False))
-            .order_by(ItineraryItem.starts_at, ItineraryItem.id)
-        )
-    )
 
 
 def day_one(visit: Visit, items: list[ItineraryItem]) -> date | None:
@@ -154,7 +145,8 @@ def design_of(session: Session, visit: Visit, now: datetime) -> dict[str, Any]:
         .where(GuideQuestion.visit_id == visit.id)
         .order_by(GuideQuestion.phase, GuideQuestion.position, GuideQuestion.id)
     ).all()
-    protocol = protocol_of(session, visit.id)
+    # Read, not made: a page that only shows the design writes nothing.
+    protocol = session.scalar(select(SocialProtocol).where(SocialProtocol.visit_id == visit.id))
     tasks = session.scalars(
         select(PlanningTask)
         .where(PlanningTask.visit_id == visit.id)
@@ -165,7 +157,7 @@ def design_of(session: Session, visit: Visit, now: datetime) -> dict[str, Any]:
         .where(applying_to(visit), ~everywhere())
         .order_by(GlossaryTerm.term_a, GlossaryTerm.id)
     ).all()
-    items = _items(session, visit)
+    items = list(session.scalars(live_items_of_visit(visit.id)))
     start = day_one(visit, items)
     zone = visit.time_zone or (items[0].time_zone if items else "UTC")
     if start is not None and start == visit.start_date and visit.end_date is not None:
@@ -197,8 +189,8 @@ def design_of(session: Session, visit: Visit, now: datetime) -> dict[str, Any]:
         ],
         "codebook": _codebook(session, visit.programme_id),
         "protocol": {
-            "platforms": [p.value for p in protocol.platforms],
-            **{name: getattr(protocol, name) for name in PROTOCOL_FIELDS},
+            "platforms": [p.value for p in protocol.platforms] if protocol else [],
+            **{name: getattr(protocol, name) if protocol else "" for name in PROTOCOL_FIELDS},
         },
         "checklist": [
             {
@@ -420,15 +412,18 @@ class Design:
         return max(self.days or 1, last_item, 1)
 
 
+def load_file(data: bytes) -> Any:
+    """What a design file holds, as JSON (``read_design`` then checks it); DesignError."""
+    if len(data) > MAX_BYTES:
+        raise DesignError("too_large")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DesignError("unreadable") from error
+
+
 def read_design(content: Any) -> Design:
-    """A design from what a file held (bytes) or the library keeps (a dict); DesignError."""
-    if isinstance(content, bytes | bytearray):
-        if len(content) > MAX_BYTES:
-            raise DesignError("too_large")
-        try:
-            content = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise DesignError("unreadable") from error
+    """A design from what a file held (``load_file``) or the library keeps; DesignError."""
     if not isinstance(content, dict) or content.get("format") != FORMAT:
         raise DesignError("not_a_design")
     version = content.get("version")
@@ -620,18 +615,3 @@ def summary(design: Design) -> dict[str, int]:
         "checks": len(design.checklist),
         "terms": len(design.glossary),
     }
-
-
-__all__ = [
-    "FORMAT",
-    "VERSION",
-    "Design",
-    "DesignError",
-    "NonexistentLocalTime",
-    "Started",
-    "design_file",
-    "design_of",
-    "read_design",
-    "start_from_design",
-    "summary",
-]

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from cop import access
 from cop.database import utcnow
@@ -18,7 +18,8 @@ from cop.designs.forms import SaveDesignForm, StartFromDesignForm, UploadDesignF
 from cop.designs.models import VisitDesign
 from cop.extensions import db
 from cop.forms import EmptyForm
-from cop.viewhelpers import commit_written, form_status
+from cop.itinerary.logic import NonexistentLocalTime
+from cop.viewhelpers import commit_written, form_status, paginate
 from cop.visits.models import Programme
 
 blueprint = Blueprint("designs", __name__)
@@ -118,7 +119,8 @@ def library(programme_id: int) -> Any:
         # The upload is no larger than MAX_CONTENT_LENGTH (a larger one is answered 413).
         data = form.file.data.read(logic.MAX_BYTES + 1)
         try:
-            design = logic.read_design(data)
+            content = logic.load_file(data)
+            design = logic.read_design(content)
         except logic.DesignError as error:
             problem = problem_text(error)
         else:
@@ -127,22 +129,24 @@ def library(programme_id: int) -> Any:
                     programme_id=programme.id,
                     title=design.title,
                     description=form.description.data or "",
-                    content=json.loads(data.decode("utf-8-sig")),
+                    content=content,
                     added_by_id=current_user.person_id,
                 )
             )
             db.session.commit()
             flash(_("“%(title)s” is in the library.", title=design.title), "success")
             return redirect(url_for("designs.library", programme_id=programme.id))
-    designs = db.session.scalars(
+    page = paginate(
         select(VisitDesign)
         .where(VisitDesign.programme_id == programme.id)
+        .options(selectinload(VisitDesign.source_visit), selectinload(VisitDesign.added_by))
         .order_by(VisitDesign.created_at.desc(), VisitDesign.id.desc())
-    ).all()
+    )
     return render_template(
         "designs/library.html",
         programme=programme,
-        designs=[(design, logic.summary(logic.read_design(design.content))) for design in designs],
+        page=page,
+        designs=[(design, logic.summary(logic.read_design(design.content))) for design in page],
         form=form,
         problem=problem,
         remove_form=EmptyForm(),
@@ -185,7 +189,7 @@ def start(programme_id: int, design_id: int) -> Any:
                 lead_person_id=current_user.person_id,
                 reason=_("Started the visit from a design"),
             )
-        except logic.NonexistentLocalTime:
+        except NonexistentLocalTime:
             db.session.rollback()
             form.start_date.errors = [
                 _(

@@ -417,3 +417,22 @@ def test_an_itinerary_left_behind_by_moved_dates_counts_from_its_own_first_day(
     assert design["days"] == 2
     # Every file cop writes, it reads back.
     assert upload(glasgow, json.dumps(design).encode()).status_code == 302
+
+
+def test_a_long_library_comes_in_pages(app: Flask, glasgow) -> None:
+    programme = glasgow["programme"]
+    for number in range(1, 7):
+        design = good(glasgow)
+        design["title"] = f"Design {number}"
+        assert upload(glasgow, json.dumps(design).encode()).status_code == 302
+    first = visible_text(
+        glasgow["lead"].get(f"/programmes/{programme.id}/designs").get_data(as_text=True)
+    )
+    second = visible_text(
+        glasgow["lead"].get(f"/programmes/{programme.id}/designs?page=2").get_data(as_text=True)
+    )
+    # Five a page (the tests' page size), newest first.
+    listed = "Start a visit from it Design {}"
+    assert listed.format(6) in first and listed.format(2) in first
+    assert listed.format(1) not in first
+    assert listed.format(1) in second and "Page 2 of 2 (6 results)" in second
