@@ -348,3 +348,40 @@ def test_relay_is_named_to_a_french_reader_in_their_words(app: Flask, day, make:
     sign_in(french, lead_fr)
     text = visible_text(french.get(day_path(day)).get_data(as_text=True))
     assert "interprétation espagnol → anglais seulement par relais, via français" in text
+
+
+def test_the_interpreters_page_reads_the_same_whatever_the_number_of_requests(
+    app: Flask, day, make: Factory
+) -> None:
+    from cop.database import count_queries
+
+    def queries_of_anne_page() -> int:
+        link = re.search(r"/interpreting/\S+", latest_mail().body_text).group(0)
+        client = app.test_client()
+        client.get(link)  # the first visit of a link records it; count a later one
+        with count_queries(db.engine) as counter:
+            assert client.get(link).status_code == 200
+        return counter.count
+
+    ask(day, "anne", ["plenary", "budget"], accept_warnings="y")
+    one = queries_of_anne_page()
+    for number in range(3):
+        other = make.visit(start_date=DAY, end_date=DAY)
+        make.member(other, day["lead_user"].person, MembershipRole.LEAD)
+        first = make.item(
+            other, title=f"A{number}", day=DAY, start=time(7), end=time(8), needs_interpreter=True
+        )
+        second = make.item(
+            other, title=f"B{number}", day=DAY, start=time(17), end=time(18), needs_interpreter=True
+        )
+        day["lead"].post(
+            f"/visits/{other.id}/interpreting/days/{DAY.isoformat()}",
+            data={
+                "interpreter_id": day["anne"].id,
+                "mode": "consecutive",
+                "items": [first.id, second.id],
+                "accept_warnings": "y",
+            },
+        )
+    assert db.session.scalar(db.select(db.func.count(Engagement.id))) == 4
+    assert queries_of_anne_page() == one
