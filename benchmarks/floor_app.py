@@ -1,7 +1,8 @@
 """The floor under cop's signed-in pages: cop itself (its settings, extensions, request hooks,
 sign-in check and base template) with one more page that shows nothing but a paragraph to
-whoever is signed in. benchmarks/throughput.py serves it beside the bare endpoint: no
-signed-in page of cop can be faster than this one.
+whoever is signed in. benchmarks/throughput.py serves it beside the bare endpoint: no page cop
+renders for a signed-in reader can be faster than this one (a page kept as rendered,
+cop.stored_pages, is served without rendering, and can).
 
     gunicorn --workers 4 --threads 4 'benchmarks.floor_app:create_app()'
 """

@@ -205,6 +205,9 @@ def build(scale: str, *, reuse: bool = False) -> tuple[Flask, str]:
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "INSTANCE_PATH": tempfile.mkdtemp(prefix="cop-bench-instance-"),
+            # Every request renders its page: this measures what a page costs to make, not
+            # what serving it again as kept costs (throughput.py measures both).
+            "STORED_PAGE_SECONDS": 0,
         }
     )
     with app.app_context():

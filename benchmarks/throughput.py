@@ -59,6 +59,9 @@ def signed_in_cookie(base: str, email: str) -> str:
         allow_redirects=False,
     )
     assert answer.status_code == 302, f"could not sign in as {email}"
+    # As a browser does, keep what the first page adds to the session (its form token): a
+    # cookie without it would have every page add it again.
+    session.get(f"{base}/account")
     return "; ".join(f"{name}={value}" for name, value in session.cookies.items())
 
 
@@ -106,6 +109,11 @@ def main() -> None:
     parser.add_argument(
         "--only", action="append", default=[], help="measure only pages containing this text"
     )
+    parser.add_argument(
+        "--render-every-time",
+        action="store_true",
+        help="keep no page as rendered (COP_STORED_PAGE_SECONDS=0): a page just after a write",
+    )
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -137,6 +145,7 @@ def main() -> None:
         "COP_MAIL_WRITE_TO_FOLDER": "0",
         "COP_LOG_FORMAT": "json",
         "COP_RATELIMIT_STORAGE_URI": "memory://",
+        "COP_STORED_PAGE_SECONDS": "0" if arguments.render_every_time else "60",
     }
     cop_port, bare_port = free_port(), free_port()
     cop_log, bare_log = folder / "cop.log", folder / "bare.log"
@@ -159,7 +168,8 @@ def main() -> None:
         bare = wrk(bare_base + "/", arguments.users, arguments.seconds, "", script)
         print(
             f"database: {url.split('@')[-1]}; {arguments.users} connections, "
-            f"{arguments.seconds} s per page; gunicorn 4 workers x 4 threads"
+            f"{arguments.seconds} s per page; gunicorn 4 workers x 4 threads; pages "
+            + ("rendered every time" if arguments.render_every_time else "kept as rendered")
         )
         print(
             f"{'page (as the lead)':<44} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} "

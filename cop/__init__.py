@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError, S
 from werkzeug.exceptions import HTTPException
 
 from cop import config as cop_config
-from cop import queue
+from cop import queue, stored_pages
 from cop.accounts.passwords import use_hash_method
 from cop.extensions import babel, csrf, db, limiter, login_manager, migrate
 from cop.viewhelpers import nav_section_of
@@ -59,6 +59,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_request_hooks(app)
     _register_template_helpers(app)
     _configure_serving(app)
+    # Last, so that its hooks run after every other before-request hook and before every other
+    # after-request one.
+    stored_pages.init_app(app)
     return app
 
 
@@ -137,22 +140,15 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
-        from cop.accounts.models import SESSION_KEY, SignInSession, User
+        from cop.accounts.logic import signed_in_user
+        from cop.accounts.models import SESSION_KEY
 
         identifier, _, version = user_id.partition(":")
         key = session.get(SESSION_KEY)
         if not identifier.isdigit() or not isinstance(key, str):
             return None
         # One query: the user, if this browser's session is one the server still holds open.
-        user = db.session.scalar(
-            db.select(User)
-            .join(SignInSession, SignInSession.user_id == User.id)
-            .where(
-                User.id == int(identifier),
-                SignInSession.key == key,
-                SignInSession.ended_at.is_(None),
-            )
-        )
+        user = db.session.scalar(signed_in_user(), {"user_id": int(identifier), "key": key})
         if user is None or str(user.session_version) != version:
             return None
         return user
@@ -162,19 +158,20 @@ def select_language() -> str:
     """The user's profile language, else the one chosen with the switcher, else the browser's."""
     from flask import current_app
 
-    languages = current_app.config["LANGUAGES"]
+    from cop.accounts.logic import choose_language
+
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         # A console command (``cop demo``, ``cop remind``): nobody to ask, so the default.
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    if session.get("locale") in languages:
-        return session["locale"]
-    # Someone following a signed link (a host answering a poll) reads it in their own language.
-    if g.get("link_language") in languages:
-        return g.link_language
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default
+    signed_in = current_user and current_user.is_authenticated
+    return choose_language(
+        current_user.locale if signed_in else None,
+        session.get("locale"),
+        g.get("link_language"),
+        request.accept_languages.best_match,
+        current_app.config["LANGUAGES"],
+        default,
     )
 
 

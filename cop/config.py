@@ -38,6 +38,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "INTERPRETING_CANCELLATION_TERMS": str,
     "RETENTION_YEARS": int,
     "TIME_ZONE": str,
+    "STORED_PAGE_SECONDS": float,
+    "STORED_PAGES_MAX_BYTES": int,
 }
 
 
@@ -101,6 +103,11 @@ class Defaults:
     INTERPRETING_CANCELLATION_TERMS = "30: 50, 7: 100"
     # Personal data of visits that ended longer ago than this is removed (0: kept).
     RETENTION_YEARS = 0
+    # A signed-in page marked to be kept (cop.stored_pages) is served again as rendered, to the
+    # same reader, while no data changed, for at most this long (0: every page is rendered).
+    STORED_PAGE_SECONDS = 60.0
+    # What each server process keeps of such pages, at most.
+    STORED_PAGES_MAX_BYTES = 32 * 1024 * 1024
 
 
 def parse_environment_value(raw: str, kind: type) -> Any:

@@ -254,13 +254,29 @@ def erased(app: Flask):
     assert texts_naming([NAME, EMAIL])
     admin = app.test_client()
     sign_in(admin, "admin@cop.example", "cop-demo")
-    # Pages computed and stored for every reader (cop.computed) name her too.
-    for url in (f"/visits/{visit.id}/itinerary", f"/visits/{visit.id}/itinerary.ics"):
+    # Pages computed and stored for every reader (cop.computed) name her too, and so do the
+    # pages kept as rendered for the administrator (cop.stored_pages), asked for twice.
+    urls = (f"/visits/{visit.id}/itinerary", f"/visits/{visit.id}/itinerary.ics")
+    for url in urls * 2:
         assert admin.get(url).status_code == 200
     assert stored_naming([NAME, EMAIL]), "no stored page names her"
+    assert kept_naming([NAME]), "no kept page names her"
     page = admin.post(f"/people/{eilidh.id}/erase", data={"confirm": "y"})
     assert page.status_code == 200
-    return {"id": eilidh.id, "page": visible_text(page.get_data(as_text=True)), "visit": visit}
+    return {
+        "id": eilidh.id,
+        "page": visible_text(page.get_data(as_text=True)),
+        "visit": visit,
+        "admin": admin,
+        "urls": urls,
+    }
+
+
+def kept_naming(words: list[str]) -> list[str]:
+    from cop.stored_pages import page_store
+
+    bodies = [body.decode() for body in page_store().bodies()]
+    return [word for word in words if any(word in body for body in bodies)]
 
 
 def test_no_text_of_any_table_names_the_erased_person(app: Flask, erased) -> None:
@@ -278,6 +294,12 @@ def test_no_text_of_any_table_names_the_erased_person(app: Flask, erased) -> Non
 
 def test_no_stored_page_or_report_names_them(app: Flask, erased) -> None:
     assert stored_naming([NAME, EMAIL]) == []
+
+
+def test_no_page_kept_as_rendered_names_them_after_the_next_request(app: Flask, erased) -> None:
+    for url in erased["urls"]:
+        assert NAME not in erased["admin"].get(url).get_data(as_text=True)
+    assert kept_naming([NAME]) == []
 
 
 def test_the_messages_they_were_writing_go(app: Flask, erased) -> None:

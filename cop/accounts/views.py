@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import update
 from werkzeug.wrappers import Response
 
@@ -34,6 +35,7 @@ from cop.directory.models import Person
 from cop.extensions import db, limiter
 from cop.links import LinkError, issue_link, revoke_links
 from cop.mail import queue_mail, site_url
+from cop.stored_pages import stored_page
 from cop.viewhelpers import form_status, link_problem_page, object_behind_link
 
 blueprint = Blueprint("accounts", __name__)
@@ -67,6 +69,9 @@ def begin_session(user: User) -> None:
     db.session.add(SignInSession(key=key, user_id=user.id))
     login_user(user)
     session[SESSION_KEY] = key
+    # The form token its pages will carry, made now: the first page read after signing in then
+    # leaves the session as it found it and can be kept (cop.stored_pages).
+    generate_csrf()
 
 
 def end_sessions(user: User) -> None:
@@ -194,6 +199,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
 
 
 @blueprint.route("/account", methods=["GET", "POST"])
+@stored_page
 @login_required
 def profile() -> str | Response | tuple[str, int]:
     person = current_user.person

@@ -20,6 +20,7 @@ from cop.reflections import logic
 from cop.reflections.forms import ActionForm, ActionUpdateForm
 from cop.reflections.models import Passage, Reflection
 from cop.reflections.reminders import REFLECTING_ROLES
+from cop.stored_pages import stored_page
 from cop.viewhelpers import child_of_visit, form_status, paginate
 from cop.visits.models import Membership, Visit
 
@@ -93,6 +94,7 @@ def _action_list(where: Any, **context: Any) -> str:
 
 
 @blueprint.route("/visits/<int:visit_id>/actions")
+@stored_page
 @login_required
 def visit_actions(visit_id: int) -> str:
     visit = access.visit_for(visit_id)
@@ -106,6 +108,7 @@ def visit_actions(visit_id: int) -> str:
 
 
 @blueprint.route("/programmes/<int:programme_id>/actions")
+@stored_page
 @login_required
 def programme_actions(programme_id: int) -> str:
     programme = access.programme_for(programme_id)

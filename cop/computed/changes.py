@@ -15,19 +15,25 @@ a rolled-back transaction leaves none."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Connection, event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.interfaces import MANYTOONE
+from sqlalchemy.sql.elements import Label
 
 from cop.computed.models import DataVersion, StoredView
 from cop.database import upsert, utcnow
 
 EVERYTHING = "everything"
 CONTACTS = "contacts"
+# Every commit that wrote a row any page may show gives this scope a fresh version: the pages
+# kept as rendered (cop.stored_pages) are kept under it.
+PAGES = "pages"
 CHANGED_KEY = "cop.computed.changed"
+PAGES_CHANGED_KEY = "cop.computed.pages_changed"
 # What the transaction being committed changed, for whoever acts after the commit (cop.queue).
 COMMITTED_KEY = "cop.computed.committed"
 
@@ -50,8 +56,16 @@ NOT_SHOWN = frozenset(
         StoredView.__tablename__,
     }
 )
+# Rows that only hold what was computed from the others: writing them changes no page.
+NOT_ON_PAGES = frozenset({DataVersion.__tablename__, StoredView.__tablename__})
 # How many parents up a row's visit is looked for (a coded segment's passage's reflection).
 PARENT_DEPTH = 3
+
+
+def pages_version() -> Label[str]:
+    """The version of the data kept pages are kept under, as a column of a larger query."""
+    version = select(DataVersion.version).where(DataVersion.scope == PAGES).scalar_subquery()
+    return version.label("pages_version")
 
 
 def visit_scope(visit_id: int) -> str:
@@ -124,14 +138,19 @@ def _really_changed(obj: Any) -> bool:
     return any(attr.history.has_changes() for attr in state.attrs)
 
 
+def _on_pages(obj: Any) -> bool:
+    return getattr(obj, "__tablename__", None) not in NOT_ON_PAGES
+
+
 @event.listens_for(Session, "after_flush")
 def _remember_changed_scopes(session: Session, _context: Any) -> None:
     changed: set[str] = session.info.setdefault(CHANGED_KEY, set())
-    for obj in (*session.new, *session.deleted):
+    written = [*session.new, *session.deleted]
+    written += [obj for obj in session.dirty if _really_changed(obj)]
+    for obj in written:
         changed |= scopes_of(obj)
-    for obj in session.dirty:
-        if _really_changed(obj):
-            changed |= scopes_of(obj)
+    if any(_on_pages(obj) for obj in written):
+        session.info[PAGES_CHANGED_KEY] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -140,20 +159,25 @@ def _remember_bulk_writes(state: ORMExecuteState) -> None:
     no flush: the scope of their table's rows is not known, so they change everything."""
     if not (state.is_update or state.is_delete or state.is_insert):
         return
-    table = getattr(state.statement, "table", None)
-    if table is not None and getattr(table, "name", None) in NOT_SHOWN:
+    table_name = getattr(getattr(state.statement, "table", None), "name", None)
+    if table_name not in NOT_ON_PAGES:
+        state.session.info[PAGES_CHANGED_KEY] = True
+    if table_name in NOT_SHOWN:
         return
     state.session.info.setdefault(CHANGED_KEY, set()).add(EVERYTHING)
 
 
 @event.listens_for(Session, "before_commit")
 def _write_versions(session: Session) -> None:
-    if not session.info.get(CHANGED_KEY) and not (session.new or session.dirty or session.deleted):
+    pending = session.new or session.dirty or session.deleted
+    if not (session.info.get(CHANGED_KEY) or session.info.get(PAGES_CHANGED_KEY) or pending):
         return
     session.flush()
     changed = session.info.pop(CHANGED_KEY, set())
-    if changed:
-        session.info[COMMITTED_KEY] = bump(session, changed)
+    pages = session.info.pop(PAGES_CHANGED_KEY, False)
+    if changed or pages:
+        # Only the scopes of computed results are handed on: their refresh is queued.
+        session.info[COMMITTED_KEY] = bump(session, changed, pages=pages)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -162,12 +186,13 @@ def _forget_rolled_back(session: Session, _previous: Any) -> None:
     # it (bumping too much is harmless; too little would show stale results).
     if not session.in_transaction():
         session.info.pop(CHANGED_KEY, None)
+        session.info.pop(PAGES_CHANGED_KEY, None)
         session.info.pop(COMMITTED_KEY, None)
 
 
-def bump(session: Session, scopes: Iterable[str]) -> set[str]:
-    """Give each scope (and the programmes of the visits among them) a fresh version; returns
-    the scopes given one."""
+def bump(session: Session, scopes: Iterable[str], *, pages: bool = False) -> set[str]:
+    """Give each scope (and the programmes of the visits among them) a fresh version, and the
+    pages one too when ``pages``; returns the scopes of computed results given one."""
     scopes = set(scopes)
     visit_ids = [int(s.split(":")[1]) for s in scopes if s.startswith("visit:")]
     if visit_ids:
@@ -183,11 +208,14 @@ def bump(session: Session, scopes: Iterable[str]) -> set[str]:
         }
     now, version = utcnow(), uuid4().hex
     connection = session.connection()
-    for scope in sorted(scopes):
-        upsert(
-            connection,
-            DataVersion.__table__,
-            "scope",
-            {"scope": scope, "version": version, "changed_at": now},
-        )
+    for scope in sorted(scopes | {PAGES} if pages else scopes):
+        renew_version(connection, scope, version, now)
     return scopes
+
+
+def renew_version(
+    connection: Connection, scope: str, version: str | None = None, now: datetime | None = None
+) -> None:
+    """Give ``scope`` a fresh version (or ``version``) in the transaction of ``connection``."""
+    values = {"scope": scope, "version": version or uuid4().hex, "changed_at": now or utcnow()}
+    upsert(connection, DataVersion.__table__, "scope", values)

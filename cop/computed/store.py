@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from cop.computed.changes import EVERYTHING
+from cop.computed.changes import EVERYTHING, PAGES, renew_version
 from cop.computed.models import DataVersion, StoredView
 from cop.database import upsert, utcnow
 
@@ -73,12 +73,18 @@ def read(session: Session, key: str, current: Versions) -> Stored | None:
 def write(session: Session, key: str, computed_from: Versions, body: bytes) -> datetime:
     """Store a result on a connection of its own, so that a page that only reads commits
     nothing of its own. If the database is busy the result is simply not kept (the next view
-    computes it again)."""
+    computes it again).
+
+    Pages kept as rendered (cop.stored_pages) are made old in the same transaction: one may
+    have shown the result before this one, saying it was being computed again. The result's
+    row is written first, the pages' version after, as every commit writes versions last
+    (so two writers never wait on each other in a circle)."""
     now = utcnow()
     values = {"key": key, "versions": computed_from.text, "body": body, "computed_at": now}
     try:
         with session.get_bind().begin() as connection, _briefly_patient(connection):
             upsert(connection, StoredView.__table__, "key", values)
+            renew_version(connection, PAGES, now=now)
     except OperationalError:
         log.warning("the result %s could not be stored; it will be computed again", key)
     return now

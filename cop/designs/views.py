@@ -19,6 +19,7 @@ from cop.designs.models import VisitDesign
 from cop.extensions import db
 from cop.forms import EmptyForm
 from cop.itinerary.logic import NonexistentLocalTime
+from cop.stored_pages import stored_page
 from cop.viewhelpers import commit_written, form_status, paginate
 from cop.visits.models import Programme
 
@@ -53,6 +54,7 @@ def _attachment(content: dict[str, Any], name: str) -> Response:
 
 
 @blueprint.route("/visits/<int:visit_id>/design", methods=["GET", "POST"])
+@stored_page
 @login_required
 def visit_design(visit_id: int) -> Any:
     """What the visit's design holds, its file, and keeping it in the programme's library."""
@@ -109,6 +111,7 @@ def _design_of(programme: Programme, design_id: int) -> VisitDesign:
 
 
 @blueprint.route("/programmes/<int:programme_id>/designs", methods=["GET", "POST"])
+@stored_page
 @login_required
 def library(programme_id: int) -> Any:
     """The programme's designs, and a design file (from here or elsewhere) added to them."""

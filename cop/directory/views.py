@@ -26,6 +26,7 @@ from cop.directory.queries import organisation_choices, search_organisations, se
 from cop.extensions import db
 from cop.formatting import format_moment
 from cop.forms import options
+from cop.stored_pages import stored_page
 from cop.viewhelpers import commit_written, form_status, paginate, search_text, with_chosen
 from cop.visits.models import Membership
 
@@ -35,6 +36,7 @@ NO_ORGANISATION = 0
 
 
 @blueprint.route("/organisations")
+@stored_page
 @login_required
 def organisations() -> str:
     text = search_text()
@@ -48,6 +50,7 @@ def organisations() -> str:
 
 
 @blueprint.route("/organisations/<int:organisation_id>")
+@stored_page
 @login_required
 def organisation(organisation_id: int) -> str:
     found = db.get_or_404(Organisation, organisation_id)
@@ -115,6 +118,7 @@ def edit_organisation(organisation_id: int) -> str | Response | tuple[str, int]:
 
 
 @blueprint.route("/people")
+@stored_page
 @login_required
 def people() -> str:
     text = search_text()
@@ -128,6 +132,7 @@ def people() -> str:
 
 
 @blueprint.route("/people/<int:person_id>")
+@stored_page
 @login_required
 def person(person_id: int) -> str:
     found = db.session.scalar(

@@ -25,6 +25,7 @@ from cop.documents.models import VisitDocument
 from cop.documents.storage import UploadRefused, path_of, store
 from cop.extensions import db
 from cop.forms import EmptyForm
+from cop.stored_pages import stored_page
 from cop.viewhelpers import child_of_visit, confirmation_page, folder_of
 from cop.visits.models import Visit
 
@@ -57,6 +58,7 @@ REFUSALS = {
 
 
 @blueprint.route("/visits/<int:visit_id>/documents", methods=["GET", "POST"])
+@stored_page
 @login_required
 def documents(visit_id: int) -> str | Response | tuple[str, int]:
     visit = access.visit_for(visit_id, records=True)

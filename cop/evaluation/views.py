@@ -21,6 +21,7 @@ from cop.extensions import db
 from cop.queue import queue_is_immediate, refresh_stored_soon
 from cop.reflections.logic import code_name
 from cop.spreadsheets import csv_text
+from cop.stored_pages import stored_page
 from cop.viewhelpers import csv_download
 from cop.visits.models import Visit
 
@@ -35,6 +36,7 @@ def _visit(visit_id: int) -> Visit:
 
 
 @blueprint.route("/visits/<int:visit_id>/report")
+@stored_page
 @login_required
 def visit_report(visit_id: int) -> str:
     visit = _visit(visit_id)

@@ -48,6 +48,7 @@ from cop.itinerary.logic import NonexistentLocalTime, to_utc
 from cop.itinerary.models import ItineraryItem
 from cop.links import LinkError
 from cop.mail import mail_person, site_url
+from cop.stored_pages import stored_page
 from cop.viewhelpers import (
     child_of_visit,
     folder_of,
@@ -243,6 +244,7 @@ def _engaged(engagement: Engagement) -> Any:
 
 
 @blueprint.route("/visits/<int:visit_id>/interpreting/days/<day>", methods=["GET", "POST"])
+@stored_page
 @login_required
 def day(visit_id: int, day: str) -> Any:
     """A day of the itinerary as its interpreters see it: what each item needs and who is held
@@ -365,6 +367,7 @@ def _tell_interpreter(interpreter: Interpreter, template: str, **context: Any) -
 
 
 @blueprint.route("/visits/<int:visit_id>/interpreting")
+@stored_page
 @login_required
 def visit_bookings(visit_id: int) -> str:
     visit = access.visit_for(visit_id)

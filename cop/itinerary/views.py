@@ -52,6 +52,7 @@ from cop.itinerary.queries import (
 from cop.itinerary.stored import calendar_item, interpreting_line
 from cop.links import LinkError, issue_link, live_link, revoke_links, token_for
 from cop.mail import language_of, mail_person
+from cop.stored_pages import stored_page
 from cop.viewhelpers import (
     child_of_visit,
     commit_written,
@@ -75,6 +76,7 @@ def _members(visit: Visit) -> list:
 
 
 @blueprint.route("/visits/<int:visit_id>/itinerary")
+@stored_page
 @login_required
 def itinerary(visit_id: int) -> str:
     visit = access.visit_for(visit_id)
@@ -312,6 +314,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 
 @blueprint.route("/visits/<int:visit_id>/itinerary.ics")
+@stored_page
 @login_required
 def visit_calendar(visit_id: int) -> Response:
     visit = access.visit_for(visit_id)

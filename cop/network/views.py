@@ -39,6 +39,7 @@ from cop.network.loading import (
 from cop.network.models import Channel, Contact, SurveyWave, TieSource
 from cop.network.report import graph_in
 from cop.pseudonyms import pseudonym
+from cop.stored_pages import stored_page
 from cop.viewhelpers import form_status, offer_people, stored_network
 from cop.visits.models import Membership, Programme, Visit
 
@@ -172,6 +173,7 @@ def _sources() -> tuple[str, ...]:
 
 
 @blueprint.route("/programmes/<int:programme_id>/network")
+@stored_page
 @login_required
 def network(programme_id: int) -> str:
     programme = access.programme_for(programme_id)

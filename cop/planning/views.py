@@ -29,6 +29,7 @@ from cop.planning.models import (
 )
 from cop.planning.queries import cost_rows, effort_rows
 from cop.planning.rates import reporting_currency
+from cop.stored_pages import stored_page
 from cop.viewhelpers import child_of_visit, csv_download, form_status
 from cop.visits.models import MembershipRole, Visit
 from cop.visits.queries import members_of_visit
@@ -169,6 +170,7 @@ def _rate_forms(
 
 
 @blueprint.route("/visits/<int:visit_id>/planning")
+@stored_page
 @login_required
 def planning(visit_id: int):
     visit = access.visit_for(visit_id, planning=True)

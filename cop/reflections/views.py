@@ -47,6 +47,7 @@ from cop.reflections.models import (
 from cop.reflections.timing import timing_question
 from cop.research.models import CodedSegment
 from cop.research.views import own_reflection, reader_for, reflection_of, reflection_page
+from cop.stored_pages import stored_page
 from cop.viewhelpers import confirmation_page, form_status
 from cop.visits.models import Visit
 from cop.visits.tasks import today_at
@@ -62,6 +63,7 @@ def consent_choices() -> list:
 
 
 @blueprint.route("/visits/<int:visit_id>/reflections")
+@stored_page
 @login_required
 def visit_reflections(visit_id: int) -> str:
     visit = access.visit_for(visit_id)
@@ -345,6 +347,7 @@ def delete_reflection(visit_id: int, reflection_id: int) -> Any:
 
 
 @blueprint.route("/reflections")
+@stored_page
 @login_required
 def my_reflections() -> str:
     return _my_reflections_page(DeleteAllForm())

@@ -43,6 +43,7 @@ from cop.social.models import (
     Platform,
     SocialProtocol,
 )
+from cop.stored_pages import stored_page
 from cop.translation import content
 from cop.viewhelpers import (
     commit_written,
@@ -64,6 +65,7 @@ NO_ITEM = 0
 
 
 @blueprint.route("/visits/<int:visit_id>/protocol", methods=["GET", "POST"])
+@stored_page
 @login_required
 def protocol(visit_id: int) -> Any:
     visit = access.visit_for(visit_id)

@@ -26,6 +26,7 @@ from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.links import revoke_visit_links
 from cop.polls.queries import polls_of_visit
+from cop.stored_pages import stored_page
 from cop.viewhelpers import (
     child_of_visit,
     commit_written,
@@ -58,6 +59,7 @@ NOTHING_CHOSEN = 0
 
 
 @blueprint.route("/")
+@stored_page
 @login_required
 def home() -> str:
     memberships = []
@@ -84,6 +86,7 @@ def home() -> str:
 
 
 @blueprint.route("/visits")
+@stored_page
 @login_required
 def visits() -> str:
     text = search_text()
@@ -168,6 +171,7 @@ def new_visit() -> str | Response | tuple[str, int]:
 
 
 @blueprint.route("/visits/<int:visit_id>")
+@stored_page
 @login_required
 def visit(visit_id: int) -> str:
     found = access.visit_for(visit_id)
@@ -241,6 +245,7 @@ def change_status(visit_id: int) -> Response:
 
 
 @blueprint.route("/visits/<int:visit_id>/members", methods=["GET", "POST"])
+@stored_page
 @login_required
 def members(visit_id: int) -> str | Response | tuple[str, int]:
     found = access.visit_for(visit_id, manage=True)
@@ -312,6 +317,7 @@ def remove_member(visit_id: int, membership_id: int) -> Any:
 
 
 @blueprint.route("/programmes")
+@stored_page
 @login_required
 def programmes() -> str:
     text = search_text()
@@ -350,6 +356,7 @@ def new_programme() -> str | Response | tuple[str, int]:
 
 
 @blueprint.route("/programmes/<int:programme_id>")
+@stored_page
 @login_required
 def programme(programme_id: int) -> str:
     found = db.get_or_404(Programme, programme_id)
