@@ -106,6 +106,48 @@ def test_a_write_by_someone_else_or_by_a_worker_shows_at_once(client, make) -> N
     assert "Conseil de Paris, séance budgétaire" in get(client, url)[1]
 
 
+def test_a_change_made_through_another_app_server_is_seen_on_this_one(
+    app, make, tmp_path
+) -> None:
+    """Each server process keeps its own pages, under the version every server reads from the
+    database: a change through one server shows on the next request to the other."""
+    from cop import create_app
+
+    settings = {key: app.config[key] for key in SHARED_SETTINGS}
+    other_server = create_app({**settings, "INSTANCE_PATH": str(tmp_path / "other-server")})
+    lead, _ = a_lead_signed_in(make, here := app.test_client())
+    there = other_server.test_client()
+    sign_in(there, lead.email)
+    url = f"/visits/{lead.visit_id}"
+    for _ in range(2):
+        assert "PB study visit to Paris" in get(here, url)[1]
+    form = {
+        "title": "Return visit to Glasgow",
+        "programme_id": "0",
+        "host_organisation_id": "0",
+        "host_city": "Glasgow",
+        "host_country": "GB",
+        "time_zone": "Europe/London",
+        "languages": ["en", "fr"],
+    }
+    with other_server.app_context():
+        assert there.post(f"/visits/{lead.visit_id}/edit", data=form).status_code == 302
+        db.session.remove()
+        db.engine.dispose()
+    assert "Return visit to Glasgow" in get(here, url)[1]
+
+
+SHARED_SETTINGS = (
+    "SQLALCHEMY_DATABASE_URI",
+    "TESTING",
+    "WTF_CSRF_ENABLED",
+    "SECRET_KEY",
+    "MAIL_WRITE_TO_FOLDER",
+    "RATELIMIT_ENABLED",
+    "PASSWORD_HASH_METHOD",
+)
+
+
 def test_each_reader_has_their_own_pages(app, make) -> None:
     first, visit = a_lead_signed_in(make, first_client := app.test_client())
     second_lead = make.user()
