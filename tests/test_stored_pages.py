@@ -106,9 +106,7 @@ def test_a_write_by_someone_else_or_by_a_worker_shows_at_once(client, make) -> N
     assert "Conseil de Paris, séance budgétaire" in get(client, url)[1]
 
 
-def test_a_change_made_through_another_app_server_is_seen_on_this_one(
-    app, make, tmp_path
-) -> None:
+def test_a_change_made_through_another_app_server_is_seen_on_this_one(app, make, tmp_path) -> None:
     """Each server process keeps its own pages, under the version every server reads from the
     database: a change through one server shows on the next request to the other."""
     from cop import create_app
