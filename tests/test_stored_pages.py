@@ -311,3 +311,122 @@ def test_the_store_forgets_a_page_older_than_its_age_limit() -> None:
     assert store.get("a", "v", 160) is not None
     assert store.get("a", "v", 161) is None
     assert len(store) == 0
+
+
+# Which pages are kept. Every page that shows records to a signed-in reader is; the others say
+# why not. A new page fails here until it is given its place.
+
+FORM = "a form, opened once each time it is filled in"
+LINK = "opened with a personal link, not a sign-in: its holder's alone, never kept"
+FILE = "a file made for whoever downloads it, fetched once"
+NOT_KEPT = {
+    "serving.healthz": "asks the database each time: that is its purpose",
+    "outbox.waiting": "what the workers are doing now, which they record outside any page",
+    "serving.favicon": FILE,
+    "static": FILE,
+    **dict.fromkeys(
+        [
+            "accounts.change_password",
+            "accounts.request_reset",
+            "accounts.sign_in",
+            "actions.edit_action",
+            "actions.new_action",
+            "admin_accounts.invite",
+            "admin_accounts.withdraw",
+            "agenda_import.upload",
+            "coding.delete_code",
+            "coding.edit_code",
+            "coding.import_qda",
+            "coding.merge_code",
+            "compose.write",
+            "correspondence.review",
+            "designs.start",
+            "directory.edit_organisation",
+            "directory.edit_person",
+            "directory.hand_over",
+            "directory.new_organisation",
+            "directory.new_person",
+            "documents.delete",
+            "glossary.import_terms",
+            "glossary.new_term",
+            "interpreters.new_interpreter",
+            "interpreters.remove_unavailable",
+            "interpreting.book",
+            "interviews.new_interview",
+            "itinerary.cancel",
+            "itinerary.edit_item",
+            "itinerary.new_item",
+            "mail_import.import_mail",
+            "network.import_contacts",
+            "network.log_contact",
+            "planning.edit_task",
+            "polls.answer",
+            "polls.new_poll",
+            "privacy.erase",
+            "reflections.delete_reflection",
+            "reflections.edit_reflection",
+            "reflections.new_reflection",
+            "social.remove_embargo",
+            "surveys.new_wave",
+            "visits.edit_visit",
+            "visits.new_programme",
+            "visits.new_visit",
+            "visits.remove_member",
+        ],
+        FORM,
+    ),
+    **dict.fromkeys(
+        [
+            "accounts.reset_password",
+            "admin_accounts.welcome",
+            "interpreting.linked",
+            "interpreting.linked_briefing",
+            "interpreting.linked_document",
+            "itinerary.personal_feed",
+            "polls.answer_by_link",
+            "social.acknowledge_by_link",
+            "social.approve",
+            "surveys.answer",
+        ],
+        LINK,
+    ),
+    **dict.fromkeys(
+        [
+            "coding.code_colours",
+            "designs.design_file",
+            "designs.visit_design_file",
+            "documents.download",
+            "evaluation.visit_report_json",
+            "evaluation.visit_report_pdf",
+            "evaluation.visit_report_table",
+            "glossary.export",
+            "itinerary.day_sheet",
+            "mail_import.attachment",
+            "network.network_export",
+            "network.network_panel",
+            "planning.costs_export",
+            "planning.effort_export",
+            "privacy.export",
+            "reading.codebook_export",
+            "reading.project_export",
+            "reading.segments_export",
+            "reading.value_creation_export",
+            "reflections.download_mine",
+        ],
+        FILE,
+    ),
+}
+
+
+def test_every_page_is_kept_or_says_why_not(app) -> None:
+    undecided, both = [], []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        kept = getattr(app.view_functions[rule.endpoint], "stored_page", False)
+        if kept and rule.endpoint in NOT_KEPT:
+            both.append(rule.endpoint)
+        elif not kept and rule.endpoint not in NOT_KEPT:
+            undecided.append(rule.endpoint)
+    assert undecided == [], "mark these @stored_page, or add them to NOT_KEPT with the reason"
+    assert both == []

@@ -22,6 +22,7 @@ from cop.extensions import db
 from cop.forms import EmptyForm, options
 from cop.links import LinkError, lifetime_of
 from cop.mail import mail_person
+from cop.stored_pages import stored_page
 from cop.viewhelpers import (
     child_of_visit,
     form_status,
@@ -63,6 +64,7 @@ def send_invitation(user: User, visit: Visit | None = None) -> None:
 
 
 @blueprint.route("/admin/accounts")
+@stored_page
 @access.admin_required
 def accounts() -> str:
     page = paginate(select(User).order_by(User.email))
@@ -100,6 +102,7 @@ def invite() -> Any:
 
 
 @blueprint.route("/admin/accounts/<int:user_id>", methods=["GET", "POST"])
+@stored_page
 @access.admin_required
 def account(user_id: int) -> Any:
     user = db.get_or_404(User, user_id)

@@ -200,6 +200,7 @@ def _learning_point(visit: Visit, passage_id: int | None) -> Passage | None:
 
 
 @blueprint.route("/visits/<int:visit_id>/actions/<int:action_id>", methods=["GET", "POST"])
+@stored_page
 @login_required
 def action(visit_id: int, action_id: int) -> Any:
     visit = access.visit_for(visit_id)

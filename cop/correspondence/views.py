@@ -32,6 +32,7 @@ from cop.extensions import db
 from cop.formatting import language_name
 from cop.forms import EmptyForm, options
 from cop.queue import translate_soon
+from cop.stored_pages import stored_page
 from cop.translation.language import UNDETERMINED, identify
 from cop.translation.models import TranslationStatus
 from cop.translation.providers import ProviderSettings
@@ -49,6 +50,7 @@ def provider_settings() -> ProviderSettings:
 
 
 @blueprint.route("/visits/<int:visit_id>/correspondence", methods=["GET", "POST"])
+@stored_page
 @login_required
 def threads(visit_id: int) -> str | Response | tuple[str, int]:
     visit = access.visit_for(visit_id, records=True)
@@ -110,6 +112,7 @@ def _message_form(visit: Visit) -> ReceivedMessageForm:
 
 
 @blueprint.route("/visits/<int:visit_id>/correspondence/<int:thread_id>", methods=["GET", "POST"])
+@stored_page
 @login_required
 def thread(visit_id: int, thread_id: int) -> str | Response | tuple[str, int]:
     visit = access.visit_for(visit_id, records=True)

@@ -126,6 +126,7 @@ def visit_report_table(visit_id: int, key: str) -> Response:
 
 
 @blueprint.route("/programmes/<int:programme_id>/report")
+@stored_page
 @login_required
 def programme_report(programme_id: int) -> str:
     programme = access.programme_for(programme_id)

@@ -38,6 +38,7 @@ from cop.interpreting.models import (
 )
 from cop.links import issue_link, revoke_links
 from cop.mail import language_of, mail_person, site_url
+from cop.stored_pages import stored_page
 from cop.viewhelpers import (
     confirmation_page,
     form_status,
@@ -50,6 +51,7 @@ LINK_PURPOSE = booking_logic.LINK_PURPOSE
 
 
 @blueprint.route("/interpreters")
+@stored_page
 @access.organiser_required
 def interpreters() -> str:
     pair = request.args.get("pair", "").strip()
@@ -147,6 +149,7 @@ def new_interpreter() -> Any:
 
 
 @blueprint.route("/interpreters/<int:interpreter_id>", methods=["GET", "POST"])
+@stored_page
 @access.organiser_required
 def interpreter(interpreter_id: int) -> Any:
     found = db.get_or_404(Interpreter, interpreter_id)

@@ -535,6 +535,7 @@ def _answer_engagement(found: Interpreter, token: str) -> Any:
 
 
 @blueprint.route("/visits/<int:visit_id>/briefing/<int:interpreter_id>")
+@stored_page
 @login_required
 def briefing(visit_id: int, interpreter_id: int) -> str:
     visit = access.visit_for(visit_id)

@@ -32,6 +32,7 @@ from cop.links import LinkError, revoke_links_of
 from cop.mail import mail_person
 from cop.network.loading import programme_people
 from cop.network.models import Frequency, SurveyAnswer, SurveyRespondent, SurveyWave
+from cop.stored_pages import stored_page
 from cop.viewhelpers import (
     form_status,
     link_problem_page,
@@ -112,6 +113,7 @@ def new_wave(programme_id: int) -> str | Response | tuple[str, int]:
 
 
 @blueprint.route("/programmes/<int:programme_id>/surveys/<int:wave_id>")
+@stored_page
 @login_required
 def wave(programme_id: int, wave_id: int) -> str:
     programme = access.programme_for(programme_id)

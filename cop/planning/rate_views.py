@@ -13,6 +13,7 @@ from cop import access
 from cop.extensions import db
 from cop.planning import rates
 from cop.planning.forms import RateImportForm
+from cop.stored_pages import stored_page
 from cop.viewhelpers import form_status
 
 blueprint = Blueprint("rates", __name__)
@@ -33,6 +34,7 @@ UNREADABLE_SHOWN = 10
 
 
 @blueprint.route("/admin/rates", methods=["GET", "POST"])
+@stored_page
 @access.admin_required
 def exchange_rates() -> str | Response | tuple[str, int]:
     form = RateImportForm()

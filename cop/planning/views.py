@@ -378,6 +378,7 @@ def correspondence_counts(visit_id: int) -> dict[str, int]:
 
 
 @blueprint.route("/visits/<int:visit_id>/hosting", methods=["GET", "POST"])
+@stored_page
 @login_required
 def hosting(visit_id: int) -> Any:
     """The host's side: each host records the staff time their side gave the visit and what it

@@ -40,6 +40,7 @@ from cop.polls import logic
 from cop.polls.forms import CloseForm, PollForm, ReminderForm, answer_form
 from cop.polls.models import Answer, DateOption, DatePoll, DateVote, PollInvitee
 from cop.polls.notices import ANSWER_PURPOSE, answer_url, end_answer_links, tell_leads
+from cop.stored_pages import stored_page
 from cop.viewhelpers import (
     form_status,
     link_problem_page,
@@ -184,6 +185,7 @@ def _scores(poll: DatePoll, language: str) -> list[logic.OptionScore]:
 
 
 @blueprint.route("/visits/<int:visit_id>/polls/<int:poll_id>")
+@stored_page
 @login_required
 def poll(visit_id: int, poll_id: int) -> str:
     visit = access.visit_for(visit_id)

@@ -28,6 +28,7 @@ from cop.privacy.logic import compact_database, erase_person, export_person
 from cop.privacy.models import AuditEntry
 from cop.privacy.tables import TABLE_NAMES, table_name
 from cop.pseudonyms import pseudonym
+from cop.stored_pages import stored_page
 from cop.viewhelpers import paginate
 
 blueprint = Blueprint("privacy", __name__)
@@ -46,6 +47,7 @@ def _admin() -> None:
 
 
 @blueprint.route("/admin/audit")
+@stored_page
 @login_required
 def audit() -> str:
     _admin()

@@ -30,6 +30,7 @@ from cop.reflections.models import (
     Phase,
     QuestionKind,
 )
+from cop.stored_pages import stored_page
 from cop.viewhelpers import child_of_visit, form_status
 from cop.visits.models import Visit
 
@@ -37,6 +38,7 @@ blueprint = Blueprint("guide", __name__)
 
 
 @blueprint.route("/visits/<int:visit_id>/guide", methods=["GET", "POST"])
+@stored_page
 @login_required
 def guide(visit_id: int) -> Any:
     visit = access.visit_for(visit_id)

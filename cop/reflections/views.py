@@ -292,6 +292,7 @@ def edit_reflection(visit_id: int, reflection_id: int) -> Any:
 
 
 @blueprint.route("/visits/<int:visit_id>/reflections/<int:reflection_id>")
+@stored_page
 @login_required
 def reflection(visit_id: int, reflection_id: int) -> str:
     visit = access.visit_for(visit_id)

@@ -43,6 +43,7 @@ from cop.research.agreement import disagreements as agreement_disagreements
 from cop.research.models import Code, CodedSegment
 from cop.research.quotes import quotes_of
 from cop.spreadsheets import csv_text
+from cop.stored_pages import stored_page
 from cop.viewhelpers import csv_download
 from cop.visits.models import Programme, Visit
 
@@ -176,6 +177,7 @@ def segments_export(programme_id: int) -> Response:
 
 
 @blueprint.route("/programmes/<int:programme_id>/agreement")
+@stored_page
 @login_required
 def agreement(programme_id: int) -> str:
     programme = _coded_by_others(programme_id)
@@ -240,6 +242,7 @@ def _chosen_unit() -> Unit:
 
 
 @blueprint.route("/programmes/<int:programme_id>/agreement/disagreements")
+@stored_page
 @login_required
 def disagreements(programme_id: int) -> str:
     """Where two coders decided differently, side by side, so that they can settle it: each
@@ -296,6 +299,7 @@ def disagreements(programme_id: int) -> str:
 
 
 @blueprint.route("/programmes/<int:programme_id>/themes")
+@stored_page
 @login_required
 def themes(programme_id: int) -> str:
     programme = _coded_by_others(programme_id)
@@ -326,6 +330,7 @@ def themes(programme_id: int) -> str:
 
 
 @blueprint.route("/programmes/<int:programme_id>/themes/<int:code_id>")
+@stored_page
 @login_required
 def theme(programme_id: int, code_id: int) -> str:
     programme = _coded_by_others(programme_id)
@@ -385,6 +390,7 @@ def _case_asked_for(programme: Programme) -> ColumnElement[bool] | None:
 
 
 @blueprint.route("/programmes/<int:programme_id>/matrix")
+@stored_page
 @login_required
 def case_matrix(programme_id: int) -> str:
     """People, or their organisations, by codes: how many coded passages each has."""
@@ -428,6 +434,7 @@ def _value_of_new_ties(programme: Programme) -> tuple[list, tuple | None, int]:
 
 
 @blueprint.route("/programmes/<int:programme_id>/value-creation")
+@stored_page
 @login_required
 def value_creation(programme_id: int) -> str:
     """Each tie first made after the visit, with what both people wrote about each other and
@@ -459,6 +466,7 @@ def value_creation_export(programme_id: int) -> Response:
 
 
 @blueprint.route("/programmes/<int:programme_id>/stories/<key>")
+@stored_page
 @login_required
 def story(programme_id: int, key: str) -> str:
     """One person's value-creation story: their coded passages in the order of the value cycles,

@@ -42,6 +42,7 @@ from cop.reflections.transcripts import format_timestamp
 from cop.research import blinding, projects, qdpx
 from cop.research import codebook as codebook_logic
 from cop.research.models import Code, CodedSegment, Memo
+from cop.stored_pages import stored_page
 from cop.viewhelpers import child_of_visit, confirmation_page, form_status
 from cop.visits.models import Programme, Visit
 
@@ -299,6 +300,7 @@ def add_memo(visit_id: int, reflection_id: int) -> Any:
 
 
 @blueprint.route("/programmes/<int:programme_id>/codebook", methods=["GET", "POST"])
+@stored_page
 @login_required
 def codebook(programme_id: int) -> Any:
     programme = _programme_for_research(programme_id)

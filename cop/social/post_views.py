@@ -34,6 +34,7 @@ from cop.social.models import (
     PostCheck,
     SocialProtocol,
 )
+from cop.stored_pages import stored_page
 from cop.viewhelpers import (
     child_of_visit,
     form_status,
@@ -82,6 +83,7 @@ def problem_lines(check: PostCheck) -> list[str]:
 
 
 @blueprint.route("/visits/<int:visit_id>/posts", methods=["GET", "POST"])
+@stored_page
 @login_required
 def posts(visit_id: int) -> Any:
     visit = access.visit_for(visit_id)

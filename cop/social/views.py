@@ -399,6 +399,7 @@ def _consent_page(person: Person, own: bool) -> Any:
 
 
 @blueprint.route("/consent", methods=["GET", "POST"])
+@stored_page
 @login_required
 def my_consent() -> Any:
     if current_user.person is None:
@@ -407,6 +408,7 @@ def my_consent() -> Any:
 
 
 @blueprint.route("/people/<int:person_id>/consent", methods=["GET", "POST"])
+@stored_page
 @login_required
 def person_consent(person_id: int) -> Any:
     """Consent recorded for someone else (from a paper form): by a lead of one of their visits."""

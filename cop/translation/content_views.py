@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from cop import access
 from cop.extensions import db
+from cop.stored_pages import stored_page
 from cop.translation import content
 from cop.translation.forms import CorrectionForm
 from cop.translation.models import ContentTranslation
@@ -76,6 +77,7 @@ def _page(visit: Visit, refused: CorrectionForm | None = None, refused_id: int =
 
 
 @blueprint.route("/visits/<int:visit_id>/translations")
+@stored_page
 @login_required
 def translations(visit_id: int) -> str:
     return _page(_visit(visit_id))

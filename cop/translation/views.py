@@ -17,6 +17,7 @@ from cop.extensions import db
 from cop.formatting import country_name, language_name
 from cop.forms import options
 from cop.spreadsheets import numbered_rows, safe_cell
+from cop.stored_pages import stored_page
 from cop.translation.forms import GlossaryImportForm, TermForm
 from cop.translation.models import GlossaryTerm
 from cop.translation.scopes import EVERYWHERE, Scope
@@ -39,6 +40,7 @@ COLUMNS = (
 
 
 @blueprint.route("/glossary")
+@stored_page
 @login_required
 def glossary() -> str:
     text = search_text()
