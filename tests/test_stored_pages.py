@@ -271,6 +271,25 @@ def test_every_commit_that_writes_a_row_renews_the_data_version(app, make) -> No
     assert version() == after
 
 
+def test_sending_mail_leaves_the_kept_pages_as_they_are(app, make) -> None:
+    from cop.mail import OutboxMail, OutboxStatus, queue_mail
+    from tests.mailserver import MailServer
+
+    def version() -> str | None:
+        return db.session.scalar(db.select(DataVersion.version).filter_by(scope=PAGES))
+
+    user = make.user()
+    before = version()
+    with MailServer() as server:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        queue_mail(user.email, "password_reset", "en", user=user, link="x", minutes=60)
+        db.session.commit()  # then claimed, sent and recorded (at once, in tests): two commits
+        assert len(server.wait_for(1)) == 1
+    db.session.remove()
+    assert db.session.scalar(db.select(OutboxMail.status)) == OutboxStatus.SENT
+    assert version() == before, "the outbox is shown only on its own page, which is not kept"
+
+
 # The store itself, on its own.
 
 

@@ -56,8 +56,11 @@ NOT_SHOWN = frozenset(
         StoredView.__tablename__,
     }
 )
-# Rows that only hold what was computed from the others: writing them changes no page.
-NOT_ON_PAGES = frozenset({DataVersion.__tablename__, StoredView.__tablename__})
+# Rows no page kept as rendered shows: what was computed from the others, and the outbox
+# (only its own page, which is never kept, shows it; the workers write it twice a mail).
+NOT_ON_PAGES = frozenset(
+    {DataVersion.__tablename__, StoredView.__tablename__, "outbox_mail", "outbox_attachment"}
+)
 # How many parents up a row's visit is looked for (a coded segment's passage's reflection).
 PARENT_DEPTH = 3
 
