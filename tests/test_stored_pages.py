@@ -16,6 +16,7 @@ from cop.pagestore import KeptPage, PageStore
 from cop.stored_pages import page_store
 from cop.visits.models import Membership, MembershipRole
 from tests.conftest import Factory, sign_in, visible_text
+from tests.visits.test_visits import VISIT_FORM  # the title: Return visit to Glasgow
 
 
 def get(client, url: str) -> tuple[int, str, int]:
@@ -77,19 +78,7 @@ def test_a_write_through_the_web_shows_at_once(client, make) -> None:
     visit_id = visit.id
     get(client, "/visits")
     assert "PB study visit to Paris" in get(client, "/visits")[1]
-    form = {
-        "title": "Return visit to Glasgow",
-        "objective": "",
-        "programme_id": "0",
-        "host_organisation_id": "0",
-        "host_city": "Glasgow",
-        "host_country": "GB",
-        "start_date": "",
-        "end_date": "",
-        "time_zone": "Europe/London",
-        "languages": ["en", "fr"],
-    }
-    assert client.post(f"/visits/{visit_id}/edit", data=form).status_code == 302
+    assert client.post(f"/visits/{visit_id}/edit", data=VISIT_FORM).status_code == 302
     client.get(f"/visits/{visit_id}")  # the message of the change, shown once
     status, text, queries = get(client, "/visits")
     assert "Return visit to Glasgow" in text and "PB study visit to Paris" not in text
@@ -119,17 +108,8 @@ def test_a_change_made_through_another_app_server_is_seen_on_this_one(app, make,
     url = f"/visits/{lead.visit_id}"
     for _ in range(2):
         assert "PB study visit to Paris" in get(here, url)[1]
-    form = {
-        "title": "Return visit to Glasgow",
-        "programme_id": "0",
-        "host_organisation_id": "0",
-        "host_city": "Glasgow",
-        "host_country": "GB",
-        "time_zone": "Europe/London",
-        "languages": ["en", "fr"],
-    }
     with other_server.app_context():
-        assert there.post(f"/visits/{lead.visit_id}/edit", data=form).status_code == 302
+        assert there.post(f"/visits/{lead.visit_id}/edit", data=VISIT_FORM).status_code == 302
         db.session.remove()
         db.engine.dispose()
     assert "Return visit to Glasgow" in get(here, url)[1]
