@@ -112,13 +112,13 @@ def init_app(app: Flask) -> None:
         key = _reader_key(locale)
         page = store.get(key, version, time.monotonic())
         if page is None:
-            g.stored_page = (key, version, locale)
+            g.kept_page_key = (key, version, locale)
             return None
         return Response(page.body, headers=list(page.headers))
 
     @app.after_request
     def keep_page(response: Response) -> Response:
-        kept = g.pop("stored_page", None)
+        kept = g.pop("kept_page_key", None)
         if (
             kept is None
             # The page was rendered for the reader the key was made for (an account whose
