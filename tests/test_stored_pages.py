@@ -251,6 +251,24 @@ def test_every_commit_that_writes_a_row_renews_the_data_version(app, make) -> No
     assert version() == after
 
 
+def test_a_calendar_app_fetching_a_feed_leaves_the_kept_pages_as_they_are(app, make) -> None:
+    """The feed's link records when it was last used, which no page shows; a new link (or
+    one revoked) is shown, on the account page."""
+    from benchmarks.pages import personal_feed_path
+
+    def version() -> str | None:
+        return db.session.scalar(db.select(DataVersion.version).filter_by(scope=PAGES))
+
+    lead, _ = a_lead_signed_in(make, client := app.test_client())
+    feed = personal_feed_path(db.session, app.config["SECRET_KEY"], lead.person_id)
+    assert client.get(feed).status_code == 200  # computed and stored (cop.computed) once
+    before = version()
+    assert client.get(feed).status_code == client.get(feed).status_code == 200
+    assert version() == before
+    assert client.post("/calendar/link").status_code == 302
+    assert version() != before
+
+
 def test_sending_mail_leaves_the_kept_pages_as_they_are(app, make) -> None:
     from cop.mail import OutboxMail, OutboxStatus, queue_mail
     from tests.mailserver import MailServer

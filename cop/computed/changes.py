@@ -61,6 +61,9 @@ NOT_SHOWN = frozenset(
 NOT_ON_PAGES = frozenset(
     {DataVersion.__tablename__, StoredView.__tablename__, "outbox_mail", "outbox_attachment"}
 )
+# Columns whose change alone no page shows: when a personal link was last used (calendar apps
+# fetch a feed every few minutes, and would make every kept page old each time).
+NOT_ON_PAGES_COLUMNS = {"signed_link": frozenset({"last_used_at"})}
 # How many parents up a row's visit is looked for (a coded segment's passage's reflection).
 PARENT_DEPTH = 3
 
@@ -141,18 +144,28 @@ def _really_changed(obj: Any) -> bool:
     return any(attr.history.has_changes() for attr in state.attrs)
 
 
-def _on_pages(obj: Any) -> bool:
-    return getattr(obj, "__tablename__", None) not in NOT_ON_PAGES
+def _on_pages(obj: Any, *, changed_only: bool = False) -> bool:
+    """Whether a row added, removed or (``changed_only``) changed is one pages may show."""
+    table = getattr(obj, "__tablename__", None)
+    if table in NOT_ON_PAGES:
+        return False
+    unseen = NOT_ON_PAGES_COLUMNS.get(table)
+    if not changed_only or unseen is None:
+        return True
+    changed = {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
+    return not changed <= unseen
 
 
 @event.listens_for(Session, "after_flush")
 def _remember_changed_scopes(session: Session, _context: Any) -> None:
     changed: set[str] = session.info.setdefault(CHANGED_KEY, set())
-    written = [*session.new, *session.deleted]
-    written += [obj for obj in session.dirty if _really_changed(obj)]
-    for obj in written:
+    added_or_removed = [*session.new, *session.deleted]
+    modified = [obj for obj in session.dirty if _really_changed(obj)]
+    for obj in (*added_or_removed, *modified):
         changed |= scopes_of(obj)
-    if any(_on_pages(obj) for obj in written):
+    if any(map(_on_pages, added_or_removed)) or any(
+        _on_pages(obj, changed_only=True) for obj in modified
+    ):
         session.info[PAGES_CHANGED_KEY] = True
 
 
