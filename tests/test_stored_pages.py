@@ -269,6 +269,16 @@ def test_a_calendar_app_fetching_a_feed_leaves_the_kept_pages_as_they_are(app, m
     assert version() != before
 
 
+def test_someone_else_signing_in_and_out_leaves_my_kept_pages(app, make) -> None:
+    a_lead_signed_in(make, mine := app.test_client())
+    colleague = make.user().email
+    for _ in range(2):
+        get(mine, "/visits")
+    sign_in(theirs := app.test_client(), colleague)
+    theirs.post("/sign-out")
+    assert get(mine, "/visits")[2] == 1
+
+
 def test_sending_mail_leaves_the_kept_pages_as_they_are(app, make) -> None:
     from cop.mail import OutboxMail, OutboxStatus, queue_mail
     from tests.mailserver import MailServer

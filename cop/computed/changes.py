@@ -56,14 +56,25 @@ NOT_SHOWN = frozenset(
         StoredView.__tablename__,
     }
 )
-# Rows no page kept as rendered shows: what was computed from the others, and the outbox
-# (only its own page, which is never kept, shows it; the workers write it twice a mail).
+# Rows no page kept as rendered shows: what was computed from the others, the outbox (only its
+# own page, which is never kept, shows it; the workers write it twice a mail) and sign-in
+# sessions (a kept page checks its reader's own on every request; no page lists them).
 NOT_ON_PAGES = frozenset(
-    {DataVersion.__tablename__, StoredView.__tablename__, "outbox_mail", "outbox_attachment"}
+    {
+        DataVersion.__tablename__,
+        StoredView.__tablename__,
+        "outbox_mail",
+        "outbox_attachment",
+        "sign_in_session",
+    }
 )
 # Columns whose change alone no page shows: when a personal link was last used (calendar apps
-# fetch a feed every few minutes, and would make every kept page old each time).
-NOT_ON_PAGES_COLUMNS = {"signed_link": frozenset({"last_used_at"})}
+# fetch a feed every few minutes, and would make every kept page old each time) and when an
+# account last signed in.
+NOT_ON_PAGES_COLUMNS = {
+    "signed_link": frozenset({"last_used_at"}),
+    "user_account": frozenset({"last_sign_in_at"}),
+}
 # How many parents up a row's visit is looked for (a coded segment's passage's reflection).
 PARENT_DEPTH = 3
 
