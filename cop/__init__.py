@@ -141,14 +141,14 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
         from cop.accounts.logic import signed_in_user
-        from cop.accounts.models import SESSION_KEY
+        from cop.viewhelpers import sign_in_of_session
 
-        identifier, _, version = user_id.partition(":")
-        key = session.get(SESSION_KEY)
-        if not identifier.isdigit() or not isinstance(key, str):
+        said = sign_in_of_session(user_id)
+        if said is None:
             return None
+        identifier, version, key = said
         # One query: the user, if this browser's session is one the server still holds open.
-        user = db.session.scalar(signed_in_user(), {"user_id": int(identifier), "key": key})
+        user = db.session.scalar(signed_in_user(), {"user_id": identifier, "key": key})
         if user is None or str(user.session_version) != version:
             return None
         return user
@@ -158,21 +158,13 @@ def select_language() -> str:
     """The user's profile language, else the one chosen with the switcher, else the browser's."""
     from flask import current_app
 
-    from cop.accounts.logic import choose_language
+    from cop.viewhelpers import reader_language
 
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         # A console command (``cop demo``, ``cop remind``): nobody to ask, so the default.
-        return default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     signed_in = current_user and current_user.is_authenticated
-    return choose_language(
-        current_user.locale if signed_in else None,
-        session.get("locale"),
-        g.get("link_language"),
-        request.accept_languages.best_match,
-        current_app.config["LANGUAGES"],
-        default,
-    )
+    return reader_language(current_user.locale if signed_in else None)
 
 
 def select_locale() -> str:

@@ -30,11 +30,11 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login.utils import _create_identifier
 
-from cop.accounts.logic import choose_language, signed_in_reader
-from cop.accounts.models import SESSION_KEY
+from cop.accounts.logic import signed_in_reader
 from cop.extensions import db
 from cop.formatting import regional_locale
 from cop.pagestore import KeptPage, PageStore
+from cop.viewhelpers import reader_language, sign_in_of_session
 
 EXTENSION = "cop.stored_pages"
 View = TypeVar("View", bound=Callable[..., Any])
@@ -67,29 +67,21 @@ def _signed_in_reader() -> tuple[str, str] | None:
     """The reader's page language and the data's version, if the session's sign-in is still
     open and belongs to this browser, read in one query without building the account (that
     is what the page itself would do first, and is not needed to serve it as kept)."""
-    user_id, _, session_version = str(session.get("_user_id", "")).partition(":")
-    key = session.get(SESSION_KEY)
-    if not user_id.isdigit() or not isinstance(key, str):
+    said = sign_in_of_session(str(session.get("_user_id", "")))
+    if said is None:
         return None
+    user_id, session_version, key = said
     # Flask-Login's strong protection: the browser that signed in, else no kept page (and the
     # view's own sign-in check ends the session).
     if session.get("_id") != _create_identifier():
         return None
     # Outside a transaction: a single read needs no BEGIN and ROLLBACK round trips.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        found = connection.execute(signed_in_reader(), {"user_id": int(user_id), "key": key})
+        found = connection.execute(signed_in_reader(), {"user_id": user_id, "key": key})
         found = found.first()
     if found is None or str(found.session_version) != session_version:
         return None
-    language = choose_language(
-        found.locale,
-        session.get("locale"),
-        g.get("link_language"),
-        request.accept_languages.best_match,
-        current_app.config["LANGUAGES"],
-        current_app.config["BABEL_DEFAULT_LOCALE"],
-    )
-    return regional_locale(language), found.pages_version or ""
+    return regional_locale(reader_language(found.locale)), found.pages_version or ""
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Response, abort, current_app, g, render_template, request
+from flask import Response, abort, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
@@ -51,6 +51,34 @@ def nav_section_of(path: str) -> str:
     """The navigation section of a page: visits unless its address says otherwise."""
     first = path.strip("/").split("/", 1)[0].split(".", 1)[0]
     return NAV_SECTIONS.get(first, "visits")
+
+
+def sign_in_of_session(user_id: str) -> tuple[int, str, str] | None:
+    """(account id, session version, sign-in key) that this browser's session says it signed
+    in with (Flask-Login's ``_user_id`` is "id:version"), or None when it says nothing sound.
+    The server still has to find that sign-in open."""
+    from cop.accounts.models import SESSION_KEY
+
+    identifier, _, version = user_id.partition(":")
+    key = session.get(SESSION_KEY)
+    if not identifier.isdigit() or not isinstance(key, str):
+        return None
+    return int(identifier), version, key
+
+
+def reader_language(profile: str | None) -> str:
+    """The language a request's page is in, given the reader's profile language (if signed in):
+    the rule of cop.accounts.logic.choose_language on this request."""
+    from cop.accounts.logic import choose_language
+
+    return choose_language(
+        profile,
+        session.get("locale"),
+        g.get("link_language"),
+        request.accept_languages.best_match,
+        current_app.config["LANGUAGES"],
+        current_app.config["BABEL_DEFAULT_LOCALE"],
+    )
 
 
 def paginate(query: Select) -> Pagination:
