@@ -87,7 +87,7 @@ def choose_language(
     profile: str | None,
     chosen: str | None,
     link: str | None,
-    browser: Callable[[Sequence[str]], str | None] | None,
+    browser: Callable[[Sequence[str]], str | None],
     languages: Sequence[str],
     default: str,
 ) -> str:
@@ -97,4 +97,4 @@ def choose_language(
     for language in (profile, chosen, link):
         if language in languages:
             return language
-    return (browser(languages) if browser else None) or default
+    return browser(languages) or default
